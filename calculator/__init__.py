@@ -1,0 +1,47 @@
+"""backpain-roi: what chronic low back pain costs an employer, and whether covering a therapy pays back.
+
+The public API::
+
+    from calculator import Scenario, evaluate, compare
+    result = evaluate(Scenario())          # defaults from the cited parameter library
+    result.burden.total                     # USD per year
+    result.program.roi                      # over the horizon
+    compare(Scenario())                     # every therapy, one row each (DataFrame)
+
+``import calculator`` never imports streamlit; the dashboard lives in ``calculator.dashboard``.
+"""
+
+from .evidence import EvidenceError, library
+from .model import Result, build_inputs, compare, evaluate, input_table
+from .scenario import (
+    Scenario,
+    ScenarioError,
+    apply_sets,
+    from_json,
+    get_path,
+    load,
+    save,
+    set_path,
+    to_json,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "EvidenceError",
+    "Result",
+    "Scenario",
+    "ScenarioError",
+    "apply_sets",
+    "build_inputs",
+    "compare",
+    "evaluate",
+    "from_json",
+    "get_path",
+    "input_table",
+    "library",
+    "load",
+    "save",
+    "set_path",
+    "to_json",
+]

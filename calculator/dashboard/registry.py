@@ -1,0 +1,22 @@
+"""The list of dashboard pages, in navigation order. ``app.py`` turns it into ``st.navigation``.
+
+To add a page: create ``calculator/dashboard/pages/<name>.py`` with a ``render()`` function and add
+one ``PageSpec`` line below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    module: str  # module name under calculator.dashboard.pages
+    title: str  # shown in the navigation
+    url_path: str  # stable URL segment (used by share links and the browser tests)
+    icon: str  # a Material icon name, e.g. ":material/payments:"
+
+
+PAGES: list[PageSpec] = [
+    PageSpec("cost", "Cost of back pain", "cost", ":material/payments:"),
+]

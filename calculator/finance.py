@@ -1,0 +1,67 @@
+"""Small vectorised finance helpers with their conventions written down.
+
+Conventions
+-----------
+* Cash flows are monthly, month 0 = the first month of the program. Costs and savings are both
+  positive numbers; net flow = savings - costs (negative while the program is in the red).
+* Discounting: a flow in month ``m`` is worth ``(1 + d) ** (-m / 12)`` today, with ``d`` the
+  annual rate. Month 0 is not discounted. **This differs from Excel's ``NPV()``**, which discounts
+  the first value by a full period; use ``=first + NPV(rate, rest)`` with a monthly rate
+  ``(1+d)^(1/12)-1`` to reproduce it.
+* Payback month: the number of months until the cumulative (undiscounted) net cash flow first
+  reaches zero or more, counted from 1 (payback in the first month = 1). ``nan`` (``None`` in
+  JSON) when it never pays back within the horizon.
+* ROI = (savings - costs) / costs on undiscounted totals over the horizon; -1 when nothing is
+  saved; ``nan`` when there is no cost.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+__all__ = ["discount_factors", "npv", "roi", "payback_month"]
+
+
+def discount_factors(n_months: int, annual_rate: ArrayLike) -> np.ndarray:
+    """``(1 + d) ** (-m / 12)`` for m = 0..n-1; shape (..., n) [fraction].
+
+    >>> np.round(discount_factors(13, 0.03)[[0, 12]], 4).tolist()
+    [1.0, 0.9709]
+    """
+    m = np.arange(n_months)
+    return (1.0 + np.asarray(annual_rate, dtype=float)[..., None]) ** (-m / 12.0)
+
+
+def npv(net_flows: ArrayLike, annual_rate: ArrayLike) -> np.ndarray:
+    """Net present value of monthly flows (last axis = months) [USD].
+
+    >>> float(npv([-100, 50, 60], 0.0))
+    10.0
+    """
+    flows = np.asarray(net_flows, dtype=float)
+    return np.sum(flows * discount_factors(flows.shape[-1], annual_rate), axis=-1)
+
+
+def roi(savings: ArrayLike, costs: ArrayLike) -> np.ndarray:
+    """Return on investment ``(S - C) / C`` [ratio]; ``nan`` where ``C == 0``.
+
+    >>> float(roi(150, 100)), float(roi(0, 100))
+    (0.5, -1.0)
+    """
+    s = np.asarray(savings, dtype=float)
+    c = np.asarray(costs, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(c > 0, (s - c) / np.where(c > 0, c, 1.0), np.nan)
+
+
+def payback_month(net_flows: ArrayLike) -> np.ndarray:
+    """Months until cumulative net flow first reaches >= 0, counted from 1; ``nan`` if never.
+
+    >>> payback_month([-100, 40, 70]).tolist(), bool(np.isnan(payback_month([-1, 0, 0])))
+    (3.0, True)
+    """
+    cum = np.cumsum(np.asarray(net_flows, dtype=float), axis=-1)
+    ok = cum >= -1e-9 * np.maximum(1.0, np.abs(cum).max(axis=-1, keepdims=True))
+    first = np.argmax(ok, axis=-1).astype(float) + 1.0
+    return np.where(ok.any(axis=-1), first, np.nan)

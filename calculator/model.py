@@ -1,0 +1,371 @@
+"""The public model: scenario in, results out.
+
+>>> from calculator import Scenario, evaluate
+>>> r = evaluate(Scenario())
+>>> round(r.burden.total), round(r.burden.per_employee)
+(1228022, 1228)
+>>> round(r.program.roi, 3), r.program.payback_month is None
+(-0.316, True)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .evidence import library
+from .program import NUMERIC_FIELDS, ProgramInputs, simulate
+from .scenario import THERAPY_FIELDS, Scenario, parameter_id_for_path, to_dict
+
+__all__ = [
+    "Burden",
+    "ProgramResult",
+    "Warning",
+    "Result",
+    "build_inputs",
+    "input_table",
+    "evaluate",
+    "compare",
+]
+
+#: Where each numeric model input comes from in the scenario (``{i}`` = program index).
+INPUT_PATHS: dict[str, str] = {
+    "employees": "workforce.employees", "hourly_wage": "workforce.hourly_wage",
+    "annual_hours": "workforce.annual_hours", "benefits_load": "workforce.benefits_load",
+    "productivity_multiplier": "workforce.productivity_multiplier", "turnover": "workforce.turnover",
+    "prevalence": "condition.prevalence", "absence_days": "condition.absence_days",
+    "presenteeism": "condition.presenteeism", "medical_excess_cost": "condition.medical_excess_cost",
+    "hours_per_day": "condition.hours_per_day",
+    "absence_per_point": "translation.absence_per_point",
+    "presenteeism_per_point": "translation.presenteeism_per_point",
+    "medical_per_point": "translation.medical_per_point",
+    "discount_rate": "analysis.discount_rate",
+    "friction_period_weeks": "analysis.friction_period_weeks",
+    "friction_elasticity": "analysis.friction_elasticity",
+}
+for _name in NUMERIC_FIELDS:
+    INPUT_PATHS.setdefault(_name, "programs.{i}." + _name)
+
+
+def build_inputs(scenario: Scenario, program_index: int = 0) -> ProgramInputs:
+    """Flatten a validated scenario into model inputs for one program (catalogue values resolved)."""
+    s = scenario
+    p = s.programs[program_index]
+    vals: dict[str, Any] = {}
+    for name, path in INPUT_PATHS.items():
+        sec, _, fname = path.partition(".")
+        if sec == "programs":
+            fname = fname.split(".", 1)[1]
+            vals[name] = float(p.resolved(fname) if fname in THERAPY_FIELDS else getattr(p, fname))
+        else:
+            vals[name] = float(getattr(getattr(s, sec), fname))
+    vals["hourly_wage"] = float(s.workforce.effective_hourly_wage)
+    return ProgramInputs(
+        **vals,
+        visit_cap=p.visit_cap,
+        multiplier_on_presenteeism=s.workforce.multiplier_on_presenteeism,
+        on_paid_time=p.on_paid_time,
+        on_site=p.on_site,
+        offer_interval_months=p.offer_interval_months,
+        booster_interval_months=p.booster_interval_months,
+        booster_sessions=p.booster_sessions,
+        horizon_months=s.analysis.horizon_months,
+        valuation=s.analysis.valuation,
+        perspective=s.analysis.perspective,
+    )
+
+
+def input_table(scenario: Scenario, program_index: int = 0) -> pd.DataFrame:
+    """Every numeric input in use: value, library default, range, unit, source, whether changed.
+
+    One row per model input; ``parameter`` is the library row it defaults to, ``changed`` is True
+    when the scenario's value differs from the library's base value.
+    """
+    lib = library()
+    inp = build_inputs(scenario, program_index)
+    rows = []
+    for name in NUMERIC_FIELDS:
+        path = INPUT_PATHS[name].format(i=program_index)
+        pid = parameter_id_for_path(scenario, path)
+        par = lib.parameter(pid)
+        value = float(getattr(inp, name))
+        rows.append({
+            "input": name, "path": path, "parameter": pid, "label": par.label, "value": value,
+            "default": par.value, "low": par.low, "high": par.high, "unit": par.unit,
+            "distribution": par.distribution, "changed": not math.isclose(value, par.value, rel_tol=1e-12),
+            "provenance": par.provenance, "source_keys": ";".join(par.source_keys),
+        })
+    return pd.DataFrame(rows)
+
+
+def _f(x: Any) -> float | None:
+    v = float(np.asarray(x))
+    return None if math.isnan(v) else v
+
+
+@dataclass(frozen=True)
+class Burden:
+    """Yearly burden of chronic low back pain on the employer [USD/yr unless stated]."""
+
+    total: float
+    absenteeism: float
+    presenteeism: float
+    medical: float
+    in_perspective: float
+    per_employee: float
+    per_affected_employee: float
+    per_100_employees: float
+    affected_employees: float
+    hours_lost: float
+    days_lost: float
+    absence_hours: float
+    presenteeism_hours: float
+    hourly_compensation: float
+    benchmark_hours_per_employee: float
+    hours_lost_per_employee: float
+    benchmark_ratio: float
+
+
+@dataclass(frozen=True)
+class ProgramResult:
+    """One program over the horizon [USD over the horizon unless stated]."""
+
+    therapy: str
+    therapy_label: str
+    evidence_grade: str
+    cost: float
+    savings: float
+    savings_absenteeism: float
+    savings_presenteeism: float
+    savings_medical: float
+    net_benefit: float
+    roi: float | None
+    benefit_cost_ratio: float | None
+    npv: float
+    payback_month: float | None
+    participants: float
+    participants_with_back_pain: float
+    cost_per_participant: float | None
+    savings_per_participant: float | None
+    cost_per_employee_per_month: float
+    net_per_employee_per_month: float
+    breakeven_price_per_session: float | None
+    breakeven_effect_multiplier: float | None
+    breakeven_effect_size: float | None
+    price_per_session: float
+    sessions: float
+    effect_size: float
+    horizon_months: int
+    monthly: pd.DataFrame = field(repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "monthly"}
+        return d
+
+
+@dataclass(frozen=True)
+class Warning:  # noqa: A001 - a sanity warning, not the builtin
+    """A sanity warning: ``concerns`` is the result path it is about."""
+
+    code: str
+    concerns: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Result:
+    scenario: Scenario
+    burden: Burden
+    programs: list[ProgramResult]
+    warnings: list[Warning]
+    parameter_set: str
+    sources: list[str]
+
+    @property
+    def program(self) -> ProgramResult:
+        """The first program (the one the command line reports under ``program``)."""
+        return self.programs[0]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready nested dict: ``burden.*``, ``program.*`` (first), ``programs``, ``warnings``."""
+        progs = [p.to_dict() for p in self.programs]
+        return {
+            "burden": self.burden.__dict__.copy(),
+            "program": progs[0],
+            "programs": progs,
+            "warnings": [w.__dict__.copy() for w in self.warnings],
+            "currency": "USD",
+            "price_year": 2024,
+            "parameter_set": self.parameter_set,
+            "sources": self.sources,
+            "scenario": to_dict(self.scenario),
+        }
+
+    def monthly(self, program_index: int = 0) -> pd.DataFrame:
+        """Month-by-month cash flow table of a program."""
+        return self.programs[program_index].monthly
+
+
+_MONTHLY_COLUMNS = {
+    "cost_setup": "setup", "cost_admin": "admin", "cost_sessions": "sessions",
+    "cost_work_time": "work_time", "cost": "cost", "saving_absenteeism": "saving_absenteeism",
+    "saving_presenteeism": "saving_presenteeism", "saving_medical": "saving_medical",
+    "savings": "savings", "net": "net", "cumulative_net": "cumulative_net",
+    "discount_factor": "discount_factor", "participants_active": "participants_active",
+    "effective_participants": "effective_participants",
+    "sessions_purchased_monthly": "sessions_purchased",
+}
+
+
+def _program_result(scenario: Scenario, i: int, sim: dict[str, Any]) -> ProgramResult:
+    lib = library()
+    p = scenario.programs[i]
+    th = lib.therapy(p.therapy)
+    n, H = scenario.workforce.employees, scenario.analysis.horizon_months
+    monthly = pd.DataFrame({"month": np.arange(1, H + 1)} | {
+        out: np.asarray(sim[key], dtype=float) for key, out in _MONTHLY_COLUMNS.items()})
+    part = float(sim["participants"])
+    cost, sav = float(sim["total_cost"]), float(sim["total_savings"])
+    be_mult = _f(sim["breakeven_effect_multiplier"])
+    eff = float(p.resolved("effect_size"))
+    return ProgramResult(
+        therapy=p.therapy, therapy_label=th.label, evidence_grade=th.evidence_grade,
+        cost=cost, savings=sav,
+        savings_absenteeism=float(sim["savings_absenteeism"]),
+        savings_presenteeism=float(sim["savings_presenteeism"]),
+        savings_medical=float(sim["savings_medical"]),
+        net_benefit=float(sim["net_benefit"]), roi=_f(sim["roi"]), benefit_cost_ratio=_f(sim["bcr"]),
+        npv=float(sim["npv"]), payback_month=_f(sim["payback_month"]),
+        participants=part, participants_with_back_pain=float(sim["participants_affected"]),
+        cost_per_participant=cost / part if part > 0 else None,
+        savings_per_participant=sav / part if part > 0 else None,
+        cost_per_employee_per_month=cost / (n * H),
+        net_per_employee_per_month=(sav - cost) / (n * H),
+        breakeven_price_per_session=_f(sim["breakeven_price_per_session"]),
+        breakeven_effect_multiplier=be_mult,
+        breakeven_effect_size=be_mult * eff if be_mult is not None else None,
+        price_per_session=float(p.resolved("price_per_session")),
+        sessions=float(p.resolved("sessions")), effect_size=eff, horizon_months=H, monthly=monthly,
+    )
+
+
+def _warnings(scenario: Scenario, burden: Burden, progs: list[ProgramResult],
+              sims: list[dict[str, Any]]) -> list[Warning]:
+    lib = library()
+    out: list[Warning] = []
+    limit = lib.value("sanity.benchmark_ratio")
+    if burden.benchmark_ratio > limit or burden.benchmark_ratio < 1 / limit:
+        out.append(Warning(
+            "burden_vs_benchmark", "burden.hours_lost",
+            f"Hours lost per employee ({burden.hours_lost_per_employee:.1f} h/yr) are "
+            f"{burden.benchmark_ratio:.1f} times the published benchmark "
+            f"({burden.benchmark_hours_per_employee:.1f} h/yr, Stewart 2003): check prevalence, "
+            "absence days and presenteeism."))
+    roi_high = lib.value("sanity.roi_high")
+    for i, (p, sim) in enumerate(zip(progs, sims)):
+        prog = scenario.programs[i]
+        where = "program" if i == 0 else f"programs.{i}"
+        if p.roi is not None and p.roi > roi_high:
+            out.append(Warning(
+                "roi_above_evidence", f"{where}.roi",
+                f"ROI of {p.roi:.1f} is above {roi_high:g}, beyond what published back-pain "
+                "programme evaluations support: check uptake, effect and the translation to work loss."))
+        if bool(np.any(sim["reduction_clipped"])):
+            out.append(Warning(
+                "effect_capped", f"{where}.savings",
+                "The effect would remove more than 100% of a cost component; it was capped at 100%."))
+        if prog.resolved("course_weeks") > scenario.analysis.horizon_months * 52 / 12:
+            out.append(Warning(
+                "horizon_shorter_than_course", f"{where}.savings",
+                "The horizon ends before the course does: most of the benefit falls outside it."))
+        if prog.uptake_unaffected > prog.uptake:
+            out.append(Warning(
+                "uptake_mostly_unaffected", f"{where}.cost",
+                "More employees without chronic back pain than with it are expected to use the "
+                "benefit: most of the spend buys no productivity back."))
+        if prog.therapy == "usual_care":
+            out.append(Warning(
+                "comparator", f"{where}.roi",
+                "Usual care is the comparator every effect is measured against, so covering it adds "
+                "cost without a modelled effect."))
+        if prog.booster_sessions > 0 and prog.booster_interval_months > 0:
+            out.append(Warning(
+                "boosters_assumed", f"{where}.savings",
+                "Booster courses are assumed to restore the end-of-course effect; trials have not "
+                "tested maintenance sessions for chronic low back pain."))
+    if scenario.analysis.perspective == "health_plan" and any(p.on_paid_time for p in scenario.programs):
+        out.append(Warning("health_plan_work_time", "program.cost",
+                           "From a health plan's perspective paid work time is not a cost; it is left out."))
+    return out
+
+
+def evaluate(scenario: Scenario) -> Result:
+    """Evaluate every program of a scenario: yearly burden, program results, sanity warnings."""
+    lib = library()
+    sims, progs = [], []
+    for i in range(len(scenario.programs)):
+        sim = simulate(build_inputs(scenario, i))
+        sims.append(sim)
+        progs.append(_program_result(scenario, i, sim))
+    b = sims[0]["burden"]
+    n = scenario.workforce.employees
+    total = float(b["total"])
+    persp = scenario.analysis.perspective
+    in_persp = (float(b["absenteeism"] + b["presenteeism"]) if persp != "health_plan" else 0.0) + (
+        float(b["medical"]) if persp != "fully_insured" else 0.0)
+    bench = lib.value("benchmark.lpt_hours_per_employee")
+    hpe = float(b["hours_lost"]) / n
+    affected = float(b["affected"])
+    burden = Burden(
+        total=total, absenteeism=float(b["absenteeism"]), presenteeism=float(b["presenteeism"]),
+        medical=float(b["medical"]), in_perspective=in_persp, per_employee=total / n,
+        per_affected_employee=total / affected if affected > 0 else 0.0,
+        per_100_employees=total * 100 / n, affected_employees=affected,
+        hours_lost=float(b["hours_lost"]), days_lost=float(b["days_lost"]),
+        absence_hours=float(b["absence_hours"]), presenteeism_hours=float(b["presenteeism_hours"]),
+        hourly_compensation=float(b["hourly_compensation"]),
+        benchmark_hours_per_employee=bench, hours_lost_per_employee=hpe,
+        benchmark_ratio=hpe / bench,
+    )
+    keys: list[str] = []
+    for i in range(len(scenario.programs)):
+        for pid in input_table(scenario, i)["source_keys"]:
+            keys.extend(pid.split(";"))
+        keys.extend(lib.therapy(scenario.programs[i].therapy).trial_source_keys)
+    keys.extend(lib.parameter("benchmark.lpt_hours_per_employee").source_keys)
+    sources = [r.key for r in lib.citations(keys)]
+    return Result(scenario, burden, progs, _warnings(scenario, burden, progs, sims), lib.version, sources)
+
+
+def compare(scenario: Scenario, program_index: int = 0) -> pd.DataFrame:
+    """Every therapy in the catalogue under the same workforce and benefit design, one row each.
+
+    The chosen program's design (uptake, co-pay, cap, costs, horizon ...) is kept; its
+    therapy-specific overrides (price, sessions, effect ...) are reset to each therapy's catalogue
+    values. Sorted by net benefit, best first; ``chosen`` marks the scenario's own therapy.
+    """
+    lib = library()
+    base = scenario.programs[program_index]
+    reset = {f: None for f in THERAPY_FIELDS}
+    rows = []
+    for tid, th in lib.therapies.items():
+        prog = base if tid == base.therapy else base.model_copy(update={"therapy": tid, **reset})
+        sc = scenario.model_copy(update={"programs": [prog]})
+        sim = simulate(build_inputs(sc, 0))
+        pr = _program_result(sc, 0, sim)
+        rows.append({
+            "therapy": tid, "label": th.label, "evidence_grade": th.evidence_grade,
+            "sessions": pr.sessions, "price_per_session": pr.price_per_session,
+            "effect_size": pr.effect_size, "participants": pr.participants, "cost": pr.cost,
+            "savings": pr.savings, "net_benefit": pr.net_benefit, "roi": pr.roi,
+            "benefit_cost_ratio": pr.benefit_cost_ratio, "npv": pr.npv,
+            "payback_month": pr.payback_month, "cost_per_participant": pr.cost_per_participant,
+            "breakeven_price_per_session": pr.breakeven_price_per_session,
+            "chosen": tid == base.therapy,
+        })
+    df = pd.DataFrame(rows).sort_values("net_benefit", ascending=False, kind="stable")
+    return df.reset_index(drop=True)

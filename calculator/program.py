@@ -1,0 +1,283 @@
+"""A benefit program as monthly cash flows: participants, costs, savings, with turnover and boosters.
+
+:class:`ProgramInputs` holds every number the program model needs. Numeric fields may be floats or
+numpy arrays of shape ``(n,)`` (one value per Monte Carlo draw); :func:`simulate` then returns
+arrays of shape ``(n, H)`` for monthly flows and ``(n,)`` for totals. Structural settings (horizon,
+perspective, valuation, switches, offer and booster intervals) are plain scalars.
+
+Model (docs/METHODS.md has the full statement)
+-----------------------------------------------
+* Offers at months 0, I, 2I, ... (I = offer interval). Cohort 0 is ``N e p u`` employees with
+  chronic LBP plus ``N e (1-p) u0`` without; later cohorts are the new hires since the last offer,
+  ``(1 - r^I)`` times those numbers, where ``r = (1 - turnover)^(1/12)`` is monthly retention.
+* A cohort's members stay with probability ``r`` per month (evaluated at mid-month); leavers take
+  the benefit with them and stop using sessions.
+* Sessions: each starter uses ``min(S, cap) (c + (1 - c) s_nc)`` sessions, spread over the course
+  weeks; boosters (optional) give completers ``S_b`` sessions every ``B`` months and restore the
+  peak effect.
+* Savings: completers with chronic LBP (non-completers get no effect) reduce their attributable
+  absence, presenteeism and medical cost by ``min(1, E m a_x dose) * profile(t)``, where ``E`` is
+  the therapy's RDQ effect, ``m`` the effect multiplier, ``a_x`` the translation per RDQ point and
+  ``dose = min(1, cap / S)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from . import burden as bd
+from .effect import WEEKS_PER_MONTH, effect_profile
+from .finance import discount_factors, npv, payback_month, roi
+
+__all__ = ["ProgramInputs", "NUMERIC_FIELDS", "simulate", "annual_burden"]
+
+
+@dataclass(frozen=True)
+class ProgramInputs:
+    """Everything the program model needs (see :mod:`calculator.model` for how it is built)."""
+
+    # workforce
+    employees: object
+    hourly_wage: object
+    annual_hours: object
+    benefits_load: object
+    productivity_multiplier: object
+    turnover: object
+    # condition
+    prevalence: object
+    absence_days: object
+    presenteeism: object
+    medical_excess_cost: object
+    hours_per_day: object
+    # translation
+    absence_per_point: object
+    presenteeism_per_point: object
+    medical_per_point: object
+    # program
+    eligibility: object
+    uptake: object
+    uptake_unaffected: object
+    completion: object
+    noncompleter_session_share: object
+    employer_share: object
+    price_per_session: object
+    sessions: object
+    course_weeks: object
+    effect_size: object
+    decay_per_week: object
+    session_hours: object
+    setup_cost: object
+    admin_pepm: object
+    travel_hours: object
+    effect_multiplier: object
+    # analysis
+    discount_rate: object
+    friction_period_weeks: object
+    friction_elasticity: object
+    # structural settings (scalars, never sampled)
+    visit_cap: int | None = None
+    multiplier_on_presenteeism: bool = False
+    on_paid_time: bool = False
+    on_site: bool = False
+    offer_interval_months: int = 12
+    booster_interval_months: int = 0
+    booster_sessions: int = 0
+    horizon_months: int = 12
+    valuation: str = "human_capital"
+    perspective: str = "self_insured"
+
+
+_STRUCTURAL = {"visit_cap", "multiplier_on_presenteeism", "on_paid_time", "on_site",
+               "offer_interval_months", "booster_interval_months", "booster_sessions",
+               "horizon_months", "valuation", "perspective"}
+#: Numeric inputs that may be arrays (Monte Carlo draws).
+NUMERIC_FIELDS = tuple(f.name for f in fields(ProgramInputs) if f.name not in _STRUCTURAL)
+
+
+def _a(x) -> np.ndarray:
+    return np.asarray(x, dtype=float)
+
+
+def annual_burden(inp: ProgramInputs) -> dict[str, np.ndarray]:
+    """Yearly burden of chronic LBP for the whole workforce and per affected employee.
+
+    Returns absenteeism, presenteeism, medical and total cost [USD/yr], hours and days lost, the
+    number affected, and the per-affected-employee costs the program's savings are built on.
+    """
+    comp = bd.hourly_compensation(inp.hourly_wage, inp.benefits_load)
+    affected = _a(inp.employees) * inp.prevalence
+    actual_abs_h = bd.absence_hours(inp.absence_days, inp.hours_per_day)
+    valued_abs_h = bd.absence_hours(inp.absence_days, inp.hours_per_day, inp.valuation,
+                                    inp.friction_period_weeks, inp.friction_elasticity)
+    pres_h = bd.presenteeism_hours(inp.annual_hours, actual_abs_h, inp.presenteeism)
+    pres_mult = inp.productivity_multiplier if inp.multiplier_on_presenteeism else 1.0
+    per_aff_abs = valued_abs_h * comp * inp.productivity_multiplier
+    per_aff_pres = pres_h * comp * pres_mult
+    per_aff_med = _a(inp.medical_excess_cost)
+    absenteeism = bd.absenteeism_cost(affected, valued_abs_h, comp, inp.productivity_multiplier)
+    presenteeism = bd.presenteeism_cost(affected, pres_h, comp, pres_mult)
+    medical = bd.medical_cost(affected, inp.medical_excess_cost)
+    hours_lost = affected * (actual_abs_h + pres_h)
+    return {
+        "hourly_compensation": comp,
+        "affected": affected,
+        "absenteeism": absenteeism,
+        "presenteeism": presenteeism,
+        "medical": medical,
+        "total": absenteeism + presenteeism + medical,
+        "absence_hours": affected * actual_abs_h,
+        "presenteeism_hours": affected * pres_h,
+        "hours_lost": hours_lost,
+        "days_lost": hours_lost / _a(inp.hours_per_day),
+        "per_affected_absenteeism": per_aff_abs,
+        "per_affected_presenteeism": per_aff_pres,
+        "per_affected_medical": per_aff_med,
+    }
+
+
+def simulate(inp: ProgramInputs) -> dict[str, np.ndarray]:
+    """Monthly cash flows and totals of one program (vectorised over draws).
+
+    Returns monthly arrays (last axis = month): ``cost_setup``, ``cost_admin``, ``cost_sessions``,
+    ``cost_work_time``, ``cost``, ``saving_absenteeism``, ``saving_presenteeism``,
+    ``saving_medical``, ``savings``, ``net``, ``participants_active``, ``effect_fraction``; and
+    totals: ``total_cost``, ``total_savings``, ``net_benefit``, ``roi``, ``bcr``, ``npv``,
+    ``payback_month``, ``participants``, ``participants_affected``, ``sessions_purchased``,
+    ``breakeven_price_per_session``, ``breakeven_effect_multiplier``, ``reduction_clipped``.
+    """
+    H = int(inp.horizon_months)
+    months = np.arange(H)
+    w = WEEKS_PER_MONTH
+    col = lambda x: _a(x)[..., None]  # noqa: E731  (parameters broadcast against months)
+
+    b = annual_burden(inp)
+    r = col((1.0 - _a(inp.turnover)) ** (1.0 / 12.0))
+    eligible = _a(inp.employees) * inp.eligibility
+    aff0 = col(eligible * inp.prevalence * inp.uptake)
+    unaff0 = col(eligible * (1.0 - _a(inp.prevalence)) * inp.uptake_unaffected)
+
+    S = col(inp.sessions)
+    cap = S if inp.visit_cap is None else np.minimum(S, float(inp.visit_cap))
+    dose = cap / S
+    c = col(inp.completion)
+    used_per_starter = cap * (c + (1.0 - c) * col(inp.noncompleter_session_share))
+    T = col(inp.course_weeks)
+    k = col(inp.decay_per_week)
+    boosting = inp.booster_interval_months > 0 and inp.booster_sessions > 0
+    B_weeks = inp.booster_interval_months * w if boosting else 0.0
+
+    unit = {  # reduction per unit of effect multiplier, before clipping at 100%
+        "absenteeism": col(inp.effect_size) * col(inp.absence_per_point) * dose,
+        "presenteeism": col(inp.effect_size) * col(inp.presenteeism_per_point) * dose,
+        "medical": col(inp.effect_size) * col(inp.medical_per_point) * dose,
+    }
+    mult = col(inp.effect_multiplier)
+    reduction = {key: np.minimum(1.0, u * mult) for key, u in unit.items()}
+    clipped = np.zeros(np.broadcast_shapes(*(u.shape for u in unit.values()), mult.shape)[:-1] or (), bool)
+    for u in unit.values():
+        clipped = clipped | (u * mult > 1.0)[..., 0]
+
+    sessions_m = 0.0
+    booster_m = 0.0
+    effective_people = 0.0  # affected completers still employed x effect profile
+    active_m = 0.0
+    starters = 0.0
+    starters_aff = 0.0
+    I = max(int(inp.offer_interval_months), 1)
+    for start in range(0, H, I):
+        age = months - start
+        on = age >= 0
+        share_new = 1.0 if start == 0 else (1.0 - r**I)
+        n_aff = aff0 * share_new
+        n_all = (aff0 + unaff0) * share_new
+        starters = starters + n_all[..., 0]
+        starters_aff = starters_aff + n_aff[..., 0]
+        ret = np.where(on, r ** (age + 0.5), 0.0)
+        lo = np.clip(age * w, 0.0, None)
+        overlap = np.clip(np.minimum((age + 1) * w, T) - lo, 0.0, w)
+        share = np.where(on, overlap / T, 0.0)
+        sessions_m = sessions_m + n_all * ret * used_per_starter * share
+        if boosting:
+            is_boost = on & (age > 0) & (age % inp.booster_interval_months == 0)
+            booster_m = booster_m + n_all * c * ret * inp.booster_sessions * is_boost
+        prof = effect_profile((age + 0.5) * w, T, k, B_weeks)
+        effective_people = effective_people + n_aff * c * ret * np.where(on, prof, 0.0)
+        active_m = active_m + n_all * ret
+
+    shape = np.broadcast_shapes(np.shape(effective_people), np.shape(sessions_m), (H,))
+    purchased = np.broadcast_to(sessions_m + booster_m, shape)
+    price = col(inp.price_per_session)
+    share_emp = col(inp.employer_share)
+    cost_sessions = purchased * price * share_emp
+    comp = col(b["hourly_compensation"])
+    pays_time = inp.on_paid_time and inp.perspective != "health_plan"
+    hours_per_session = col(inp.session_hours) + (0.0 if inp.on_site else col(inp.travel_hours))
+    cost_time = purchased * hours_per_session * comp if pays_time else np.zeros(shape)
+    cost_admin = np.broadcast_to(col(eligible * _a(inp.admin_pepm)), shape)
+    cost_setup = np.zeros(shape)
+    cost_setup[..., 0] = np.broadcast_to(_a(inp.setup_cost), shape[:-1])
+    cost = cost_setup + cost_admin + cost_sessions + cost_time
+
+    counts = {"absenteeism": inp.perspective != "health_plan",
+              "presenteeism": inp.perspective != "health_plan",
+              "medical": inp.perspective != "fully_insured"}
+    per_aff = {"absenteeism": col(b["per_affected_absenteeism"]),
+               "presenteeism": col(b["per_affected_presenteeism"]),
+               "medical": col(b["per_affected_medical"])}
+    saving = {}
+    unit_total = 0.0
+    for key in ("absenteeism", "presenteeism", "medical"):
+        flow = np.broadcast_to(effective_people * per_aff[key] / 12.0, shape)
+        saving[key] = flow * reduction[key] if counts[key] else np.zeros(shape)
+        if counts[key]:
+            unit_total = unit_total + np.sum(flow * unit[key], axis=-1)
+    savings = saving["absenteeism"] + saving["presenteeism"] + saving["medical"]
+    net = savings - cost
+
+    total_cost = cost.sum(axis=-1)
+    total_savings = savings.sum(axis=-1)
+    price_coef = (purchased * share_emp).sum(axis=-1)  # d(total cost)/d(price)
+    fixed = total_cost - price_coef * _a(inp.price_per_session)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        be_price = np.where(price_coef > 0, (total_savings - fixed) / price_coef, np.nan)
+        be_price = np.where(be_price > 0, be_price, np.nan)
+        be_mult = np.where(_a(unit_total) > 0, total_cost / unit_total, np.nan)
+        bcr = np.where(total_cost > 0, total_savings / np.where(total_cost > 0, total_cost, 1), np.nan)
+    participants = _a(starters)
+    return {
+        "months": months,
+        "cost_setup": cost_setup,
+        "cost_admin": cost_admin,
+        "cost_sessions": cost_sessions,
+        "cost_work_time": cost_time,
+        "cost": cost,
+        "saving_absenteeism": saving["absenteeism"],
+        "saving_presenteeism": saving["presenteeism"],
+        "saving_medical": saving["medical"],
+        "savings": savings,
+        "net": net,
+        "cumulative_net": np.cumsum(net, axis=-1),
+        "discount_factor": discount_factors(H, inp.discount_rate),
+        "participants_active": np.broadcast_to(active_m, shape),
+        "effective_participants": np.broadcast_to(effective_people, shape),
+        "sessions_purchased_monthly": purchased,
+        "total_cost": total_cost,
+        "total_savings": total_savings,
+        "savings_absenteeism": saving["absenteeism"].sum(axis=-1),
+        "savings_presenteeism": saving["presenteeism"].sum(axis=-1),
+        "savings_medical": saving["medical"].sum(axis=-1),
+        "net_benefit": total_savings - total_cost,
+        "roi": roi(total_savings, total_cost),
+        "bcr": bcr,
+        "npv": npv(net, inp.discount_rate),
+        "payback_month": payback_month(net),
+        "participants": participants,
+        "participants_affected": _a(starters_aff),
+        "sessions_purchased": purchased.sum(axis=-1),
+        "breakeven_price_per_session": be_price,
+        "breakeven_effect_multiplier": be_mult,
+        "reduction_clipped": clipped,
+        "burden": b,
+    }

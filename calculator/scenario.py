@@ -1,0 +1,459 @@
+"""The validated scenario: workforce, condition, effect translation, programs and analysis.
+
+A :class:`Scenario` is the only input of the model. It is frozen and validated at the boundary:
+unknown fields are rejected by name, out-of-range values name the field and the allowed range,
+and every field not given takes its default from the parameter library
+(``calculator/data/parameters.csv``). Fields are addressed by dotted paths such as
+``workforce.employees`` or ``programs.0.uptake``.
+
+Therapy-specific program fields (``price_per_session``, ``sessions``, ``course_weeks``,
+``effect_size``, ``decay_per_week``, ``session_hours``) default to ``null``, meaning "the catalogue
+value of the chosen therapy", so changing ``programs.0.therapy`` changes them too.
+
+>>> s = set_path(Scenario(), "workforce.employees", "250")
+>>> s.workforce.employees
+250
+>>> set_path(s, "condition.prevalence", "1.5")
+Traceback (most recent call last):
+...
+calculator.scenario.ScenarioError: condition.prevalence = 1.5 is out of range: allowed 0 to 1
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .evidence import library
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "ScenarioError",
+    "Workforce",
+    "Condition",
+    "Translation",
+    "Program",
+    "Analysis",
+    "Scenario",
+    "get_path",
+    "set_path",
+    "apply_sets",
+    "to_json",
+    "from_json",
+    "load",
+    "save",
+    "field_paths",
+    "parameter_id_for_path",
+    "PATH_TO_PARAMETER",
+]
+
+SCHEMA_VERSION = 1
+_LIB = library()
+
+
+class ScenarioError(ValueError):
+    """A scenario could not be built: every message names the field and what is allowed."""
+
+    def __init__(self, messages: list[str] | str):
+        self.messages = [messages] if isinstance(messages, str) else list(messages)
+        super().__init__("; ".join(self.messages))
+
+
+def _p(pid: str, kind: type = float, *, nullable: bool = False) -> Any:
+    """A pydantic Field whose default, bounds and description come from parameter ``pid``."""
+    p = _LIB.parameter(pid)
+    default: Any = None if nullable else kind(p.value)
+    return Field(
+        default=default,
+        ge=kind(p.min_allowed) if kind is int else p.min_allowed,
+        le=kind(p.max_allowed) if kind is int else p.max_allowed,
+        description=f"{p.label} [{p.unit}]",
+        json_schema_extra={"parameter": pid},
+    )
+
+
+_CONFIG = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, validate_default=True)
+
+
+class Workforce(BaseModel):
+    """The employer's workforce (an average employee; see the census module for segments)."""
+
+    model_config = _CONFIG
+    employees: int = _p("workforce.employees", int)
+    hourly_wage: float = _p("workforce.hourly_wage")
+    annual_salary: float | None = Field(
+        default=None, gt=0, le=10_000_000,
+        description="Average annual salary [USD/yr]; when given it replaces hourly_wage "
+        "(hourly wage = salary / annual hours)",
+    )
+    annual_hours: float = _p("workforce.annual_hours")
+    benefits_load: float = _p("workforce.benefits_load")
+    productivity_multiplier: float = _p("workforce.productivity_multiplier")
+    multiplier_on_presenteeism: bool = Field(
+        default=False,
+        description="Also apply the productivity multiplier to presenteeism hours (off by default "
+        "to avoid overstating; Pauly 2008)",
+    )
+    turnover: float = _p("workforce.turnover")
+
+    @property
+    def effective_hourly_wage(self) -> float:
+        """Hourly wage used by the model [USD/h]: from the salary when one is given."""
+        if self.annual_salary is not None:
+            return self.annual_salary / self.annual_hours
+        return self.hourly_wage
+
+
+class Condition(BaseModel):
+    """Chronic low back pain in this workforce (attributable, i.e. excess over people without it)."""
+
+    model_config = _CONFIG
+    prevalence: float = _p("condition.prevalence")
+    absence_days: float = _p("condition.absence_days")
+    presenteeism: float = _p("condition.presenteeism")
+    medical_excess_cost: float = _p("condition.medical_excess_cost")
+    hours_per_day: float = _p("condition.hours_per_day")
+
+
+class Translation(BaseModel):
+    """How a clinical effect (RDQ points) becomes less absence, presenteeism and medical cost."""
+
+    model_config = _CONFIG
+    absence_per_point: float = _p("translation.absence_per_point")
+    presenteeism_per_point: float = _p("translation.presenteeism_per_point")
+    medical_per_point: float = _p("translation.medical_per_point")
+
+
+THERAPY_FIELDS = ("price_per_session", "sessions", "course_weeks", "effect_size", "decay_per_week",
+                  "session_hours")
+
+
+class Program(BaseModel):
+    """One benefit design: which therapy, who can use it, what it costs the employer."""
+
+    model_config = _CONFIG
+    therapy: str = Field(default="relaxation_massage", description="Therapy id from the catalogue")
+    eligibility: float = _p("program.eligibility")
+    uptake: float = _p("program.uptake")
+    uptake_unaffected: float = _p("program.uptake_unaffected")
+    completion: float = _p("program.completion")
+    noncompleter_session_share: float = _p("program.noncompleter_session_share")
+    employer_share: float = _p("program.employer_share")
+    visit_cap: int | None = Field(default=None, ge=1, le=100,
+                                  description="Most sessions covered per course [sessions]; null = no cap")
+    price_per_session: float | None = _p("therapy.relaxation_massage.price_per_session", nullable=True)
+    sessions: int | None = _p("therapy.relaxation_massage.sessions", int, nullable=True)
+    course_weeks: float | None = _p("therapy.relaxation_massage.course_weeks", nullable=True)
+    effect_size: float | None = _p("therapy.relaxation_massage.effect_size", nullable=True)
+    decay_per_week: float | None = _p("therapy.relaxation_massage.decay_per_week", nullable=True)
+    session_hours: float | None = _p("therapy.relaxation_massage.session_hours", nullable=True)
+    setup_cost: float = _p("program.setup_cost")
+    admin_pepm: float = _p("program.admin_pepm")
+    on_paid_time: bool = Field(default=False,
+                               description="Sessions happen on paid work time (their hours are a cost)")
+    on_site: bool = Field(default=False, description="Sessions on site (no travel time)")
+    travel_hours: float = _p("program.travel_hours")
+    effect_multiplier: float = _p("program.effect_multiplier")
+    offer_interval_months: int = _p("program.offer_interval_months", int)
+    booster_interval_months: int = _p("program.booster_interval_months", int)
+    booster_sessions: int = _p("program.booster_sessions", int)
+
+    @field_validator("therapy")
+    @classmethod
+    def _known_therapy(cls, v: str) -> str:
+        if v not in _LIB.therapies:
+            raise ValueError(f"unknown therapy {v!r}; choose one of: {', '.join(_LIB.therapies)}")
+        return v
+
+    def resolved(self, name: str) -> float:
+        """A therapy-specific field: the user's value, else the therapy's catalogue value."""
+        own = getattr(self, name)
+        return own if own is not None else _LIB.therapy_parameter(self.therapy, name).value
+
+
+class Analysis(BaseModel):
+    """How results are computed and from whose point of view."""
+
+    model_config = _CONFIG
+    horizon_months: int = _p("analysis.horizon_months", int)
+    discount_rate: float = _p("analysis.discount_rate")
+    valuation: Literal["human_capital", "friction_cost"] = Field(
+        default="human_capital", description="Human-capital (every lost hour at full cost) or "
+        "friction-cost (absence counted only up to the friction period)")
+    friction_period_weeks: float = _p("analysis.friction_period_weeks")
+    friction_elasticity: float = _p("analysis.friction_elasticity")
+    perspective: Literal["self_insured", "fully_insured", "health_plan"] = Field(
+        default="self_insured", description="self_insured = productivity + medical; fully_insured = "
+        "productivity only; health_plan = medical only")
+
+
+class Scenario(BaseModel):
+    """Everything the model needs. Missing fields take defaults from the parameter library."""
+
+    model_config = _CONFIG
+    schema_version: Literal[1] = SCHEMA_VERSION
+    name: Annotated[str, Field(max_length=200)] = "Default scenario"
+    parameter_set: str | None = Field(
+        default=None, description="Parameter-library version the scenario was saved with")
+    workforce: Workforce = Field(default_factory=Workforce)
+    condition: Condition = Field(default_factory=Condition)
+    translation: Translation = Field(default_factory=Translation)
+    programs: Annotated[list[Program], Field(min_length=1, max_length=12)] = Field(
+        default_factory=lambda: [Program()])
+    analysis: Analysis = Field(default_factory=Analysis)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        absence_h = self.condition.absence_days * self.condition.hours_per_day
+        if absence_h > self.workforce.annual_hours:
+            raise ValueError(
+                f"condition.absence_days x condition.hours_per_day = {absence_h:g} h exceeds "
+                f"workforce.annual_hours = {self.workforce.annual_hours:g} h"
+            )
+        return self
+
+
+# ---------------------------------------------------------------------------------------------
+# Paths, errors, JSON
+
+
+def _fmt_num(x: Any) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def _field_bounds(model: type[BaseModel], name: str) -> tuple[Any, Any]:
+    info = model.model_fields[name]
+    lo = hi = None
+    for m in info.metadata:
+        lo = getattr(m, "ge", None) if getattr(m, "ge", None) is not None else (getattr(m, "gt", None) if lo is None else lo)
+        hi = getattr(m, "le", None) if getattr(m, "le", None) is not None else hi
+    return lo, hi
+
+
+_SECTION_MODELS: dict[str, type[BaseModel]] = {
+    "workforce": Workforce, "condition": Condition, "translation": Translation,
+    "programs": Program, "analysis": Analysis,
+}
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    if not loc:
+        return Scenario
+    return _SECTION_MODELS.get(str(loc[0]))
+
+
+def _messages(err: ValidationError) -> list[str]:
+    out = []
+    for e in err.errors(include_url=False):
+        loc = tuple(e["loc"])
+        path = ".".join(str(p) for p in loc)
+        typ, val = e["type"], e.get("input")
+        if typ == "extra_forbidden":
+            parent = _model_at(loc[:-1] if loc[:1] != ("programs",) else ("programs",))
+            allowed = ", ".join(parent.model_fields) if parent else ""
+            out.append(f"unknown field {path!r}" + (f" (allowed here: {allowed})" if allowed else ""))
+        elif typ in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+            model = _model_at(loc[:1]) if len(loc) > 1 else Scenario
+            lo, hi = _field_bounds(model, str(loc[-1])) if model and str(loc[-1]) in model.model_fields else (None, None)
+            rng = f"allowed {_fmt_num(lo)} to {_fmt_num(hi)}" if lo is not None and hi is not None else e["msg"].lower()
+            out.append(f"{path} = {_fmt_num(val)} is out of range: {rng}")
+        elif typ in ("int_parsing", "int_from_float", "float_parsing", "int_type", "float_type"):
+            kind = "a whole number" if typ.startswith("int") else "a number"
+            out.append(f"{path} must be {kind}, got {val!r}")
+        elif typ == "bool_parsing" or typ == "bool_type":
+            out.append(f"{path} must be true or false, got {val!r}")
+        elif typ == "literal_error":
+            out.append(f"{path} = {val!r} is not allowed: {e['msg'].replace('Input should be ', 'use ')}")
+        elif typ == "finite_number":
+            out.append(f"{path} must be a finite number")
+        elif typ in ("too_short", "too_long"):
+            out.append(f"{path}: {e['msg']}")
+        elif typ == "model_type" or typ == "dict_type":
+            out.append(f"{path or 'scenario'} must be an object with named fields, got {type(val).__name__}")
+        elif typ == "value_error":
+            msg = str(e.get("ctx", {}).get("error", e["msg"]))
+            out.append(f"{path}: {msg}" if path else msg)
+        else:
+            out.append(f"{path or 'scenario'}: {e['msg']}")
+    return out
+
+
+def build(data: Any) -> Scenario:
+    """Validate raw data (a dict from JSON, a form, a query string) into a :class:`Scenario`."""
+    if not isinstance(data, dict):
+        raise ScenarioError(f"a scenario must be a JSON object, got {type(data).__name__}")
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as err:
+        raise ScenarioError(_messages(err)) from None
+
+
+def to_dict(scenario: Scenario) -> dict:
+    return scenario.model_dump(mode="json")
+
+
+def to_json(scenario: Scenario) -> str:
+    """Canonical JSON text (2-space indent, fields in schema order, trailing newline).
+
+    Save -> load -> save gives identical bytes.
+    """
+    return json.dumps(to_dict(scenario), indent=2, ensure_ascii=False) + "\n"
+
+
+def from_json(text: str | bytes) -> Scenario:
+    """Parse and validate scenario JSON; errors name the line/column or the field."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ScenarioError("the scenario file is not UTF-8 text") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    if isinstance(data, dict) and data.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
+        raise ScenarioError(
+            f"schema_version {data['schema_version']!r} is not supported (this version reads {SCHEMA_VERSION})")
+    return build(data)
+
+
+def load(path: str) -> Scenario:
+    """Read a scenario JSON file."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError as exc:
+        raise ScenarioError(f"cannot read scenario file {path!r}: {exc.strerror}") from None
+    try:
+        return from_json(raw)
+    except ScenarioError as exc:
+        raise ScenarioError([f"{path}: {m}" for m in exc.messages]) from None
+
+
+def save(scenario: Scenario, path: str) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(to_json(scenario))
+
+
+def _parse_value(text: Any) -> Any:
+    if not isinstance(text, str):
+        return text
+    t = text.strip()
+    if t.lower() in ("null", "none", ""):
+        return None
+    try:
+        return json.loads(t)
+    except json.JSONDecodeError:
+        return t
+
+
+def _split(path: str) -> list[str]:
+    parts = path.strip().split(".")
+    if not path.strip() or any(p == "" for p in parts):
+        raise ScenarioError(f"bad path {path!r}: use dotted names such as workforce.employees")
+    return parts
+
+
+def get_path(scenario: Scenario, path: str) -> Any:
+    """Value at a dotted path (``programs.0.uptake``)."""
+    node: Any = to_dict(scenario)
+    for part in _split(path):
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                raise ScenarioError(f"unknown path {path!r}: index {part!r} out of range (0-{len(node) - 1})")
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            raise ScenarioError(_unknown(path, node))
+    return node
+
+
+def _unknown(path: str, node: Any) -> str:
+    hint = f" (allowed here: {', '.join(node)})" if isinstance(node, dict) else ""
+    return f"unknown path {path!r}{hint}"
+
+
+def set_path(scenario: Scenario, path: str, value: Any) -> Scenario:
+    """A new scenario with ``value`` (a string is parsed as JSON when it can be) at ``path``.
+
+    ``programs.N.*`` with N equal to the number of programs adds a new default program.
+    """
+    return apply_sets(scenario, [(path, value)])
+
+
+def apply_sets(scenario: Scenario, sets: list[tuple[str, Any]]) -> Scenario:
+    """Apply several ``(path, value)`` assignments, then validate once."""
+    data = to_dict(scenario)
+    for path, value in sets:
+        parts = _split(path)
+        node: Any = data
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            if isinstance(node, list):
+                if not part.isdigit():
+                    raise ScenarioError(f"unknown path {path!r}: {part!r} should be a program index")
+                idx = int(part)
+                if idx == len(node) and not last:
+                    node.append(to_dict(Scenario()).get("programs")[0])
+                if idx >= len(node):
+                    raise ScenarioError(
+                        f"unknown path {path!r}: program index {idx} out of range (0-{len(node) - 1})")
+                if last:
+                    raise ScenarioError(f"unknown path {path!r}: give a field, e.g. {path}.uptake")
+                node = node[idx]
+            elif isinstance(node, dict):
+                if part not in node:
+                    raise ScenarioError(_unknown(path, node))
+                if last:
+                    if isinstance(node[part], (dict, list)):
+                        raise ScenarioError(f"{path!r} is a section; set one of its fields instead")
+                    node[part] = _parse_value(value)
+                else:
+                    node = node[part]
+            else:
+                raise ScenarioError(_unknown(path, None))
+    return build(data)
+
+
+def field_paths(scenario: Scenario | None = None) -> list[str]:
+    """Every settable dotted path of the scenario (program fields for each program)."""
+    s = scenario or Scenario()
+    out: list[str] = []
+
+    def walk(prefix: str, node: Any) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(f"{prefix}.{k}" if prefix else k, v)
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(f"{prefix}.{i}", v)
+        else:
+            out.append(prefix)
+
+    walk("", to_dict(s))
+    return out
+
+
+#: Scenario fields whose default is a parameter-library row (program fields use program.*).
+PATH_TO_PARAMETER: dict[str, str] = {}
+for _sec, _model in (("workforce", Workforce), ("condition", Condition), ("translation", Translation),
+                     ("analysis", Analysis), ("programs", Program)):
+    for _name, _info in _model.model_fields.items():
+        extra = _info.json_schema_extra or {}
+        if isinstance(extra, dict) and "parameter" in extra and _sec != "programs":
+            PATH_TO_PARAMETER[f"{_sec}.{_name}"] = str(extra["parameter"])
+
+
+def parameter_id_for_path(scenario: Scenario, path: str) -> str | None:
+    """The parameter-library row behind a dotted path (therapy fields follow the chosen therapy)."""
+    parts = path.split(".")
+    if parts[0] == "programs" and len(parts) == 3:
+        prog = scenario.programs[int(parts[1])]
+        if parts[2] in THERAPY_FIELDS:
+            return f"therapy.{prog.therapy}.{parts[2]}"
+        pid = f"program.{parts[2]}"
+        return pid if pid in _LIB.parameters else None
+    return PATH_TO_PARAMETER.get(path)
