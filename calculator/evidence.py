@@ -15,10 +15,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable
+from importlib.resources.abc import Traversable
+from pathlib import Path
 
 __all__ = [
     "DISTRIBUTIONS",
@@ -124,7 +126,7 @@ class Parameter:
         >>> from calculator.evidence import library
         >>> p = library().parameter("condition.presenteeism")
         >>> {k: round(v, 2) for k, v in p.distribution_parameters().items()}
-        {'alpha': 14.81, 'beta': 133.27}
+        {'alpha': 6.05, 'beta': 54.42}
         """
         explicit = _parse_dist_params(self.dist_params) if self.dist_params else None
         if explicit is not None:
@@ -187,8 +189,12 @@ def _parse_dist_params(text: str) -> dict[str, float]:
     return out
 
 
-def _read(name: str) -> list[dict[str, str]]:
-    path = resources.files("calculator") / "data" / name
+def _data_dir() -> Traversable:
+    return resources.files("calculator") / "data"
+
+
+def _read(name: str, data_dir: Traversable | Path | None = None) -> list[dict[str, str]]:
+    path = (data_dir or _data_dir()) / name
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         rows = list(reader)
@@ -291,14 +297,18 @@ class Library:
         return [e for e in self.evidence_points if e.therapy == tid]
 
 
-def load_library() -> Library:
-    """Read and validate all data files; raise :class:`EvidenceError` on the first problem."""
+def load_library(data_dir: Path | None = None) -> Library:
+    """Read and validate all data files; raise :class:`EvidenceError` on the first problem.
+
+    ``data_dir`` defaults to the package's own ``calculator/data`` (shipped in the wheel).
+    """
+    base = data_dir or _data_dir()
     digest = hashlib.sha256()
     for name in ("parameters.csv", "references.csv", "therapies.csv", "therapy_evidence.csv"):
-        digest.update((resources.files("calculator") / "data" / name).read_bytes())
+        digest.update((base / name).read_bytes())
 
     refs = []
-    for i, r in enumerate(_read("references.csv"), start=2):
+    for i, r in enumerate(_read("references.csv", base), start=2):
         if not r["key"] or not r["title"] or not r["authors"]:
             raise EvidenceError(f"references.csv line {i}: key, authors and title are required")
         refs.append(Reference(r["key"], r["authors"], int(_num("references.csv", i, "year", r["year"])),
@@ -316,7 +326,7 @@ def load_library() -> Library:
 
     params = []
     seen = set()
-    for i, r in enumerate(_read("parameters.csv"), start=2):
+    for i, r in enumerate(_read("parameters.csv", base), start=2):
         where = f"parameters.csv line {i}"
         if r["id"] in seen:
             raise EvidenceError(f"{where}: duplicate id {r['id']!r}")
@@ -332,7 +342,7 @@ def load_library() -> Library:
         params.append(p)
 
     therapies = []
-    for i, r in enumerate(_read("therapies.csv"), start=2):
+    for i, r in enumerate(_read("therapies.csv", base), start=2):
         where = f"therapies.csv line {i}"
         t = Therapy(r["id"], r["label"], r["short_label"], r["comparator"], r["outcome"],
                     keys_of(r["trial_source_keys"], where), r["evidence_grade"], r["grade_basis"],
@@ -345,7 +355,7 @@ def load_library() -> Library:
 
     points = []
     tids = {t.id for t in therapies}
-    for i, r in enumerate(_read("therapy_evidence.csv"), start=2):
+    for i, r in enumerate(_read("therapy_evidence.csv", base), start=2):
         where = f"therapy_evidence.csv line {i}"
         if r["therapy"] not in tids:
             raise EvidenceError(f"{where}: unknown therapy {r['therapy']!r}")

@@ -3,9 +3,11 @@
 >>> from calculator import Scenario, evaluate
 >>> r = evaluate(Scenario())
 >>> round(r.burden.total), round(r.burden.per_employee)
-(1228022, 1228)
+(1204226, 1204)
 >>> round(r.program.roi, 3), r.program.payback_month is None
-(-0.316, True)
+(-0.092, True)
+>>> round(r.program.breakeven_price_per_session, 2)
+65.47
 """
 
 from __future__ import annotations
@@ -266,7 +268,7 @@ def _warnings(scenario: Scenario, burden: Burden, progs: list[ProgramResult],
             f"({burden.benchmark_hours_per_employee:.1f} h/yr, Stewart 2003): check prevalence, "
             "absence days and presenteeism."))
     roi_high = lib.value("sanity.roi_high")
-    for i, (p, sim) in enumerate(zip(progs, sims)):
+    for i, (p, sim) in enumerate(zip(progs, sims, strict=True)):
         prog = scenario.programs[i]
         where = "program" if i == 0 else f"programs.{i}"
         if p.roi is not None and p.roi > roi_high:

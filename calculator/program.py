@@ -185,11 +185,11 @@ def simulate(inp: ProgramInputs) -> dict[str, np.ndarray]:
     active_m = 0.0
     starters = 0.0
     starters_aff = 0.0
-    I = max(int(inp.offer_interval_months), 1)
-    for start in range(0, H, I):
+    interval = max(int(inp.offer_interval_months), 1)
+    for start in range(0, H, interval):
         age = months - start
         on = age >= 0
-        share_new = 1.0 if start == 0 else (1.0 - r**I)
+        share_new = 1.0 if start == 0 else (1.0 - r**interval)
         n_aff = aff0 * share_new
         n_all = (aff0 + unaff0) * share_new
         starters = starters + n_all[..., 0]
@@ -240,7 +240,7 @@ def simulate(inp: ProgramInputs) -> dict[str, np.ndarray]:
     total_savings = savings.sum(axis=-1)
     price_coef = (purchased * share_emp).sum(axis=-1)  # d(total cost)/d(price)
     fixed = total_cost - price_coef * _a(inp.price_per_session)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         be_price = np.where(price_coef > 0, (total_savings - fixed) / price_coef, np.nan)
         be_price = np.where(be_price > 0, be_price, np.nan)
         be_mult = np.where(_a(unit_total) > 0, total_cost / unit_total, np.nan)

@@ -1,0 +1,299 @@
+"""Charts: tables in, plotly figures out. No streamlit, no I/O, no numbers of their own.
+
+Every chart is a table first (house style 5): a ``*_table`` function reshapes what the core
+computed (a :class:`~calculator.model.Result`, a :func:`~calculator.compare` table) into a tidy
+DataFrame with plain-word labels, and a ``*_figure`` function draws that table. Figures are pure
+functions of their arguments, so the dashboard, PDF and slide exports can share them (render with
+``fig.to_image(format="png")`` through kaleido for files).
+
+Colours are the Okabe-Ito palette, which stays distinguishable for the common forms of colour
+blindness (Okabe & Ito 2008, https://jfly.uni-koeln.de/color/); every title carries its unit.
+
+>>> from calculator import Scenario, evaluate
+>>> r = evaluate(Scenario())
+>>> t = burden_table(r)
+>>> t["component"].tolist(), bool(abs(t["usd_per_year"].sum() - r.burden.total) < 1e-6)
+(['Absence (absenteeism)', 'Reduced productivity at work (presenteeism)', 'Excess medical care'], True)
+>>> burden_figure(t).layout.title.text
+'Yearly cost of chronic low back pain by component (US$ per year)'
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from .effect import WEEKS_PER_MONTH, effect_profile
+from .evidence import library
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import ProgramResult, Result
+    from .scenario import Scenario
+
+__all__ = [
+    "OKABE_ITO",
+    "COMPONENT_COLOURS",
+    "burden_table",
+    "burden_figure",
+    "benchmark_table",
+    "benchmark_figure",
+    "cashflow_table",
+    "cashflow_figure",
+    "savings_table",
+    "savings_figure",
+    "effect_curve_table",
+    "evidence_points_table",
+    "effect_figure",
+    "compare_figure",
+]
+
+#: Okabe-Ito colour-blind-safe palette.
+OKABE_ITO = {
+    "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73", "yellow": "#F0E442",
+    "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7", "black": "#000000",
+    "grey": "#999999",
+}
+
+#: One colour per cost or saving component, used the same way on every chart.
+COMPONENT_COLOURS = {
+    "absenteeism": OKABE_ITO["blue"],
+    "presenteeism": OKABE_ITO["orange"],
+    "medical": OKABE_ITO["bluish_green"],
+    "cost": OKABE_ITO["vermillion"],
+}
+
+COMPONENT_LABELS = {
+    "absenteeism": "Absence (absenteeism)",
+    "presenteeism": "Reduced productivity at work (presenteeism)",
+    "medical": "Excess medical care",
+}
+
+_FONT = dict(family="Source Sans Pro, Helvetica, Arial, sans-serif", size=14, color="#1f2a37")
+
+
+def _layout(fig: go.Figure, title: str, *, height: int = 360, legend: bool = False) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=title, x=0, xanchor="left", font=dict(size=16)),
+        template="plotly_white", font=_FONT, height=height, showlegend=legend,
+        margin=dict(l=10, r=20, t=60, b=40), separators=".,",
+        legend=dict(orientation="h", yanchor="top", y=-0.18, x=0, xanchor="left"),
+        hoverlabel=dict(font_size=13),
+    )
+    return fig
+
+
+def _money_text(x: float) -> str:
+    return ("\u2212" if x < 0 else "") + f"${abs(x):,.0f}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Cost of back pain
+
+
+def burden_table(result: Result) -> pd.DataFrame:
+    """The yearly burden split into its three components [USD/yr], in a fixed order."""
+    b = result.burden
+    return pd.DataFrame({
+        "key": ["absenteeism", "presenteeism", "medical"],
+        "component": [COMPONENT_LABELS[k] for k in ("absenteeism", "presenteeism", "medical")],
+        "usd_per_year": [b.absenteeism, b.presenteeism, b.medical],
+    })
+
+
+def burden_figure(table: pd.DataFrame) -> go.Figure:
+    """Horizontal bars of :func:`burden_table`: one bar per component, labelled in dollars."""
+    fig = go.Figure(go.Bar(
+        x=table["usd_per_year"], y=table["component"], orientation="h",
+        marker_color=[COMPONENT_COLOURS[k] for k in table["key"]],
+        text=[_money_text(v) for v in table["usd_per_year"]], textposition="auto",
+        hovertemplate="%{y}: %{text} per year<extra></extra>",
+    ))
+    fig.update_xaxes(title_text="US$ per year", tickprefix="$", tickformat=",.0f", rangemode="tozero")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    return _layout(fig, "Yearly cost of chronic low back pain by component (US$ per year)", height=300)
+
+
+def benchmark_table(result: Result) -> pd.DataFrame:
+    """Modelled productive hours lost per employee beside the published benchmark [h/yr]."""
+    b = result.burden
+    refs = library().parameter("benchmark.lpt_hours_per_employee").source_keys
+    source = ", ".join(library().references[k].authors.split(",")[0].split(" ")[0] + " "
+                       + str(library().references[k].year) for k in refs)
+    return pd.DataFrame({
+        "series": ["Your workforce (this model)", f"Published benchmark ({source})"],
+        "hours_per_employee": [b.hours_lost_per_employee, b.benchmark_hours_per_employee],
+        "kind": ["model", "benchmark"],
+    })
+
+
+def benchmark_figure(table: pd.DataFrame) -> go.Figure:
+    """The modelled hours lost per employee next to the published benchmark."""
+    colours = {"model": OKABE_ITO["blue"], "benchmark": OKABE_ITO["grey"]}
+    fig = go.Figure(go.Bar(
+        x=table["series"], y=table["hours_per_employee"],
+        marker_color=[colours[k] for k in table["kind"]],
+        text=[f"{v:,.1f} h" for v in table["hours_per_employee"]], textposition="auto",
+        hovertemplate="%{x}: %{y:,.1f} hours per employee per year<extra></extra>",
+    ))
+    fig.update_yaxes(title_text="hours per employee per year", rangemode="tozero")
+    return _layout(fig, "Productive time lost to back pain, per employee (hours per year)", height=320)
+
+
+# ---------------------------------------------------------------------------------------------
+# Therapy ROI
+
+
+def cashflow_table(program: ProgramResult) -> pd.DataFrame:
+    """Month, monthly cost, savings, net and cumulative net cash flow of a program [USD]."""
+    return program.monthly[["month", "cost", "savings", "net", "cumulative_net"]].copy()
+
+
+def cashflow_figure(table: pd.DataFrame, payback_month: float | None, horizon_months: int) -> go.Figure:
+    """Cumulative net cash flow by month, the zero line, and the payback month marked."""
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        x=table["month"], y=table["net"], name="Net cash flow in the month",
+        marker_color=[OKABE_ITO["sky_blue"] if v >= 0 else OKABE_ITO["grey"] for v in table["net"]],
+        hovertemplate="Month %{x}: %{y:$,.0f} in the month<extra></extra>",
+    ))
+    fig.add_trace(go.Scatter(
+        x=table["month"], y=table["cumulative_net"], name="Cumulative net cash flow",
+        mode="lines+markers", line=dict(color=OKABE_ITO["blue"], width=3),
+        hovertemplate="Month %{x}: %{y:$,.0f} cumulative<extra></extra>",
+    ))
+    fig.add_hline(y=0, line=dict(color=OKABE_ITO["black"], width=1))
+    if payback_month is not None and not math.isnan(payback_month):
+        fig.add_vline(x=payback_month, line=dict(color=OKABE_ITO["bluish_green"], width=2, dash="dash"))
+        fig.add_annotation(x=payback_month, y=1, yref="paper", text=f"Pays back in month {int(payback_month)}",
+                           showarrow=False, xanchor="left", yanchor="top", xshift=4,
+                           font=dict(color=OKABE_ITO["bluish_green"], size=13))
+    else:
+        fig.add_annotation(x=0, y=1, xref="paper", yref="paper", showarrow=False, xanchor="left",
+                           yanchor="top", text=f"Does not pay back within {horizon_months} months",
+                           font=dict(color=OKABE_ITO["vermillion"], size=13))
+    fig.update_xaxes(title_text="month of the program", dtick=1 if horizon_months <= 24 else 6)
+    fig.update_yaxes(title_text="US$", tickprefix="$", tickformat=",.0f")
+    return _layout(fig, "Net cash flow by month, and cumulative (US$)", height=380, legend=True)
+
+
+def savings_table(program: ProgramResult) -> pd.DataFrame:
+    """Savings by component and the program cost over the horizon [USD]."""
+    return pd.DataFrame({
+        "key": ["absenteeism", "presenteeism", "medical", "cost"],
+        "group": ["Savings", "Savings", "Savings", "Program cost"],
+        "component": [COMPONENT_LABELS["absenteeism"], COMPONENT_LABELS["presenteeism"],
+                      COMPONENT_LABELS["medical"], "Program cost (employer)"],
+        "usd": [program.savings_absenteeism, program.savings_presenteeism, program.savings_medical,
+                program.cost],
+    })
+
+
+def savings_figure(table: pd.DataFrame, horizon_months: int) -> go.Figure:
+    """Two stacked bars: savings by component, and the program cost they are set against."""
+    fig = go.Figure()
+    for _, row in table.iterrows():
+        fig.add_trace(go.Bar(
+            y=[row["group"]], x=[row["usd"]], name=row["component"], orientation="h",
+            marker_color=COMPONENT_COLOURS[row["key"]],
+            hovertemplate=f"{row['component']}: {_money_text(row['usd'])}<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title_text=f"US$ over {horizon_months} months", tickprefix="$", tickformat=",.0f")
+    fig.update_yaxes(categoryorder="array", categoryarray=["Program cost", "Savings"], automargin=True)
+    return _layout(fig, f"Savings by component against the program cost, over {horizon_months} months (US$)",
+                   height=330, legend=True)
+
+
+def effect_curve_table(scenario: Scenario, program_index: int = 0, weeks: int | None = None) -> pd.DataFrame:
+    """The modelled effect of a program's therapy by week [RDQ points of improvement].
+
+    ``trial_effect`` is the therapy's end-of-course effect times the core's
+    :func:`~calculator.effect.effect_profile`; ``expected_effect`` also applies the scenario's
+    effect multiplier (the share of the trial effect expected in this workforce). Boosters, when
+    switched on, restore the peak as in :func:`calculator.program.simulate`.
+    """
+    p = scenario.programs[program_index]
+    course = float(p.resolved("course_weeks"))
+    horizon_weeks = scenario.analysis.horizon_months * WEEKS_PER_MONTH
+    last = weeks if weeks is not None else int(math.ceil(max(horizon_weeks, 52.0)))
+    t = np.arange(0, last + 1, dtype=float)
+    boosting = p.booster_interval_months > 0 and p.booster_sessions > 0
+    booster_weeks = p.booster_interval_months * WEEKS_PER_MONTH if boosting else 0.0
+    prof = effect_profile(t, course, float(p.resolved("decay_per_week")), booster_weeks)
+    peak = float(p.resolved("effect_size"))
+    return pd.DataFrame({"week": t, "trial_effect": peak * prof,
+                         "expected_effect": peak * p.effect_multiplier * prof})
+
+
+def evidence_points_table(therapy_id: str) -> pd.DataFrame:
+    """Published follow-up points of a therapy's effect, with their source and 95% CI if known."""
+    pts = library().points(therapy_id)
+    return pd.DataFrame({
+        "week": [e.week for e in pts], "rdq_difference": [e.rdq_difference for e in pts],
+        "low": [e.low for e in pts], "high": [e.high for e in pts],
+        "source_key": [e.source_key for e in pts], "provenance": [e.provenance for e in pts],
+        "note": [e.note for e in pts],
+    }, columns=["week", "rdq_difference", "low", "high", "source_key", "provenance", "note"])
+
+
+def effect_figure(curve: pd.DataFrame, points: pd.DataFrame, therapy_label: str, comparator: str,
+                  horizon_weeks: float | None = None) -> go.Figure:
+    """The effect curve with the published evidence points (and their 95% CIs where reported)."""
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        x=curve["week"], y=curve["trial_effect"], mode="lines", name="Modelled effect (trial size)",
+        line=dict(color=OKABE_ITO["blue"], width=3),
+        hovertemplate="Week %{x:.0f}: %{y:.2f} points<extra></extra>",
+    ))
+    if not np.allclose(curve["expected_effect"], curve["trial_effect"]):
+        fig.add_trace(go.Scatter(
+            x=curve["week"], y=curve["expected_effect"], mode="lines",
+            name="Expected in your workforce", line=dict(color=OKABE_ITO["orange"], width=3, dash="dash"),
+            hovertemplate="Week %{x:.0f}: %{y:.2f} points<extra></extra>",
+        ))
+    if len(points):
+        has_ci = points["low"].notna() & points["high"].notna()
+        err_plus = np.where(has_ci, points["high"] - points["rdq_difference"], np.nan)
+        err_minus = np.where(has_ci, points["rdq_difference"] - points["low"], np.nan)
+        fig.add_trace(go.Scatter(
+            x=points["week"], y=points["rdq_difference"], mode="markers", name="Published result",
+            marker=dict(color=OKABE_ITO["vermillion"], size=11, symbol="diamond"),
+            error_y=dict(type="data", array=err_plus, arrayminus=err_minus, visible=True,
+                         color=OKABE_ITO["vermillion"]),
+            customdata=np.stack([points["note"], points["source_key"]], axis=-1),
+            hovertemplate="Week %{x:.0f}: %{y:.1f} points<br>%{customdata[0]}<br>Source: %{customdata[1]}"
+                          "<extra></extra>",
+        ))
+    if horizon_weeks is not None:
+        fig.add_vrect(x0=0, x1=horizon_weeks, fillcolor=OKABE_ITO["sky_blue"], opacity=0.12, line_width=0,
+                      annotation_text="analysis horizon", annotation_position="top left")
+    fig.update_xaxes(title_text="weeks since the course started", rangemode="tozero")
+    fig.update_yaxes(title_text="Roland-Morris points better", rangemode="tozero")
+    return _layout(fig, f"{therapy_label}: improvement over {comparator} (Roland-Morris disability points)",
+                   height=380, legend=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Compare therapies
+
+
+def compare_figure(table: pd.DataFrame, horizon_months: int, value: str = "net_benefit") -> go.Figure:
+    """Net benefit of every therapy (a :func:`calculator.compare` table), the chosen one highlighted."""
+    df = table.sort_values(value, ascending=True, kind="stable")
+    colours = [OKABE_ITO["orange"] if c else OKABE_ITO["blue"] for c in df["chosen"]]
+    names = [f"{lab} (your choice)" if c else lab for lab, c in zip(df["label"], df["chosen"])]
+    fig = go.Figure(go.Bar(
+        x=df[value], y=names, orientation="h", marker_color=colours,
+        marker_pattern_shape=["/" if c else "" for c in df["chosen"]],
+        text=[_money_text(v) for v in df[value]], textposition="auto",
+        hovertemplate="%{y}: %{text}<extra></extra>",
+    ))
+    fig.add_vline(x=0, line=dict(color=OKABE_ITO["black"], width=1))
+    fig.update_xaxes(title_text=f"US$ over {horizon_months} months", tickprefix="$", tickformat=",.0f")
+    fig.update_yaxes(automargin=True)
+    return _layout(fig, f"Net benefit by therapy over {horizon_months} months (US$, savings minus cost)",
+                   height=max(320, 48 * len(df) + 110))
