@@ -207,6 +207,22 @@ class Result:
             "scenario": to_dict(self.scenario),
         }
 
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy table of every headline figure: one row per (section, program, metric).
+
+        >>> from calculator import Scenario, evaluate
+        >>> df = evaluate(Scenario()).to_frame()
+        >>> df[df.metric == "total"].value.round().tolist()
+        [1204226.0]
+        """
+        rows = [{"section": "burden", "program": None, "metric": k, "value": v}
+                for k, v in self.burden.__dict__.items()]
+        for i, p in enumerate(self.programs):
+            for k, v in p.to_dict().items():
+                if isinstance(v, (int, float)) or v is None:
+                    rows.append({"section": "program", "program": i, "metric": k, "value": v})
+        return pd.DataFrame(rows)
+
     def monthly(self, program_index: int = 0) -> pd.DataFrame:
         """Month-by-month cash flow table of a program."""
         return self.programs[program_index].monthly

@@ -63,7 +63,7 @@ def ratio(x: float | None) -> str:
 
 def md(text: str) -> str:
     """Escape text for Streamlit markdown (labels, help, captions): no LaTeX from '$', no markup."""
-    return re.sub(r"([\\`*_{}\[\]<>()#+!|$~])", r"\\\1", str(text))
+    return re.sub(r"([\\`*_{}\[\]<>#|$~])", r"\\\1", str(text))
 
 
 def short_citation(key: str) -> str:

@@ -1,0 +1,472 @@
+"""What every report says, computed once: headline figures, footnotes, numbered sources, texts.
+
+The PDF, the slide deck, the workbook and the dashboard's Report page all read a
+:class:`ReportData`, so they carry the same numbers and the same wording. Nothing here draws or
+writes a file; the format modules turn this into bytes.
+
+The *conservative case* shown first in every report is the scenario with the therapy's effect
+at the lower end of its published 95% confidence interval (the library's ``low`` value for the
+therapy's ``effect_size``), everything else unchanged. When the scenario already uses a smaller
+effect, that smaller effect is kept. It answers "what if the therapy works only as well as the
+trial's least favourable plausible estimate?".
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import math
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+import pandas as pd
+
+from .. import __version__
+from ..evidence import Reference, library
+from ..model import Result, compare, evaluate, input_table
+from ..scenario import Scenario, apply_sets, to_json
+
+__all__ = [
+    "Uncertainty",
+    "as_uncertainty",
+    "Figure",
+    "ReportData",
+    "build_report",
+    "conservative_scenario",
+    "money",
+    "pct",
+    "payback_text",
+    "BURDEN_INPUTS",
+    "COST_INPUTS",
+    "SAVINGS_INPUTS",
+    "LIMITATIONS",
+    "METHOD",
+]
+
+# Model inputs behind each headline figure (names of calculator.program.ProgramInputs fields).
+BURDEN_INPUTS = ("employees", "prevalence", "absence_days", "hours_per_day", "presenteeism",
+                 "annual_hours", "hourly_wage", "benefits_load", "productivity_multiplier",
+                 "medical_excess_cost")
+COST_INPUTS = ("eligibility", "uptake", "uptake_unaffected", "completion",
+               "noncompleter_session_share", "sessions", "price_per_session", "employer_share",
+               "setup_cost", "admin_pepm", "turnover")
+SAVINGS_INPUTS = ("effect_size", "course_weeks", "decay_per_week", "effect_multiplier",
+                  "absence_per_point", "presenteeism_per_point", "medical_per_point", "completion",
+                  "turnover")
+
+#: Plain statements of what the model leaves out or assumes (shown in every report).
+LIMITATIONS = (
+    "Effects come from randomised trials of adults who sought care for chronic low back pain, "
+    "against the trial's comparator (usually usual care). Employees who take up a workplace benefit "
+    "may differ; the effect multiplier scales the trial effect for this.",
+    "How much an improvement in disability (RDQ points) reduces absence, presenteeism and medical "
+    "cost is an assumption anchored on published models (Herman 2019), not a trial outcome. It is "
+    "the most uncertain link in the chain; the ranges carry that uncertainty.",
+    "Presenteeism is self-reported (WPAI-type questionnaires); only the excess over matched "
+    "people without back pain is counted, and the best matched-control data come from Japan.",
+    "Human-capital valuation counts every lost hour at full employer compensation; the "
+    "friction-cost option counts absence only until work is covered and gives lower figures.",
+    "Excess medical cost is a saving only for a self-insured employer (or a health plan); a fully "
+    "insured employer sees it, if at all, in later premiums.",
+    "Not modelled: replacement and hiring costs, spill-over to colleagues, opioid-related harms, "
+    "quality of life, and any long-term effect beyond the decay observed in trials.",
+    "Results are averages for a workforce. They are not predictions for any person and must not "
+    "be used for hiring, personnel or coverage decisions about individuals.",
+)
+
+#: The method in brief (one paragraph per step).
+METHOD = (
+    "Yearly burden. Employees with chronic low back pain = headcount x prevalence. Each loses "
+    "absence hours (days x hours per day; friction-cost: only days within the friction period, "
+    "times the elasticity) and presenteeism hours ((annual hours - absence hours) x attributable "
+    "presenteeism). Hours are valued at total compensation (wage x benefits load; absence also "
+    "times the team-production multiplier); excess medical cost is added per person.",
+    "Program. Eligible employees are offered the benefit at month 0 and at every open enrolment; "
+    "later offers reach the new hires since the previous one. Starters with back pain (uptake) and "
+    "without (uptake among others) use sessions over the course; non-completers use a share of "
+    "them; leavers (monthly retention (1 - turnover)^(1/12)) stop. The employer pays its share of "
+    "the session price, a setup cost, a monthly administration fee and, if sessions are on paid "
+    "time, the hours.",
+    "Savings. Completers with back pain improve by the trial effect (RDQ points) times the effect "
+    "multiplier; each point removes a fixed share of their absence, presenteeism and medical cost "
+    "(capped at 100%). The effect ramps up over the course, peaks at its end and then decays "
+    "exponentially; booster courses, if chosen, restore the peak.",
+    "Finance. Monthly flows, month 0 = program start. ROI = (savings - cost) / cost over the horizon, "
+    "undiscounted; NPV discounts month m by (1 + d)^(-m/12) (month 0 undiscounted; this differs "
+    "from Excel's NPV()); payback = first month in which cumulative net cash flow reaches zero.",
+    "Uncertainty. A probabilistic sensitivity analysis draws every uncertain input from the "
+    "distribution in Appendix A and runs the same model for each draw; the ROI interval and the "
+    "probability that the program pays for itself come from those draws.",
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Formatting
+
+
+def money(x: float | None, *, short: bool = False) -> str:
+    """US dollars: ``$1,204,226``, ``-$1,083``; ``short=True`` gives ``$1.20M``/``$11.7k``.
+
+    >>> money(1204226.4), money(-1083.2), money(1204226.4, short=True), money(None)
+    ('$1,204,226', '-$1,083', '$1.20M', 'n/a')
+    """
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    sign = "-" if x < 0 else ""
+    a = abs(x)
+    if short and a >= 1e6:
+        return f"{sign}${a / 1e6:.2f}M"
+    if short and a >= 1e4:
+        return f"{sign}${a / 1e3:.1f}k"
+    return f"{sign}${a:,.0f}"
+
+
+def pct(x: float | None, digits: int = 0, *, signed: bool = False) -> str:
+    """Percent text: ``pct(-0.0925) == '-9%'``; ``n/a`` for None/NaN.
+
+    >>> pct(-0.0925), pct(0.5912, signed=True), pct(0.081, 1)
+    ('-9%', '+59%', '8.1%')
+    """
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    return f"{x * 100:{'+' if signed else ''}.{digits}f}%"
+
+
+def payback_text(month: float | None, horizon: int) -> str:
+    """``'month 6'`` or ``'not within 12 months'``."""
+    return f"not within {horizon} months" if month is None else f"month {int(month)}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Uncertainty summary (from calculator.uncertainty when it has been run)
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """A probabilistic sensitivity analysis, summarised for reports (simulation output).
+
+    ``level`` is the central interval's coverage (0.90 = 5th to 95th percentile).
+    ``table`` has one row per outcome: ``metric, mean, low, median, high`` (and may have more).
+    """
+
+    draws: int
+    seed: int | None
+    level: float
+    roi_low: float
+    roi_median: float
+    roi_high: float
+    p_roi_positive: float
+    net_low: float | None = None
+    net_median: float | None = None
+    net_high: float | None = None
+    p_payback: float | None = None
+    roi_draws: Any = None  # optional array of ROI draws (for a histogram)
+    table: pd.DataFrame | None = None
+
+
+def _get(obj: Any, *names: str, default: Any = None) -> Any:
+    for n in names:
+        if isinstance(obj, Mapping) and n in obj:
+            return obj[n]
+        if not isinstance(obj, Mapping) and hasattr(obj, n):
+            return getattr(obj, n)
+    return default
+
+
+def as_uncertainty(obj: Any) -> Uncertainty | None:
+    """Accept an :class:`Uncertainty`, a mapping or an object from ``calculator.uncertainty``.
+
+    Recognised names: ``draws``/``n``; ``seed``; ``level``/``interval``; ``roi_low``/``roi_p05``,
+    ``roi_median``/``roi_p50``, ``roi_high``/``roi_p95``; ``p_roi_positive``/``prob_roi_positive``;
+    ``net_low`` ...; ``table``/``summary`` (DataFrame). ``None`` stays ``None`` (not run).
+    """
+    if obj is None or isinstance(obj, Uncertainty):
+        return obj
+    table = _get(obj, "table", "summary")
+    if table is not None and not isinstance(table, pd.DataFrame):
+        table = pd.DataFrame(table)
+    lvl = _get(obj, "level", "interval", default=0.90)
+
+    def num(*names: str) -> float | None:
+        v = _get(obj, *names)
+        return None if v is None else float(v)
+
+    roi_low, roi_high = num("roi_low", "roi_p05", "roi_lo"), num("roi_high", "roi_p95", "roi_hi")
+    p = num("p_roi_positive", "prob_roi_positive", "p_positive")
+    if roi_low is None or roi_high is None or p is None:
+        raise ValueError("uncertainty summary needs roi_low, roi_high and p_roi_positive")
+    return Uncertainty(
+        draws=int(_get(obj, "draws", "n", "n_draws", default=0)), seed=_get(obj, "seed"),
+        level=float(lvl), roi_low=roi_low, roi_median=num("roi_median", "roi_p50") or float("nan"),
+        roi_high=roi_high, p_roi_positive=p, net_low=num("net_low", "net_p05"),
+        net_median=num("net_median", "net_p50"), net_high=num("net_high", "net_p95"),
+        p_payback=num("p_payback"), roi_draws=_get(obj, "roi_draws"), table=table)
+
+
+# ---------------------------------------------------------------------------------------------
+# The report
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One headline figure: label, value (model units), display text, footnote and sources."""
+
+    key: str
+    label: str
+    value: float | None
+    text: str
+    note: str  # the footnote: how the number is built
+    refs: tuple[int, ...]  # numbers in the report's reference list
+    sub: str = ""  # a second line under the value (e.g. the conservative case)
+
+
+def conservative_scenario(scenario: Scenario) -> Scenario:
+    """The scenario with each program's effect at the lower end of its 95% CI (see module doc)."""
+    lib = library()
+    sets = []
+    for i, p in enumerate(scenario.programs):
+        low = lib.therapy_parameter(p.therapy, "effect_size").low
+        if p.resolved("effect_size") > low:
+            sets.append((f"programs.{i}.effect_size", low))
+    return apply_sets(scenario, sets) if sets else scenario
+
+
+def ref_list(keys: Iterable[str]) -> str:
+    """``'[1, 3-5]'`` from a set of reference numbers (consecutive numbers joined)."""
+    nums = sorted(set(keys))  # type: ignore[arg-type]
+    if not nums:
+        return ""
+    parts, start, prev = [], nums[0], nums[0]
+    for n in nums[1:] + [None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(str(start) if start == prev else (f"{start},{prev}" if prev == start + 1 else f"{start}-{prev}"))
+        if n is not None:
+            start = prev = n
+    return "[" + ",".join(parts) + "]"
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything a report shows (program 0 is the proposal; the others appear in the tables)."""
+
+    scenario: Scenario
+    result: Result
+    conservative: Result
+    comparison: pd.DataFrame
+    inputs: pd.DataFrame  # input_table(...) of program 0, with a ``refs`` column
+    references: list[Reference]  # numbered 1..n in this order
+    uncertainty: Uncertainty | None
+    generated: _dt.datetime
+    scenario_json: str
+    scenario_sha256: str
+    figures: dict[str, Figure] = field(default_factory=dict)
+
+    # ----- convenience
+    @property
+    def program(self):
+        return self.result.program
+
+    @property
+    def horizon(self) -> int:
+        return self.scenario.analysis.horizon_months
+
+    def ref_numbers(self, keys: Iterable[str]) -> tuple[int, ...]:
+        index = {r.key: i for i, r in enumerate(self.references, start=1)}
+        return tuple(sorted({index[k] for k in keys if k in index}))
+
+    def refs_for_inputs(self, names: Iterable[str]) -> tuple[int, ...]:
+        wanted = set(names)
+        keys = [k for _, row in self.inputs.iterrows() if row["input"] in wanted
+                for k in str(row["source_keys"]).split(";") if k]
+        return self.ref_numbers(keys)
+
+    @property
+    def trial_refs(self) -> tuple[int, ...]:
+        return self.ref_numbers(library().therapy(self.program.therapy).trial_source_keys)
+
+    @property
+    def conservative_effect(self) -> float:
+        return self.conservative.program.effect_size
+
+    # ----- the plain-language answer
+    def verdict(self) -> str:
+        base, cons = self.program, self.conservative.program
+        h = self.horizon
+        if cons.net_benefit >= 0:
+            return f"Pays for itself within {h} months, even in the conservative case."
+        if base.net_benefit >= 0:
+            return (f"Pays for itself within {h} months in the base case, but not in the "
+                    "conservative case.")
+        return f"Does not pay for itself within {h} months on these assumptions."
+
+    def question(self) -> str:
+        p = self.program
+        label = p.therapy_label
+        if len(label) > 1 and not label[1].isupper():
+            label = label[0].lower() + label[1:]
+        return (f"Would covering {label} "
+                f"for employees with chronic low back pain pay for itself within {self.horizon} months, "
+                f"for a workforce of {self.scenario.workforce.employees:,} employees?")
+
+    def answer(self) -> list[str]:
+        """Plain sentences, conservative case first."""
+        base, cons, h = self.program, self.conservative.program, self.horizon
+        b = self.result.burden
+        out = [self.verdict()]
+        if cons.effect_size < base.effect_size:
+            lead = (f"Conservative case (effect {cons.effect_size:g} instead of {base.effect_size:g} "
+                    f"RDQ points, the lower end of the trial's 95% confidence interval): ")
+        else:
+            lead = "Conservative case (the effect used is already at or below the trial's lower bound): "
+        out.append(lead + f"the program costs {money(cons.cost)} and saves {money(cons.savings)} over "
+                   f"{h} months, a net {money(cons.net_benefit)} (ROI {pct(cons.roi)}); payback "
+                   f"{payback_text(cons.payback_month, h)}.")
+        out.append(f"Base case: cost {money(base.cost)}, savings {money(base.savings)}, net "
+                   f"{money(base.net_benefit)} (ROI {pct(base.roi)}, NPV {money(base.npv)}); payback "
+                   f"{payback_text(base.payback_month, h)}. Break-even price: "
+                   f"{money(base.breakeven_price_per_session)} per session (now {money(base.price_per_session)}).")
+        u = self.uncertainty
+        if u is None:
+            out.append("Uncertainty analysis: not run. The ROI interval and the probability that "
+                       "the program pays for itself are therefore not shown.")
+        else:
+            out.append(f"Uncertainty: across {u.draws:,} simulated draws the ROI lies between "
+                       f"{pct(u.roi_low)} and {pct(u.roi_high)} ({u.level:.0%} interval); the "
+                       f"probability that the program pays for itself (ROI > 0) is {pct(u.p_roi_positive)}.")
+        out.append(f"Context: chronic low back pain costs this employer about {money(b.total)} a year "
+                   f"({money(b.per_employee)} per employee); the program reaches "
+                   f"{base.participants_with_back_pain:,.0f} of the {b.affected_employees:,.0f} "
+                   "employees who have it.")
+        return out
+
+
+def _figures(d: ReportData) -> dict[str, Figure]:
+    s, r, p, c = d.scenario, d.result, d.program, d.conservative.program
+    b, h = r.burden, d.horizon
+    inp = {row["input"]: row["value"] for _, row in d.inputs.iterrows()}
+    prog = s.programs[0]
+    burden_refs = d.refs_for_inputs(BURDEN_INPUTS)
+    cost_refs = d.refs_for_inputs(COST_INPUTS + (("session_hours", "travel_hours") if prog.on_paid_time else ()))
+    sav_refs = tuple(sorted(set(d.refs_for_inputs(SAVINGS_INPUTS) + d.trial_refs)))
+    all_refs = tuple(sorted(set(cost_refs + sav_refs + burden_refs)))
+    valuation = ("friction-cost valuation" if s.analysis.valuation == "friction_cost"
+                 else "human-capital valuation")
+    figs = {
+        "burden": Figure(
+            "burden", "Yearly cost of chronic low back pain", b.total, money(b.total),
+            f"{b.affected_employees:,.0f} employees with chronic low back pain ({inp['prevalence']:.1%} "
+            f"of {inp['employees']:,.0f}), each losing {inp['absence_days']:g} absence days and "
+            f"{inp['presenteeism']:.0%} of their hours at work, valued at "
+            f"${b.hourly_compensation:,.2f}/h total compensation ({valuation}), plus "
+            f"{money(inp['medical_excess_cost'])} excess medical cost a year.",
+            burden_refs, sub=f"{money(b.per_employee)} per employee"),
+        "cost": Figure(
+            "cost", f"Program cost, {h} months", p.cost, money(p.cost),
+            f"{p.participants:,.1f} participants ({inp['uptake']:.0%} uptake among employees with "
+            f"back pain, {inp['uptake_unaffected']:.0%} among others) using up to "
+            f"{inp['sessions']:g} sessions at {money(inp['price_per_session'])} "
+            f"({inp['employer_share']:.0%} paid by the employer), plus setup "
+            f"{money(inp['setup_cost'])} and ${inp['admin_pepm']:.2f} per eligible employee per month"
+            + (", plus session and travel hours on paid time" if prog.on_paid_time else "") + ".",
+            cost_refs),
+        "savings": Figure(
+            "savings", f"Savings, {h} months", p.savings, money(p.savings),
+            f"Completers with back pain ({inp['completion']:.0%} of starters) improve by "
+            f"{p.effect_size:g} RDQ points ({p.therapy_label} vs {library().therapy(p.therapy).comparator}); "
+            f"each point removes {inp['absence_per_point']:.0%} of their absence, "
+            f"{inp['presenteeism_per_point']:.0%} of presenteeism and {inp['medical_per_point']:.1%} of "
+            f"excess medical cost; the effect fades by {inp['decay_per_week']:.1%} a week after the course "
+            f"and leavers ({inp['turnover']:.0%} a year) take it with them.",
+            sav_refs, sub=f"conservative: {money(c.savings)}"),
+        "roi": Figure(
+            "roi", "Return on investment", p.roi, pct(p.roi),
+            f"ROI = (savings - cost) / cost over {h} months, undiscounted. Conservative case "
+            f"{pct(c.roi)} with the effect at {c.effect_size:g} RDQ points. NPV at "
+            f"{s.analysis.discount_rate:.0%}/yr: {money(p.npv)}.",
+            all_refs, sub=f"conservative: {pct(c.roi)}"),
+        "payback": Figure(
+            "payback", "Payback", p.payback_month,
+            "never" if p.payback_month is None else f"month {int(p.payback_month)}",
+            f"First month in which the cumulative net cash flow (savings minus cost) reaches zero; "
+            f"'never' = not within the {h}-month horizon. Conservative case: "
+            f"{payback_text(c.payback_month, h)}.",
+            all_refs, sub=f"conservative: {'never' if c.payback_month is None else 'month %d' % c.payback_month}"),
+    }
+    u = d.uncertainty
+    if u is None:
+        figs["interval"] = Figure("interval", "ROI interval", None, "not run",
+                                  "Probabilistic sensitivity analysis not run for this report.", ())
+        figs["p_positive"] = Figure("p_positive", "Chance it pays for itself", None, "not run",
+                                    "Probabilistic sensitivity analysis not run for this report.", ())
+    else:
+        psa_note = (f"{u.draws:,} Monte Carlo draws" + (f" (seed {u.seed})" if u.seed is not None else "")
+                    + " of every uncertain input from the distributions and ranges in Appendix A.")
+        figs["interval"] = Figure("interval", f"ROI, {u.level:.0%} interval", u.roi_low,
+                                  f"{pct(u.roi_low)} to {pct(u.roi_high)}", psa_note, all_refs,
+                                  sub=f"median {pct(u.roi_median)}")
+        figs["p_positive"] = Figure("p_positive", "Chance it pays for itself", u.p_roi_positive,
+                                    pct(u.p_roi_positive), "Share of draws with ROI > 0. " + psa_note,
+                                    all_refs)
+    return figs
+
+
+def build_report(scenario: Scenario | Result, *, uncertainty: Any = None,
+                 comparison: pd.DataFrame | None = None,
+                 generated: _dt.datetime | None = None) -> ReportData:
+    """Evaluate (if needed) and gather everything a report shows.
+
+    ``uncertainty`` is the summary of ``calculator.uncertainty`` (or ``None``: "not run").
+    """
+    result = scenario if isinstance(scenario, Result) else evaluate(scenario)
+    s = result.scenario
+    cons = evaluate(conservative_scenario(s))
+    comp = compare(s) if comparison is None else comparison
+    lib = library()
+    keys = list(result.sources)
+    for tid in comp["therapy"]:
+        keys.extend(lib.therapy(tid).trial_source_keys)
+    inputs = input_table(s, 0)
+    refs = lib.citations(keys)
+    text = to_json(s.model_copy(update={"parameter_set": s.parameter_set or result.parameter_set}))
+    d = ReportData(
+        scenario=s, result=result, conservative=cons, comparison=comp, inputs=inputs,
+        references=refs, uncertainty=as_uncertainty(uncertainty),
+        generated=generated or _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0),
+        scenario_json=text, scenario_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    )
+    index = {r.key: i for i, r in enumerate(refs, start=1)}
+    inputs["refs"] = [ref_list(index[k] for k in str(v).split(";") if k in index)
+                      for v in inputs["source_keys"]]
+    object.__setattr__(d, "figures", _figures(d))
+    return d
+
+
+def software_line(d: ReportData) -> str:
+    return (f"backpain-roi {__version__}; parameter set {d.result.parameter_set}; scenario SHA-256 "
+            f"{d.scenario_sha256[:16]}; generated {d.generated:%Y-%m-%d %H:%M} UTC")
+
+
+def limitations(d: ReportData) -> list[str]:
+    """The fixed limitations plus this scenario's own sanity warnings."""
+    return list(LIMITATIONS) + [f"Warning: {w.message}" for w in d.result.warnings]
+
+
+def therapy_rows(d: ReportData) -> list[dict[str, Any]]:
+    """One row per therapy in the comparison: evidence, effect range, trial sources, results."""
+    lib = library()
+    rows = []
+    for _, c in d.comparison.iterrows():
+        th = lib.therapy(c["therapy"])
+        eff = lib.therapy_parameter(th.id, "effect_size")
+        rows.append({
+            "therapy": th.id, "label": th.label, "short_label": th.short_label,
+            "grade": th.evidence_grade, "comparator": th.comparator, "outcome": th.outcome,
+            "effect": c["effect_size"], "effect_low": eff.low, "effect_high": eff.high,
+            "refs": ref_list(d.ref_numbers(th.trial_source_keys)) or ", ".join(th.trial_source_keys),
+            "keys": th.trial_source_keys, "cost": c["cost"], "savings": c["savings"],
+            "net_benefit": c["net_benefit"], "roi": c["roi"], "payback_month": c["payback_month"],
+            "chosen": bool(c["chosen"]),
+        })
+    return rows
