@@ -1,15 +1,14 @@
-"""backpain-roi dashboard: a thin router over the page functions in calculator.dashboard.pages."""
+"""backpain-roi dashboard: a thin router over the page functions in calculator.dashboard.pages.
 
-import importlib
+Run with ``streamlit run app.py``. The pages are listed in ``calculator/dashboard/registry.py``.
+"""
 
 import streamlit as st
 
+from calculator.dashboard import shell
 from calculator.dashboard.registry import PAGES
 
-st.set_page_config(page_title="backpain-roi", page_icon=":material/accessibility_new:", layout="wide")
-pages = [
-    st.Page(importlib.import_module(f"calculator.dashboard.pages.{p.module}").render,
-            title=p.title, url_path=p.url_path, icon=p.icon, default=(i == 0))
-    for i, p in enumerate(PAGES)
-]
-st.navigation(pages).run()
+st.set_page_config(page_title="backpain-roi: back pain cost and therapy ROI", page_icon=":material/accessibility_new:",
+                   layout="wide")
+page = st.navigation(shell.pages(PAGES), position="top")
+shell.frame(page)

@@ -48,6 +48,7 @@ __all__ = [
     "effect_curve_table",
     "evidence_points_table",
     "effect_figure",
+    "COMPARE_MEASURES",
     "compare_figure",
 ]
 
@@ -79,8 +80,8 @@ def _layout(fig: go.Figure, title: str, *, height: int = 360, legend: bool = Fal
     fig.update_layout(
         title=dict(text=title, x=0, xanchor="left", font=dict(size=16)),
         template="plotly_white", font=_FONT, height=height, showlegend=legend,
-        margin=dict(l=10, r=20, t=60, b=40), separators=".,",
-        legend=dict(orientation="h", yanchor="top", y=-0.18, x=0, xanchor="left"),
+        margin=dict(l=10, r=20, t=70, b=130 if legend else 40), separators=".,",
+        legend=dict(orientation="h", yanchor="top", y=-0.28, x=0, xanchor="left"),
         hoverlabel=dict(font_size=13),
     )
     return fig
@@ -112,7 +113,7 @@ def burden_figure(table: pd.DataFrame) -> go.Figure:
         text=[_money_text(v) for v in table["usd_per_year"]], textposition="auto",
         hovertemplate="%{y}: %{text} per year<extra></extra>",
     ))
-    fig.update_xaxes(title_text="US$ per year", tickprefix="$", tickformat=",.0f", rangemode="tozero")
+    fig.update_xaxes(title_text="US$ per year", tickformat="$,.0f", rangemode="tozero")
     fig.update_yaxes(autorange="reversed", automargin=True)
     return _layout(fig, "Yearly cost of chronic low back pain by component (US$ per year)", height=300)
 
@@ -134,13 +135,14 @@ def benchmark_figure(table: pd.DataFrame) -> go.Figure:
     """The modelled hours lost per employee next to the published benchmark."""
     colours = {"model": OKABE_ITO["blue"], "benchmark": OKABE_ITO["grey"]}
     fig = go.Figure(go.Bar(
-        x=table["series"], y=table["hours_per_employee"],
+        y=table["series"], x=table["hours_per_employee"], orientation="h",
         marker_color=[colours[k] for k in table["kind"]],
         text=[f"{v:,.1f} h" for v in table["hours_per_employee"]], textposition="auto",
-        hovertemplate="%{x}: %{y:,.1f} hours per employee per year<extra></extra>",
+        hovertemplate="%{y}: %{x:,.1f} hours per employee per year<extra></extra>",
     ))
-    fig.update_yaxes(title_text="hours per employee per year", rangemode="tozero")
-    return _layout(fig, "Productive time lost to back pain, per employee (hours per year)", height=320)
+    fig.update_xaxes(title_text="hours per employee per year", rangemode="tozero")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    return _layout(fig, "Work time lost per employee<br>(hours per year)", height=300)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -176,8 +178,8 @@ def cashflow_figure(table: pd.DataFrame, payback_month: float | None, horizon_mo
                            yanchor="top", text=f"Does not pay back within {horizon_months} months",
                            font=dict(color=OKABE_ITO["vermillion"], size=13))
     fig.update_xaxes(title_text="month of the program", dtick=1 if horizon_months <= 24 else 6)
-    fig.update_yaxes(title_text="US$", tickprefix="$", tickformat=",.0f")
-    return _layout(fig, "Net cash flow by month, and cumulative (US$)", height=380, legend=True)
+    fig.update_yaxes(title_text="US$", tickformat="$,.0f")
+    return _layout(fig, "Net cash flow by month, and cumulative (US$)", height=440, legend=True)
 
 
 def savings_table(program: ProgramResult) -> pd.DataFrame:
@@ -202,10 +204,10 @@ def savings_figure(table: pd.DataFrame, horizon_months: int) -> go.Figure:
             hovertemplate=f"{row['component']}: {_money_text(row['usd'])}<extra></extra>",
         ))
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(title_text=f"US$ over {horizon_months} months", tickprefix="$", tickformat=",.0f")
+    fig.update_xaxes(title_text=f"US$ over {horizon_months} months", tickformat="$,.0f")
     fig.update_yaxes(categoryorder="array", categoryarray=["Program cost", "Savings"], automargin=True)
-    return _layout(fig, f"Savings by component against the program cost, over {horizon_months} months (US$)",
-                   height=330, legend=True)
+    return _layout(fig, f"Savings by component and program cost<br><sup>US$ over {horizon_months} months</sup>",
+                   height=420, legend=True)
 
 
 def effect_curve_table(scenario: Scenario, program_index: int = 0, weeks: int | None = None) -> pd.DataFrame:
@@ -213,7 +215,8 @@ def effect_curve_table(scenario: Scenario, program_index: int = 0, weeks: int | 
 
     ``trial_effect`` is the therapy's end-of-course effect times the core's
     :func:`~calculator.effect.effect_profile`; ``expected_effect`` also applies the scenario's
-    effect multiplier (the share of the trial effect expected in this workforce). Boosters, when
+    effect multiplier (the share of the trial effect expected in this workforce);
+    ``within_horizon`` marks the weeks inside the analysis horizon. Boosters, when
     switched on, restore the peak as in :func:`calculator.program.simulate`.
     """
     p = scenario.programs[program_index]
@@ -226,7 +229,8 @@ def effect_curve_table(scenario: Scenario, program_index: int = 0, weeks: int | 
     prof = effect_profile(t, course, float(p.resolved("decay_per_week")), booster_weeks)
     peak = float(p.resolved("effect_size"))
     return pd.DataFrame({"week": t, "trial_effect": peak * prof,
-                         "expected_effect": peak * p.effect_multiplier * prof})
+                         "expected_effect": peak * p.effect_multiplier * prof,
+                         "within_horizon": t <= horizon_weeks})
 
 
 def evidence_points_table(therapy_id: str) -> pd.DataFrame:
@@ -240,8 +244,7 @@ def evidence_points_table(therapy_id: str) -> pd.DataFrame:
     }, columns=["week", "rdq_difference", "low", "high", "source_key", "provenance", "note"])
 
 
-def effect_figure(curve: pd.DataFrame, points: pd.DataFrame, therapy_label: str, comparator: str,
-                  horizon_weeks: float | None = None) -> go.Figure:
+def effect_figure(curve: pd.DataFrame, points: pd.DataFrame, therapy_label: str, comparator: str) -> go.Figure:
     """The effect curve with the published evidence points (and their 95% CIs where reported)."""
     fig = go.Figure()
     fig.add_trace(go.Scatter(
@@ -268,32 +271,49 @@ def effect_figure(curve: pd.DataFrame, points: pd.DataFrame, therapy_label: str,
             hovertemplate="Week %{x:.0f}: %{y:.1f} points<br>%{customdata[0]}<br>Source: %{customdata[1]}"
                           "<extra></extra>",
         ))
-    if horizon_weeks is not None:
-        fig.add_vrect(x0=0, x1=horizon_weeks, fillcolor=OKABE_ITO["sky_blue"], opacity=0.12, line_width=0,
+    inside = curve.loc[curve["within_horizon"], "week"] if "within_horizon" in curve else curve["week"][:0]
+    if len(inside) and len(inside) < len(curve):
+        fig.add_vrect(x0=0, x1=float(inside.max()), fillcolor=OKABE_ITO["sky_blue"], opacity=0.12, line_width=0,
                       annotation_text="analysis horizon", annotation_position="top left")
     fig.update_xaxes(title_text="weeks since the course started", rangemode="tozero")
     fig.update_yaxes(title_text="Roland-Morris points better", rangemode="tozero")
-    return _layout(fig, f"{therapy_label}: improvement over {comparator} (Roland-Morris disability points)",
-                   height=380, legend=True)
+    return _layout(fig, f"{therapy_label}: effect over time<br><sup>Roland-Morris disability points better than "
+                        f"{comparator}</sup>", height=440, legend=True)
 
 
 # ---------------------------------------------------------------------------------------------
 # Compare therapies
 
 
+COMPARE_MEASURES = {
+    "net_benefit": "Net benefit (savings minus cost)",
+    "roi": "Return on investment",
+    "npv": "Net present value",
+}
+
+
 def compare_figure(table: pd.DataFrame, horizon_months: int, value: str = "net_benefit") -> go.Figure:
-    """Net benefit of every therapy (a :func:`calculator.compare` table), the chosen one highlighted."""
-    df = table.sort_values(value, ascending=True, kind="stable")
+    """One bar per therapy (a :func:`calculator.compare` table), the chosen one highlighted.
+
+    ``value`` is ``net_benefit`` or ``npv`` [USD] or ``roi`` [fraction]; therapies without a value
+    (no cost, so no ROI) are left out of the bars.
+    """
+    df = table[table[value].notna()].sort_values(value, ascending=True, kind="stable")
     colours = [OKABE_ITO["orange"] if c else OKABE_ITO["blue"] for c in df["chosen"]]
-    names = [f"{lab} (your choice)" if c else lab for lab, c in zip(df["label"], df["chosen"])]
+    names = [f"{lab} (your choice)" if c else lab for lab, c in zip(df["label"], df["chosen"], strict=True)]
+    is_pct = value == "roi"
+    text = [(f"{v * 100:,.0f}%" if is_pct else _money_text(v)).replace("-", "\u2212") for v in df[value]]
     fig = go.Figure(go.Bar(
         x=df[value], y=names, orientation="h", marker_color=colours,
         marker_pattern_shape=["/" if c else "" for c in df["chosen"]],
-        text=[_money_text(v) for v in df[value]], textposition="auto",
-        hovertemplate="%{y}: %{text}<extra></extra>",
+        text=text, textposition="auto", hovertemplate="%{y}: %{text}<extra></extra>",
     ))
     fig.add_vline(x=0, line=dict(color=OKABE_ITO["black"], width=1))
-    fig.update_xaxes(title_text=f"US$ over {horizon_months} months", tickprefix="$", tickformat=",.0f")
+    if is_pct:
+        fig.update_xaxes(title_text=f"% of program cost, over {horizon_months} months", tickformat=".0%")
+        title = f"Return on investment by therapy over {horizon_months} months (%)"
+    else:
+        fig.update_xaxes(title_text=f"US$ over {horizon_months} months", tickformat="$,.0f")
+        title = f"{COMPARE_MEASURES[value]} by therapy over {horizon_months} months (US$)"
     fig.update_yaxes(automargin=True)
-    return _layout(fig, f"Net benefit by therapy over {horizon_months} months (US$, savings minus cost)",
-                   height=max(320, 48 * len(df) + 110))
+    return _layout(fig, title, height=max(320, 44 * len(df) + 110))

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -53,13 +54,19 @@ def dumps(obj: Any) -> str:
 def scenario_from_args(args: argparse.Namespace) -> Scenario:
     """The scenario file (or defaults) with every ``--set PATH=VALUE`` applied."""
     s = load(args.scenario) if getattr(args, "scenario", None) else Scenario()
+    if getattr(args, "scenario_preset", None):  # conservative / base / optimistic, before --set
+        from .sensitivity import SensitivityError, apply_scenario_preset
+        try:
+            s = apply_scenario_preset(s, args.scenario_preset)
+        except SensitivityError as exc:
+            raise UserError(str(exc)) from None
     sets = []
     for item in getattr(args, "set", None) or []:
         path, eq, value = item.partition("=")
         if not eq:
             raise UserError(f"--set needs PATH=VALUE, got {item!r}")
         sets.append((path.strip(), value))
-    return apply_sets(s, sets) if sets else s
+    return _with_census(args, s, sets)
 
 
 def _table(df: pd.DataFrame) -> str:
@@ -80,7 +87,7 @@ def cmd_defaults(args: argparse.Namespace) -> str:
 def cmd_evaluate(args: argparse.Namespace) -> str:
     r = evaluate(scenario_from_args(args))
     if args.format == "json":
-        return dumps(r.to_dict())
+        return dumps(r.to_dict() | _census_json(args))
     b, p = r.burden, r.program
     lines = [
         f"Scenario: {r.scenario.name}  (parameter set {r.parameter_set}, 2024 USD)",
@@ -105,13 +112,14 @@ def cmd_evaluate(args: argparse.Namespace) -> str:
     ]
     for w in r.warnings:
         lines.append(f"  warning ({w.concerns}): {w.message}")
-    return "\n".join(lines)
+    return "\n".join(lines + _census_lines(args))
 
 
 def cmd_compare(args: argparse.Namespace) -> str:
     df = compare(scenario_from_args(args))
     if args.format == "json":
-        return dumps(df.to_dict(orient="records"))
+        records = df.to_dict(orient="records")
+        return dumps({"therapies": records} | _census_json(args) if getattr(args, "census", None) else records)
     if args.format == "csv":
         return df.to_csv(index=False).rstrip("\n")
     cols = ["label", "evidence_grade", "cost", "savings", "net_benefit", "roi", "payback_month"]
@@ -120,7 +128,7 @@ def cmd_compare(args: argparse.Namespace) -> str:
         view[c] = view[c].map(_money)
     view["roi"] = df["roi"].map(lambda v: "n/a" if pd.isna(v) else f"{v:.0%}")
     view["payback_month"] = df["payback_month"].map(lambda v: "-" if pd.isna(v) else f"{v:.0f}")
-    return _table(view)
+    return "\n".join([_table(view), *_census_lines(args)])
 
 
 def parameters_frame() -> pd.DataFrame:
@@ -151,11 +159,255 @@ def cmd_parameters(args: argparse.Namespace) -> str:
     return buf.getvalue().rstrip("\n")
 
 
+def _pct(p: float) -> str:
+    return f"{p:.1%}"
+
+
+def cmd_psa(args: argparse.Namespace) -> str:
+    from .uncertainty import UncertaintyError, psa, psa_compare
+    s = scenario_from_args(args)
+    fixed = [f for item in args.fix or [] for f in item.split(",") if f.strip()]
+    try:
+        if args.all_therapies:
+            r = psa_compare(s, args.draws, args.seed, fixed=fixed, correlated=args.correlated)
+        else:
+            r = psa(s, args.draws, args.seed, fixed=fixed, correlated=args.correlated)
+    except UncertaintyError as exc:
+        raise UserError(str(exc)) from None
+    if args.format == "json":
+        return dumps(r.to_dict())
+    if args.format == "csv":
+        return r.draws.to_csv(index=False).rstrip("\n")
+    head = (f"Monte Carlo analysis: {r.draws_n:,} draws, seed {r.seed}"
+            f"{', correlated inputs' if r.correlated else ''}; {r.horizon_months}-month horizon, 2024 USD")
+    if args.all_therapies:
+        t = r.table
+        view = pd.DataFrame({
+            "therapy": t["label"], "mean net": t["mean_net_benefit"].map(_money),
+            "5%": t["p5_net_benefit"].map(_money), "95%": t["p95_net_benefit"].map(_money),
+            "P(ROI>0)": t["p_roi_positive"].map(_pct), "P(best)": t["p_best"].map(_pct)})
+        return "\n".join([head, "", _table(view), "",
+                          f"No therapy pays for itself in {_pct(r.p_none_best)} of simulations.",
+                          f"EVPI (which therapy, or none): {_money(r.evpi['total'])} in total, "
+                          f"${r.evpi['per_employee']:,.2f} per employee"])
+    sm = r.summary.set_index("outcome")
+    lines = [f"{head}", f"Program: {r.therapy_label}", "",
+             f"  {'':16}{'base case':>12}{'mean':>12}{'5%':>12}{'median':>12}{'95%':>12}"]
+    for key, label, f in (("net_benefit", "net benefit", _money), ("npv", "NPV", _money),
+                          ("roi", "ROI", lambda v: f"{v:.1%}"),
+                          ("payback_month", "payback month", lambda v: f"{v:.0f}")):
+        row = sm.loc[key]
+        cells = ["-" if pd.isna(row[c]) else f(row[c]) for c in ("base_case", "mean", "p5", "median", "p95")]
+        lines.append(f"  {label:16}" + "".join(f"{c:>12}" for c in cells))
+    lines.append("  (payback '-' = not within the horizon)")
+    lines.append("")
+    for row in r.probabilities.itertuples():
+        lines.append(f"  P({row.label}) = {_pct(row.probability)} (Monte Carlo SE {row.mc_se:.1%}): "
+                     f"{row.description}")
+    lines.append(f"  In {r.probability('roi_positive'):.0%} of simulations the program pays for itself.")
+    lines.append(f"  EVPI (cover / don't cover): {_money(r.evpi['total'])} in total, "
+                 f"${r.evpi['per_employee']:,.2f} per employee")
+    return "\n".join(lines)
+
+
+def cmd_tornado(args: argparse.Namespace) -> str:
+    from .sensitivity import one_way
+    from .uncertainty import UncertaintyError
+    s = scenario_from_args(args)
+    inputs = [f for item in args.inputs or [] for f in item.split(",") if f.strip()] or None
+    try:
+        df = one_way(s, args.outcome, inputs=inputs)
+    except UncertaintyError as exc:
+        raise UserError(str(exc)) from None
+    if args.format == "json":
+        return dumps(df.to_dict(orient="records"))
+    if args.format == "csv":
+        return df.to_csv(index=False).rstrip("\n")
+    f = (lambda v: f"{v:.1%}") if args.outcome == "roi" else _money
+    view = pd.DataFrame({
+        "input": df["label"].str.slice(0, 60), "low": df["low"].map(lambda v: f"{v:g}"),
+        "high": df["high"].map(lambda v: f"{v:g}"), f"{args.outcome} at low": df["outcome_low"].map(f),
+        f"{args.outcome} at high": df["outcome_high"].map(f), "swing": df["swing"].map(f)})
+    return f"One-way sensitivity of {args.outcome} (base case {f(df['base_outcome'].iloc[0])})\n" + _table(view)
+
+
+def cmd_report(args: argparse.Namespace) -> str:
+    """Write a report file; the extension of ``--out`` picks the format (docs/REPORTS.md)."""
+    import os
+
+    from .export import FORMATS, build_report, export
+    from .export.render import browser_path
+    ext = os.path.splitext(args.out)[1].lower().lstrip(".")
+    if ext not in FORMATS:
+        raise UserError(f"--out {args.out!r}: the file name must end in "
+                        f"{', '.join('.' + f for f in FORMATS)} (the extension picks the format)")
+    if args.table != "results" and ext != "csv":
+        raise UserError("--table applies only to .csv output")
+    if args.draws < 0:
+        raise UserError(f"--draws must be 0 (no uncertainty analysis) or more, got {args.draws}")
+    s = scenario_from_args(args)
+    summary = None
+    if args.draws > 0:
+        from .uncertainty import UncertaintyError, psa
+        try:
+            summary = psa(s, args.draws, args.seed)
+        except UncertaintyError as exc:
+            raise UserError(str(exc)) from None
+    data = export(build_report(s, uncertainty=summary), ext, table=args.table, charts=not args.no_charts)
+    try:
+        with open(args.out, "wb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise UserError(f"cannot write {args.out!r}: {exc.strerror}") from None
+    note = ""
+    if ext == "pdf" and not args.no_charts and browser_path() is None:
+        note = " (charts not rendered: no Chrome/Chromium found; set BROWSER_PATH)"
+    psa_note = f", uncertainty from {args.draws:,} draws" if summary is not None else ", uncertainty not run"
+    return f"wrote {args.out}: {FORMATS[ext]}, {len(data):,} bytes{psa_note}{note}"
+
+
+# --- the employer's own workforce: --census, --industry, --survey (docs/CENSUS.md) ---------------
+
+
+def _census_args(p: argparse.ArgumentParser) -> None:
+    """Add --census, --column-map, --industry, --survey ... to a command that calls scenario_from_args."""
+    g = p.add_argument_group("your workforce (docs/CENSUS.md)")
+    g.add_argument("--census", metavar="FILE",
+                   help="employee census: CSV, XLSX or Parquet; one row per employee, or per group with a headcount")
+    _census_file_args(g)
+    g.add_argument("--by", metavar="DIMS",
+                   help="segment by (comma-separated): job_family, age_band, sex, industry, location")
+    g.add_argument("--exclude-invalid-rows", action="store_true",
+                   help="leave out census rows with problems (their count is reported) instead of stopping")
+    g.add_argument("--industry", metavar="PRESET",
+                   help="industry preset (wage, prevalence, absence), applied before --set; "
+                        "list: backpain-roi census --presets")
+    g.add_argument("--survey", metavar="KEY=VALUE,...",
+                   help="your own WPAI survey, e.g. 'presenteeism=31%%,absenteeism=4%%,respondents=85'")
+
+
+def _census_file_args(g: Any) -> None:
+    g.add_argument("--column-map", metavar="SRC=FIELD,...",
+                   help="map census columns to fields, e.g. 'Pay Rate=hourly_wage,Dept=job_family'")
+    g.add_argument("--census-kind", choices=("auto", "employee", "aggregated"), default="auto",
+                   help="auto: aggregated when a headcount column exists")
+    g.add_argument("--job-map", metavar="LABEL=PRESET,...",
+                   help="map job-family labels to presets, e.g. 'RN=patient_care'")
+    g.add_argument("--max-census-mb", type=float, default=200.0, help="size limit of the census file (default 200)")
+
+
+def _read_census(args: argparse.Namespace, path: str) -> Any:
+    from .census import parse_column_map, read_census
+    limit = int(args.max_census_mb * 1024 * 1024)
+    try:
+        size = os.path.getsize(path)
+        if size > limit:
+            raise UserError(f"{path}: the file is {size / 1048576:,.1f} MB, over the "
+                            f"{args.max_census_mb:g} MB limit (--max-census-mb)")
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise UserError(f"cannot read census file {path!r}: {exc.strerror}") from None
+    return read_census(data, os.path.basename(path), column_map=parse_column_map(args.column_map),
+                       kind=args.census_kind, job_map=parse_column_map(args.job_map, "--job-map"),
+                       max_bytes=limit)
+
+
+def _with_census(args: argparse.Namespace, s: Scenario, sets: list[tuple[str, str]]) -> Scenario:
+    """Industry preset, survey, then --set, then the census (its equivalent scenario; results on args)."""
+    industry, survey, path = (getattr(args, k, None) for k in ("industry", "survey", "census"))
+    if not (industry or survey or path):
+        return apply_sets(s, sets) if sets else s
+    from .census import CensusError, apply_survey, evaluate_census, parse_survey
+    from .presets import PresetError, apply_preset
+    try:
+        if industry:
+            s = apply_preset(s, industry)[0]
+        if survey:
+            s = apply_survey(s, parse_survey(survey))[0]
+        s = apply_sets(s, sets) if sets else s
+        if not path:
+            return s
+        census = _read_census(args, path)
+        if census.rows_with_errors and not args.exclude_invalid_rows:
+            raise UserError(f"{path}: {census.rows_with_errors:,} of {census.rows_read:,} rows have problems "
+                            f"(first: {census.first_error()}); fix the file, or pass --exclude-invalid-rows "
+                            f"(list them all: {PROG} census {path})")
+        by = [b.strip() for b in args.by.split(",") if b.strip()] if args.by else None
+        res = evaluate_census(s, census, by=by, exclude_invalid=args.exclude_invalid_rows, industry=industry)
+    except (CensusError, PresetError) as exc:
+        raise UserError(f"{path + ': ' if path else ''}{exc}") from None
+    args.census_result, args.census_summary = res, census.summary()
+    return res.scenario
+
+
+def _census_json(args: argparse.Namespace) -> dict[str, Any]:
+    """``segments`` (the table) and ``census`` (counts, columns, notes, issues) for JSON output."""
+    res = getattr(args, "census_result", None)
+    if res is None:
+        return {}
+    d = res.to_dict()
+    summary = {k: v for k, v in args.census_summary.items() if k != "issues"}
+    return {"segments": d.pop("segments"), "census": summary | d | {"issues": args.census_summary["issues"]}}
+
+
+def _census_lines(args: argparse.Namespace) -> list[str]:
+    """The segment table for table output (nothing without --census)."""
+    res = getattr(args, "census_result", None)
+    if res is None:
+        return []
+    t = res.table()
+    view = pd.DataFrame({
+        "segment": t["segment"], "employees": t["employees"].map("{:,.0f}".format),
+        "prevalence": t["prevalence"].map("{:.1%}".format), "burden/yr": t["burden"].map(_money),
+        "per employee": t["burden_per_employee"].map(_money), "program net": t["net_benefit"].map(_money),
+        "ROI": t["roi"].map(lambda v: "n/a" if pd.isna(v) else f"{v:.0%}")})
+    head = (f"Your workforce: {res.total['employees']:,.0f} employees in {res.rows_used:,} rows"
+            + (f"; {res.rows_excluded:,} rows with problems excluded" if res.rows_excluded else ""))
+    return ["", head, *(f"  note: {n}" for n in res.notes), "",
+            _table(view) if len(view) else "  (no segment table)"]
+
+
+def cmd_census(args: argparse.Namespace) -> str:
+    from .census import CensusError
+    from .presets import presets_frame
+    if args.presets:
+        df = presets_frame()[["preset", "kind", "label", "parameter", "value", "low", "high", "unit",
+                              "provenance", "source_keys"]]
+        return dumps(df.to_dict(orient="records")) if args.format == "json" else _table(df)
+    if not args.file:
+        raise UserError("give a census FILE to check (or --presets to list the presets)")
+    try:
+        census = _read_census(args, args.file)
+    except CensusError as exc:
+        raise UserError(f"{args.file}: {exc}") from None
+    sm = census.summary()
+    if args.format == "json":
+        return dumps(sm)
+    lines = [f"{args.file}: {sm['format']}, {sm['kind']}-level rows; {sm['rows_read']:,} rows, "
+             f"{sm['employees']:,} employees in rows without errors",
+             "columns: " + ", ".join(f"{f} <- {c!r}" for f, c in sm["columns"].items()),
+             *([f"unused columns: {', '.join(repr(c) for c in sm['unused_columns'])}"] if sm["unused_columns"] else []),
+             *(f"note: {n}" for n in sm["notes"]),
+             f"{sm['rows_with_errors']:,} rows with errors, {sm['rows_with_warnings']:,} with warnings only"]
+    if sm["issues"]:
+        iss = census.issues
+        view = pd.DataFrame({"severity": iss["severity"], "rows": iss["count"].map("{:,}".format),
+                             "first rows": iss["rows"].map(lambda r: ",".join(map(str, r[:5]))),
+                             "problem": iss["message"].map(lambda m: m if len(m) <= 150 else m[:149] + "…")})
+        lines += ["", view.to_string(index=False)]
+    return "\n".join(lines)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], str]] = {
     "defaults": cmd_defaults,
     "evaluate": cmd_evaluate,
     "compare": cmd_compare,
     "parameters": cmd_parameters,
+    "psa": cmd_psa,
+    "tornado": cmd_tornado,
+    "report": cmd_report,
+    "census": cmd_census,
 }
 
 
@@ -171,12 +423,57 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("defaults", help="print the default scenario as JSON")
     ev = sub.add_parser("evaluate", help="burden and program results for a scenario")
     _scenario_args(ev)
+    _census_args(ev)
     ev.add_argument("--format", choices=("json", "table"), default="table")
     co = sub.add_parser("compare", help="every therapy for the same workforce")
     _scenario_args(co)
+    _census_args(co)
     co.add_argument("--format", choices=("json", "csv", "table"), default="table")
     pa = sub.add_parser("parameters", help="the parameter library with citations")
     pa.add_argument("--format", choices=("csv", "json"), default="csv")
+    from .uncertainty import DEFAULT_DRAWS, DEFAULT_SEED
+    ps = sub.add_parser("psa", help="Monte Carlo analysis: how sure is the ROI? (docs/UNCERTAINTY.md)")
+    _scenario_args(ps)
+    _census_args(ps)
+    ps.add_argument("--preset", dest="scenario_preset", metavar="NAME",
+                    help="conservative, base or optimistic (applied before --set)")
+    ps.add_argument("--draws", type=int, default=DEFAULT_DRAWS, help=f"number of draws (default {DEFAULT_DRAWS})")
+    ps.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed: same seed, same numbers")
+    ps.add_argument("--all-therapies", action="store_true", help="every therapy at once, with P(best)")
+    ps.add_argument("--fix", action="append", metavar="INPUT",
+                    help="hold an input at its value, e.g. uptake or programs.0.uptake (repeatable, or 'all')")
+    ps.add_argument("--correlated", action="store_true",
+                    help="correlate related inputs (calculator/data/correlations.csv)")
+    ps.add_argument("--format", choices=("json", "csv", "table"), default="table",
+                    help="table or json: the summary; csv: one row per draw")
+    to = sub.add_parser("tornado", help="one-way sensitivity: what drives the answer")
+    _scenario_args(to)
+    _census_args(to)
+    to.add_argument("--preset", dest="scenario_preset", metavar="NAME",
+                    help="conservative, base or optimistic (applied before --set)")
+    to.add_argument("--outcome", choices=("roi", "net_benefit", "npv"), default="roi")
+    to.add_argument("--inputs", action="append", metavar="INPUT",
+                    help="only these inputs (names or scenario paths; comma-separated or repeated)")
+    to.add_argument("--format", choices=("json", "csv", "table"), default="table")
+    rp = sub.add_parser("report", help="write a report: PDF, Excel (live formulas), PPTX, CSV or JSON")
+    _scenario_args(rp)
+    if "_census_args" in globals():
+        globals()["_census_args"](rp)
+    rp.add_argument("--preset", dest="scenario_preset", metavar="NAME",
+                    help="conservative, base or optimistic (applied before --set)")
+    rp.add_argument("--out", required=True, metavar="FILE",
+                    help="output file; its extension picks the format: .pdf .xlsx .pptx .csv .json")
+    rp.add_argument("--draws", type=int, default=DEFAULT_DRAWS,
+                    help=f"Monte Carlo draws for the ROI interval (default {DEFAULT_DRAWS}; 0 = not run)")
+    rp.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed of the uncertainty analysis")
+    rp.add_argument("--table", choices=("results", "monthly", "comparison", "inputs", "sources"),
+                    default="results", help="which table a .csv file holds (default results)")
+    rp.add_argument("--no-charts", action="store_true", help="PDF without charts (no browser needed)")
+    ce = sub.add_parser("census", help="check a census file: columns found, every problem with its rows")
+    ce.add_argument("file", nargs="?", help="CSV, XLSX or Parquet census")
+    _census_file_args(ce)
+    ce.add_argument("--presets", action="store_true", help="list the industry and job-family presets instead")
+    ce.add_argument("--format", choices=("json", "table"), default="table")
     return parser
 
 

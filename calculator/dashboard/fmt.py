@@ -4,7 +4,7 @@ These functions format; they never compute a result. Money is US dollars (price 
 negative amounts use a true minus sign, percentages are fractions written out as "12.5%".
 
 >>> money(1204225.9), money(-1082.99), money(0.976), pct(-0.0923), months(None, 12)
-('$1,204,226', '−$1,083', '$0.98', '−9.2%', 'Not within 12 months')
+('$1,204,226', '−$1,083', '$0.98', '−9.2%', 'No payback')
 """
 
 from __future__ import annotations
@@ -48,9 +48,9 @@ def number(x: float | None, decimals: int = 0) -> str:
 
 
 def months(m: float | None, horizon: int) -> str:
-    """Payback month: 'Month 6', or 'Not within 12 months' when it never pays back."""
+    """Payback month: 'Month 6', or 'No payback' when it does not pay back within the horizon."""
     if not _finite(m):
-        return f"Not within {horizon} months"
+        return "No payback"
     return f"Month {int(m)}"
 
 

@@ -19,4 +19,10 @@ class PageSpec:
 
 PAGES: list[PageSpec] = [
     PageSpec("cost", "Cost of back pain", "cost", ":material/payments:"),
+    PageSpec("workforce", "Your workforce", "workforce", ":material/groups:"),
+    PageSpec("roi", "Therapy ROI", "roi", ":material/savings:"),
+    PageSpec("compare", "Compare therapies", "compare", ":material/compare_arrows:"),
+    PageSpec("uncertainty", "Uncertainty", "uncertainty", ":material/ssid_chart:"),
+    PageSpec("assumptions", "Assumptions & sources", "assumptions", ":material/menu_book:"),
+    PageSpec("report", "Report", "report", ":material/description:"),
 ]

@@ -4,11 +4,12 @@ The PDF, the slide deck, the workbook and the dashboard's Report page all read a
 :class:`ReportData`, so they carry the same numbers and the same wording. Nothing here draws or
 writes a file; the format modules turn this into bytes.
 
-The *conservative case* shown first in every report is the scenario with the therapy's effect
-at the lower end of its published 95% confidence interval (the library's ``low`` value for the
-therapy's ``effect_size``), everything else unchanged. When the scenario already uses a smaller
-effect, that smaller effect is kept. It answers "what if the therapy works only as well as the
-trial's least favourable plausible estimate?".
+The *conservative case* shown first in every report is the project's ``conservative`` scenario
+preset (``calculator/data/presets.csv``, applied by
+:func:`calculator.sensitivity.apply_scenario_preset`, the same preset the dashboard and the CLI's
+``--preset`` use): the program's effect and use at the unfavourable end of the evidence (half the
+trial effect, lower completion, more use by employees without back pain, higher turnover), the
+facts about the workforce unchanged. Each override carries its reason and sources in that file.
 """
 
 from __future__ import annotations
@@ -16,15 +17,16 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 
 from .. import __version__
 from ..evidence import Reference, library
 from ..model import Result, compare, evaluate, input_table
-from ..scenario import Scenario, apply_sets, to_json
+from ..scenario import Scenario, to_json
 
 __all__ = [
     "Uncertainty",
@@ -33,9 +35,12 @@ __all__ = [
     "ReportData",
     "build_report",
     "conservative_scenario",
+    "conservative_overrides",
+    "conservative_summary",
     "money",
     "pct",
     "payback_text",
+    "sentence_label",
     "BURDEN_INPUTS",
     "COST_INPUTS",
     "SAVINGS_INPUTS",
@@ -132,6 +137,15 @@ def pct(x: float | None, digits: int = 0, *, signed: bool = False) -> str:
     return f"{x * 100:{'+' if signed else ''}.{digits}f}%"
 
 
+def sentence_label(label: str) -> str:
+    """A label for use inside a sentence: first letter lower-cased unless it starts an acronym.
+
+    >>> sentence_label("Relaxation (Swedish) massage"), sentence_label("MBSR")
+    ('relaxation (Swedish) massage', 'MBSR')
+    """
+    return label if len(label) > 1 and label[1].isupper() else label[:1].lower() + label[1:]
+
+
 def payback_text(month: float | None, horizon: int) -> str:
     """``'month 6'`` or ``'not within 12 months'``."""
     return f"not within {horizon} months" if month is None else f"month {int(month)}"
@@ -159,9 +173,10 @@ class Uncertainty:
     net_low: float | None = None
     net_median: float | None = None
     net_high: float | None = None
-    p_payback: float | None = None
+    p_payback: float | None = None  # P(payback within the 12-month plan year)
     roi_draws: Any = None  # optional array of ROI draws (for a histogram)
     table: pd.DataFrame | None = None
+    psa_summary: pd.DataFrame | None = None  # PSAResult.summary as the uncertainty module made it
 
 
 def _get(obj: Any, *names: str, default: Any = None) -> Any:
@@ -182,6 +197,9 @@ def as_uncertainty(obj: Any) -> Uncertainty | None:
     """
     if obj is None or isinstance(obj, Uncertainty):
         return obj
+    summary = _get(obj, "summary")
+    if isinstance(summary, pd.DataFrame) and "outcome" in summary and hasattr(obj, "probability"):
+        return _from_psa(obj)
     table = _get(obj, "table", "summary")
     if table is not None and not isinstance(table, pd.DataFrame):
         table = pd.DataFrame(table)
@@ -203,6 +221,33 @@ def as_uncertainty(obj: Any) -> Uncertainty | None:
         p_payback=num("p_payback"), roi_draws=_get(obj, "roi_draws"), table=table)
 
 
+def _from_psa(res: Any) -> Uncertainty:
+    """From :class:`calculator.uncertainty.PSAResult` (5th-95th percentile interval)."""
+    s = res.summary.set_index("outcome")
+
+    def q(outcome: str, col: str) -> float | None:
+        if outcome not in s.index:
+            return None
+        v = float(s.loc[outcome, col])
+        return None if math.isnan(v) else v
+
+    table = res.summary[[c for c in ("label", "base_case", "mean", "p5", "median", "p95", "mc_se")
+                         if c in res.summary.columns]].rename(
+        columns={"label": "outcome", "base_case": "base case", "p5": "5th percentile",
+                 "p95": "95th percentile", "mc_se": "Monte Carlo SE of mean"})
+    roi = res.draws["roi"].to_numpy() if "roi" in getattr(res, "draws", {}) else None
+    try:
+        p12 = float(res.probability("payback_12_months"))
+    except Exception:  # noqa: BLE001 - an older summary without the event
+        p12 = None
+    return Uncertainty(
+        draws=int(res.draws_n), seed=res.seed, level=0.90,
+        roi_low=q("roi", "p5"), roi_median=q("roi", "median") if q("roi", "median") is not None else float("nan"),
+        roi_high=q("roi", "p95"), p_roi_positive=float(res.probability("roi_positive")),
+        net_low=q("net_benefit", "p5"), net_median=q("net_benefit", "median"), net_high=q("net_benefit", "p95"),
+        p_payback=p12, roi_draws=roi, table=table.reset_index(drop=True), psa_summary=res.summary)
+
+
 # ---------------------------------------------------------------------------------------------
 # The report
 
@@ -220,15 +265,46 @@ class Figure:
     sub: str = ""  # a second line under the value (e.g. the conservative case)
 
 
+CONSERVATIVE_PRESET = "conservative"
+
+# Short names of the preset's overrides, for one-line descriptions.
+_SHORT = {
+    "effect_multiplier": "share of the trial effect", "completion": "completion",
+    "uptake_unaffected": "uptake among employees without back pain",
+    "noncompleter_session_share": "sessions used by non-completers", "turnover": "turnover",
+    "uptake": "uptake", "absence_per_point": "absence reduction per RDQ point",
+    "presenteeism_per_point": "presenteeism reduction per RDQ point",
+    "medical_per_point": "medical-cost reduction per RDQ point",
+}
+
+
 def conservative_scenario(scenario: Scenario) -> Scenario:
-    """The scenario with each program's effect at the lower end of its 95% CI (see module doc)."""
-    lib = library()
-    sets = []
-    for i, p in enumerate(scenario.programs):
-        low = lib.therapy_parameter(p.therapy, "effect_size").low
-        if p.resolved("effect_size") > low:
-            sets.append((f"programs.{i}.effect_size", low))
-    return apply_sets(scenario, sets) if sets else scenario
+    """The scenario with the shared ``conservative`` preset applied (see the module docstring)."""
+    from ..sensitivity import apply_scenario_preset
+
+    return apply_scenario_preset(scenario, CONSERVATIVE_PRESET)
+
+
+def conservative_overrides() -> list[dict[str, Any]]:
+    """The preset's rows: ``path, field, value, short, reason, source_keys`` (one per override)."""
+    from ..sensitivity import scenario_presets
+
+    df = scenario_presets()
+    rows = df[(df["preset"] == CONSERVATIVE_PRESET) & (df["path"] != "")]
+    out = []
+    for r in rows.to_dict(orient="records"):
+        field_name = str(r["path"]).rsplit(".", 1)[-1]
+        keys = r["source_keys"] if isinstance(r["source_keys"], (list, tuple)) else str(r["source_keys"]).split(";")
+        out.append({"path": r["path"], "field": field_name, "value": float(r["value"]),
+                    "short": _SHORT.get(field_name, field_name.replace("_", " ")), "reason": r["reason"],
+                    "source_keys": [k for k in keys if k]})
+    return out
+
+
+def conservative_summary() -> str:
+    """``'share of the trial effect 50%, completion 40%, ...'`` (fractions as percentages)."""
+    return ", ".join(f"{o['short']} {o['value']:.0%}" if o["value"] <= 1 else f"{o['short']} {o['value']:g}"
+                     for o in conservative_overrides())
 
 
 def ref_list(keys: Iterable[str]) -> str:
@@ -287,8 +363,8 @@ class ReportData:
         return self.ref_numbers(library().therapy(self.program.therapy).trial_source_keys)
 
     @property
-    def conservative_effect(self) -> float:
-        return self.conservative.program.effect_size
+    def conservative_refs(self) -> tuple[int, ...]:
+        return self.ref_numbers(k for o in conservative_overrides() for k in o["source_keys"])
 
     # ----- the plain-language answer
     def verdict(self) -> str:
@@ -303,10 +379,7 @@ class ReportData:
 
     def question(self) -> str:
         p = self.program
-        label = p.therapy_label
-        if len(label) > 1 and not label[1].isupper():
-            label = label[0].lower() + label[1:]
-        return (f"Would covering {label} "
+        return (f"Would covering {sentence_label(p.therapy_label)} "
                 f"for employees with chronic low back pain pay for itself within {self.horizon} months, "
                 f"for a workforce of {self.scenario.workforce.employees:,} employees?")
 
@@ -315,16 +388,12 @@ class ReportData:
         base, cons, h = self.program, self.conservative.program, self.horizon
         b = self.result.burden
         out = [self.verdict()]
-        if cons.effect_size < base.effect_size:
-            lead = (f"Conservative case (effect {cons.effect_size:g} instead of {base.effect_size:g} "
-                    f"RDQ points, the lower end of the trial's 95% confidence interval): ")
-        else:
-            lead = "Conservative case (the effect used is already at or below the trial's lower bound): "
+        lead = f"Conservative case ({conservative_summary()}): "
         out.append(lead + f"the program costs {money(cons.cost)} and saves {money(cons.savings)} over "
-                   f"{h} months, a net {money(cons.net_benefit)} (ROI {pct(cons.roi)}); payback "
+                   f"{h} months, a net {money(cons.net_benefit)} (ROI {pct(cons.roi, 1)}); payback "
                    f"{payback_text(cons.payback_month, h)}.")
         out.append(f"Base case: cost {money(base.cost)}, savings {money(base.savings)}, net "
-                   f"{money(base.net_benefit)} (ROI {pct(base.roi)}, NPV {money(base.npv)}); payback "
+                   f"{money(base.net_benefit)} (ROI {pct(base.roi, 1)}, NPV {money(base.npv)}); payback "
                    f"{payback_text(base.payback_month, h)}. Break-even price: "
                    f"{money(base.breakeven_price_per_session)} per session (now {money(base.price_per_session)}).")
         u = self.uncertainty
@@ -333,7 +402,7 @@ class ReportData:
                        "the program pays for itself are therefore not shown.")
         else:
             out.append(f"Uncertainty: across {u.draws:,} simulated draws the ROI lies between "
-                       f"{pct(u.roi_low)} and {pct(u.roi_high)} ({u.level:.0%} interval); the "
+                       f"{pct(u.roi_low, 1)} and {pct(u.roi_high, 1)} ({u.level:.0%} interval); the "
                        f"probability that the program pays for itself (ROI > 0) is {pct(u.p_roi_positive)}.")
         out.append(f"Context: chronic low back pain costs this employer about {money(b.total)} a year "
                    f"({money(b.per_employee)} per employee); the program reaches "
@@ -355,7 +424,7 @@ def _figures(d: ReportData) -> dict[str, Figure]:
                  else "human-capital valuation")
     figs = {
         "burden": Figure(
-            "burden", "Yearly cost of chronic low back pain", b.total, money(b.total),
+            "burden", "Cost of back pain, per year", b.total, money(b.total),
             f"{b.affected_employees:,.0f} employees with chronic low back pain ({inp['prevalence']:.1%} "
             f"of {inp['employees']:,.0f}), each losing {inp['absence_days']:g} absence days and "
             f"{inp['presenteeism']:.0%} of their hours at work, valued at "
@@ -370,7 +439,7 @@ def _figures(d: ReportData) -> dict[str, Figure]:
             f"({inp['employer_share']:.0%} paid by the employer), plus setup "
             f"{money(inp['setup_cost'])} and ${inp['admin_pepm']:.2f} per eligible employee per month"
             + (", plus session and travel hours on paid time" if prog.on_paid_time else "") + ".",
-            cost_refs),
+            cost_refs, sub=f"conservative: {money(c.cost)}"),
         "savings": Figure(
             "savings", f"Savings, {h} months", p.savings, money(p.savings),
             f"Completers with back pain ({inp['completion']:.0%} of starters) improve by "
@@ -381,18 +450,18 @@ def _figures(d: ReportData) -> dict[str, Figure]:
             f"and leavers ({inp['turnover']:.0%} a year) take it with them.",
             sav_refs, sub=f"conservative: {money(c.savings)}"),
         "roi": Figure(
-            "roi", "Return on investment", p.roi, pct(p.roi),
+            "roi", "Return on investment", p.roi, pct(p.roi, 1),
             f"ROI = (savings - cost) / cost over {h} months, undiscounted. Conservative case "
-            f"{pct(c.roi)} with the effect at {c.effect_size:g} RDQ points. NPV at "
+            f"{pct(c.roi, 1)}. NPV at "
             f"{s.analysis.discount_rate:.0%}/yr: {money(p.npv)}.",
-            all_refs, sub=f"conservative: {pct(c.roi)}"),
+            all_refs, sub=f"conservative: {pct(c.roi, 1)}"),
         "payback": Figure(
             "payback", "Payback", p.payback_month,
             "never" if p.payback_month is None else f"month {int(p.payback_month)}",
             f"First month in which the cumulative net cash flow (savings minus cost) reaches zero; "
             f"'never' = not within the {h}-month horizon. Conservative case: "
             f"{payback_text(c.payback_month, h)}.",
-            all_refs, sub=f"conservative: {'never' if c.payback_month is None else 'month %d' % c.payback_month}"),
+            all_refs, sub="conservative: " + ("never" if c.payback_month is None else f"month {int(c.payback_month)}")),
     }
     u = d.uncertainty
     if u is None:
@@ -404,8 +473,8 @@ def _figures(d: ReportData) -> dict[str, Figure]:
         psa_note = (f"{u.draws:,} Monte Carlo draws" + (f" (seed {u.seed})" if u.seed is not None else "")
                     + " of every uncertain input from the distributions and ranges in Appendix A.")
         figs["interval"] = Figure("interval", f"ROI, {u.level:.0%} interval", u.roi_low,
-                                  f"{pct(u.roi_low)} to {pct(u.roi_high)}", psa_note, all_refs,
-                                  sub=f"median {pct(u.roi_median)}")
+                                  f"{pct(u.roi_low, 1)} to {pct(u.roi_high, 1)}", psa_note, all_refs,
+                                  sub=f"median {pct(u.roi_median, 1)}")
         figs["p_positive"] = Figure("p_positive", "Chance it pays for itself", u.p_roi_positive,
                                     pct(u.p_roi_positive), "Share of draws with ROI > 0. " + psa_note,
                                     all_refs)
@@ -425,6 +494,7 @@ def build_report(scenario: Scenario | Result, *, uncertainty: Any = None,
     comp = compare(s) if comparison is None else comparison
     lib = library()
     keys = list(result.sources)
+    keys.extend(k for o in conservative_overrides() for k in o["source_keys"])
     for tid in comp["therapy"]:
         keys.extend(lib.therapy(tid).trial_source_keys)
     inputs = input_table(s, 0)
@@ -433,7 +503,7 @@ def build_report(scenario: Scenario | Result, *, uncertainty: Any = None,
     d = ReportData(
         scenario=s, result=result, conservative=cons, comparison=comp, inputs=inputs,
         references=refs, uncertainty=as_uncertainty(uncertainty),
-        generated=generated or _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0),
+        generated=generated or _dt.datetime.now(_dt.UTC).replace(microsecond=0),
         scenario_json=text, scenario_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
     index = {r.key: i for i, r in enumerate(refs, start=1)}

@@ -1,11 +1,87 @@
-"""Placeholder 'Cost of back pain' page (the dashboard issue replaces it)."""
+"""Cost of back pain: starts from the headcount alone; every other input is a cited default."""
+
+from __future__ import annotations
 
 import streamlit as st
 
-from calculator import Scenario, evaluate
+from calculator import charts, library
+
+from .. import fmt, state, ui
+from ..inputs import field, fields
+
+PERSPECTIVE_WORDS = {
+    "self_insured": "a self-insured employer (productivity and medical costs)",
+    "fully_insured": "a fully insured employer (productivity only)",
+    "health_plan": "a health plan (medical costs only)",
+}
 
 
 def render() -> None:
-    r = evaluate(Scenario())
-    st.title("Cost of back pain")
-    st.metric("Yearly cost of chronic low back pain (1,000 employees)", f"${r.burden.total:,.0f}")
+    ui.header(
+        "What chronic low back pain costs your organisation",
+        "Enter your headcount. Every other input starts at a published default, labelled with its "
+        "source; refine any of them in the sections below the results.",
+    )
+    top = st.container(horizontal=True, gap="medium", vertical_alignment="bottom")
+    with top.container(width=320):
+        field("workforce.employees")
+    ui.stale_banner()
+
+    scenario = state.current_scenario()
+    r = state.current_result()
+    b = r.burden
+    st.subheader("Yearly cost")
+    st.markdown(
+        f"For {fmt.number(scenario.workforce.employees)} employees, chronic low back pain costs an estimated "
+        f"**{fmt.md(fmt.money(b.total))} a year**, about {fmt.md(fmt.money(b.per_employee))} per employee, in "
+        "absence, reduced productivity at work and extra medical care.")
+    left = ui.kpi_cards([
+        ui.Kpi("Yearly cost, total", fmt.money(b.total),
+               "Absence, reduced productivity at work and excess medical care, per year.", key="total"),
+        ui.Kpi("Per employee per year", fmt.money(b.per_employee),
+               "The yearly cost spread over the whole workforce.", key="per-employee"),
+        ui.Kpi("Absence", fmt.money(b.absenteeism),
+               "Extra days off attributable to chronic back pain, valued at total compensation.", key="absence"),
+        ui.Kpi("Reduced productivity at work", fmt.money(b.presenteeism),
+               "Working while in pain: extra productivity lost at work (presenteeism), valued at total "
+               "compensation.", key="presenteeism"),
+        ui.Kpi("Excess medical care", fmt.money(b.medical),
+               "Health-care spending above that of employees without chronic back pain.", key="medical"),
+        ui.Kpi("Employees likely affected", fmt.number(b.affected_employees),
+               "An estimate for the whole workforce, from the prevalence; never about any individual.",
+               key="affected"),
+        ui.Kpi("Work hours lost per year", fmt.number(b.hours_lost),
+               "Absence hours plus hours' worth of productivity lost at work.",
+               concerns=("burden.hours_lost",), key="hours"),
+    ], r.warnings)
+    ui.other_warnings([w for w in left if w.concerns.startswith("burden")])
+    note = st.container()
+    if scenario.analysis.perspective != "self_insured":
+        note.info(fmt.md(f"From the point of view of {PERSPECTIVE_WORDS[scenario.analysis.perspective]}, the "
+                       f"part of this cost that counts is {fmt.money(b.in_perspective)} per year."))
+
+    ui.chart(charts.burden_figure(charts.burden_table(r)), key="chart-burden")
+    ui.chart(charts.benchmark_figure(charts.benchmark_table(r)), key="chart-benchmark")
+    st.caption(fmt.md(
+        f"Per 100 employees: {fmt.money(b.per_100_employees)} a year. Hours lost per employee: "
+        f"{fmt.number(b.hours_lost_per_employee, 1)} in this model against "
+        f"{fmt.number(b.benchmark_hours_per_employee, 1)} in the American Productivity Audit (Stewart et al. "
+        "2003), which counted only workers who reported back-pain lost time in a two-week window; the "
+        f"model may exceed it, but a result over {fmt.number(library().value('sanity.benchmark_ratio'))} times "
+        "the benchmark is flagged."))
+
+    st.subheader("Refine the inputs")
+    st.caption("Each input shows whether it is a default (with its source) or your own value; the "
+               "question mark beside it explains the number and its range.")
+    with st.expander("Pay and working hours", key="exp-pay-and-working-hours", icon=":material/payments:"):
+        fields(["workforce.hourly_wage", "workforce.annual_salary", "workforce.annual_hours",
+                "workforce.benefits_load", "condition.hours_per_day"], columns=2)
+    with st.expander("Back pain in your workforce", key="exp-back-pain-in-your-workforce", icon=":material/groups:"):
+        st.caption("Use your own figures if you have them, for example from a benefits survey or claims "
+                   "data. All figures are averages for the workforce.")
+        fields(["condition.prevalence", "condition.absence_days", "condition.presenteeism",
+                "condition.medical_excess_cost"], columns=2)
+    with st.expander("How lost work time is valued", key="exp-how-lost-work-time-is-valued", icon=":material/balance:"):
+        field("analysis.valuation")
+        fields(["workforce.productivity_multiplier", "workforce.multiplier_on_presenteeism",
+                "analysis.friction_period_weeks", "analysis.friction_elasticity"], columns=2)

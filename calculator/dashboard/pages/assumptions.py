@@ -1,0 +1,139 @@
+"""Assumptions & sources: every number in use, its range, unit, status and citation; methods; limits."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pandas as pd
+import streamlit as st
+
+from calculator import library
+
+from .. import fmt, state, ui
+from ..fields import FIELDS, UNIT_WORDS, changed_paths, current_value, default_value, label_for_path
+
+PERCENT_UNITS = {"fraction", "fraction/yr", "fraction/RDQ point"}
+
+METHODS = """
+**Cost of back pain.** The model estimates how many employees live with chronic (frequent and
+severe) low back pain from the prevalence, and values three things for them, as averages for the
+workforce: extra days of absence, extra productivity lost while at work (presenteeism), both at
+total compensation (wages plus benefits), and extra medical spending. Only the part attributable to
+back pain counts: the difference from employees without it.
+
+**A covered therapy.** Employees take the benefit up at the stated rate; some complete the course,
+some stop early and still use some sessions (they cost money, but only those who complete the
+course are assumed to benefit). The effect measured in the trials (on the Roland-Morris
+disability scale, against usual care or a similar comparator) builds up during the course and fades
+afterwards at the rate the follow-up studies show. Each point of improvement removes an assumed share
+of the absence, presenteeism and medical cost. Employees who leave the organisation take the benefit
+with them; new hires can join at the next enrolment window.
+
+**Money.** Costs are the employer's share of session prices, a one-time setup cost, an administration
+fee and, if sessions happen in paid time, the hours spent. Return on investment is net benefit (savings
+minus cost) divided by cost over the horizon, undiscounted; net present value discounts each month;
+payback is the first month in which cumulative savings reach cumulative cost. Break-even price and
+break-even effect are the values at which savings equal cost.
+"""
+
+LIMITATIONS = """
+- **The link from clinical improvement to work time is an assumption.** No trial of these therapies
+  measured absence or productivity directly; the translation per point is deliberately conservative.
+- **Trials are not workplaces.** Trial volunteers tend to stick with a course better than employees
+  offered a benefit, and uncontrolled comparisons of participants with non-participants overstate
+  savings. The "share of the trial effect" input lets you scale the effect down.
+- **Presenteeism is self-reported** in the studies behind it and is the largest part of the cost.
+- **Defaults are national averages.** Your workforce may differ in age, job type and prevalence;
+  replace defaults with your own figures where you have them.
+- **Valuing time at full compensation (human capital) can overstate** the cost of absence when work
+  is covered by colleagues; the friction-cost option counts absence only until cover is arranged.
+- **Not counted:** effects on recruitment, retention, morale, and adverse events; costs of usual care
+  that the therapy may replace are counted only through the medical-cost translation.
+- **Aggregate only.** The estimates describe a workforce, never a person, and must not be used for
+  decisions about individual employees.
+"""
+
+
+def _show(unit: str, value: float) -> str:
+    if unit in PERCENT_UNITS:
+        return fmt.pct(value, 2 if abs(value) < 0.1 else 1)
+    if unit.startswith("USD"):
+        return fmt.money(value, cents=abs(value) < 100 and value != int(value))
+    return f"{value:,.4g}"
+
+
+def _link(url: str) -> str:
+    return quote(url, safe=":/?&=#%+,;@~")
+
+
+def parameter_table(inputs: pd.DataFrame) -> pd.DataFrame:
+    """input_table() rows written for people: value, default, range, unit, status, sources."""
+    rows = []
+    for r in inputs.itertuples():
+        unit = r.unit
+        rows.append({
+            "Input": label_for_path(r.path) if label_for_path(r.path) != r.path else r.label,
+            "Value": _show(unit, r.value),
+            "Default": _show(unit, r.default),
+            "Plausible range": (f"{_show(unit, r.low)} to {_show(unit, r.high)}" if r.low != r.high else "fixed"),
+            "Unit": UNIT_WORDS.get(unit, unit),
+            "Changed by you": bool(r.changed),
+            "Status": fmt.PROVENANCE_WORDS.get(r.provenance, r.provenance),
+            "Sources": fmt.citations(r.source_keys.split(";")),
+        })
+    return pd.DataFrame(rows)
+
+
+def settings_table() -> pd.DataFrame:
+    """The non-numeric choices (valuation, perspective, switches, salary, visit cap)."""
+    scenario = state.current_scenario()
+    changed = set(changed_paths(scenario))
+    paths = ["analysis.valuation", "analysis.perspective", "workforce.multiplier_on_presenteeism",
+             "workforce.annual_salary", "programs.0.therapy", "programs.0.visit_cap", "programs.0.on_site",
+             "programs.0.on_paid_time", "programs.0.booster_interval_months", "programs.0.booster_sessions",
+             "programs.0.offer_interval_months", "analysis.horizon_months"]
+    return pd.DataFrame([{
+        "Setting": FIELDS[p].label, "Value": FIELDS[p].show(current_value(scenario, p)),
+        "Default": FIELDS[p].show(default_value(scenario, p)), "Changed by you": p in changed,
+    } for p in paths])
+
+
+def render() -> None:
+    ui.header(
+        "Assumptions and sources",
+        "Every number the results use: its value, plausible range, unit, whether you changed it, and "
+        "where it comes from. Click a column heading to sort.",
+    )
+    lib = library()
+    scenario = state.current_scenario()
+    row = st.container(horizontal=True, gap="small", vertical_alignment="center")
+    row.button("Reset every input to its default", icon=":material/restart_alt:", on_click=state.reset,
+               key="reset-assumptions", type="primary")
+    n = len(changed_paths(scenario))
+    row.caption(f"{n} input{'s' if n != 1 else ''} changed from the defaults · parameter set {lib.version}")
+
+    st.subheader("Numbers in use")
+    inputs = state.cached_input_table(state.scenario_json(), 0)
+    st.dataframe(parameter_table(inputs), hide_index=True, width="stretch", height="content",
+                 key="parameters-table",
+                 column_config={"Input": st.column_config.TextColumn(pinned=True, width="large"),
+                                "Changed by you": st.column_config.CheckboxColumn()})
+    st.subheader("Settings")
+    st.dataframe(settings_table(), hide_index=True, width="stretch", height="content", key="settings-table",
+                 column_config={"Changed by you": st.column_config.CheckboxColumn()})
+
+    st.subheader("Sources")
+    r = state.current_result()
+    lines = []
+    for ref in lib.citations(r.sources):
+        text = fmt.md(ref.citation())
+        lines.append(f"- {text} [Open source]({_link(ref.link)})" if ref.link else f"- {text}")
+    st.markdown("\n".join(lines))
+    st.caption("Status: “checked against the source” means the value was verified in the publication; "
+               "“derived” means computed from published figures; “assumption” means a reasoned choice "
+               "with no direct source; “recalled” means not yet re-checked.")
+
+    st.subheader("How the numbers are worked out")
+    st.markdown(METHODS)
+    st.subheader("Limitations")
+    st.markdown(LIMITATIONS)

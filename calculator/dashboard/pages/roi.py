@@ -1,0 +1,104 @@
+"""Therapy ROI: one therapy, one benefit design; cost, savings, ROI, payback, break-even."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from calculator import charts, library
+
+from .. import fmt, state, ui
+from ..inputs import field, fields
+
+P = "programs.0."
+
+
+def render() -> None:
+    ui.header(
+        "Does covering a therapy pay back?",
+        "Choose a therapy and how the benefit is designed. The results compare what the employer pays "
+        "with the absence, productivity and medical costs it can expect to save, against usual care.",
+    )
+    top = st.container(horizontal=True, gap="medium", vertical_alignment="top")
+    with top.container(width=340):
+        field(P + "therapy", caption=False)
+    with top.container(width=240):
+        field("workforce.employees")
+    with top.container(width=200):
+        field("analysis.horizon_months")
+
+    scenario = state.current_scenario()
+    lib = library()
+    th = lib.therapy(scenario.programs[0].therapy)
+    st.caption(fmt.md(
+        f"{th.label} · delivered as {th.delivery} · compared with {th.comparator} · evidence: "
+        f"{th.evidence_grade}. {th.grade_basis} Sources: {fmt.citations(th.trial_source_keys)}."))
+    ui.stale_banner()
+
+    r = state.current_result()
+    p = r.program
+    H = p.horizon_months
+    st.subheader(f"Over {H} months")
+    left = ui.kpi_cards([
+        ui.Kpi("Program cost", fmt.money(p.cost),
+               "What the employer pays over the horizon: its share of session prices, setup, administration "
+               "and (if chosen) paid work time.", concerns=("program.cost",), key="cost"),
+        ui.Kpi("Savings", fmt.money(p.savings),
+               "Absence, productivity at work and medical costs avoided, in the chosen perspective.",
+               concerns=("program.savings",), key="savings"),
+        ui.Kpi("Net benefit", fmt.money(p.net_benefit), "Savings minus program cost.", key="net"),
+        ui.Kpi("Return on investment", fmt.pct(p.roi) if p.roi is not None else "n/a",
+               "Net benefit divided by program cost. 0% means the program pays for itself exactly.",
+               concerns=("program.roi",), key="roi"),
+        ui.Kpi("Net present value", fmt.money(p.npv),
+               f"Net benefit with later months discounted at {fmt.pct(scenario.analysis.discount_rate)} a year.",
+               key="npv"),
+        ui.Kpi("Payback", fmt.months(p.payback_month, H),
+               "The first month in which cumulative savings reach cumulative cost.", key="payback",
+               note="" if p.payback_month is not None else f"not within {H} months"),
+        ui.Kpi("Cost per participant", fmt.money(p.cost_per_participant),
+               "Program cost divided by the employees who start the course.", key="per-participant"),
+        ui.Kpi("Employees who take part", fmt.number(p.participants, 0),
+               f"Of whom about {fmt.number(p.participants_with_back_pain, 0)} live with chronic back pain.",
+               key="participants"),
+        ui.Kpi("Break-even price per session",
+               fmt.money(p.breakeven_price_per_session) if p.breakeven_price_per_session else "None",
+               "The session price at which savings equal cost (none: even free sessions would not pay back "
+               "the fixed costs).", key="breakeven-price", note=f"price now {fmt.money(p.price_per_session)}"),
+        ui.Kpi("Break-even effect",
+               f"{fmt.number(p.breakeven_effect_size, 1)} points" if p.breakeven_effect_size is not None else "None",
+               "The improvement on the Roland-Morris disability scale at which savings equal cost.",
+               key="breakeven-effect",
+               note=(f"trial effect: {fmt.number(p.effect_size, 1)} points"
+                     if p.breakeven_effect_multiplier is not None else "no effect size pays back")),
+    ], r.warnings)
+    ui.other_warnings(left)
+
+    ui.chart(charts.cashflow_figure(charts.cashflow_table(p), p.payback_month, H), key="chart-cashflow")
+    ui.chart(charts.savings_figure(charts.savings_table(p), H), key="chart-savings")
+    ui.chart(charts.effect_figure(charts.effect_curve_table(scenario), charts.evidence_points_table(th.id),
+                                  th.short_label, th.comparator), key="chart-effect")
+    st.caption("Line: the effect the model uses, building up during the course and fading after it. "
+               "Diamonds: results published by the trials (bars show 95% confidence intervals where "
+               "reported).")
+
+    st.subheader("Design the benefit")
+    with st.expander("Who can use it", key="exp-who-can-use-it", icon=":material/groups:", expanded=False):
+        fields([P + "eligibility", P + "uptake", P + "uptake_unaffected", P + "completion",
+                P + "noncompleter_session_share", "workforce.turnover", P + "offer_interval_months"], columns=2)
+    with st.expander("What it costs the employer", key="exp-what-it-costs-the-employer", icon=":material/payments:"):
+        fields([P + "price_per_session", P + "employer_share", P + "sessions", P + "visit_cap",
+                P + "setup_cost", P + "admin_pepm"], columns=2)
+    with st.expander("Where and when sessions happen", key="exp-where-and-when-sessions-happen", icon=":material/schedule:"):
+        fields([P + "on_site", P + "on_paid_time", P + "travel_hours", P + "session_hours", P + "course_weeks"],
+               columns=2)
+    with st.expander("Effect and booster courses", key="exp-effect-and-booster-courses", icon=":material/trending_up:"):
+        fields([P + "effect_size", P + "effect_multiplier", P + "decay_per_week", P + "booster_interval_months",
+                P + "booster_sessions"], columns=2)
+    with st.expander("How the effect turns into savings", key="exp-how-the-effect-turns-into-savings", icon=":material/swap_horiz:"):
+        st.caption("No study measures work time saved per point of improvement directly; these are "
+                   "conservative assumptions, explained under the question marks.")
+        fields(["translation.absence_per_point", "translation.presenteeism_per_point",
+                "translation.medical_per_point"], columns=2)
+    with st.expander("Analysis settings", key="exp-analysis-settings", icon=":material/tune:"):
+        field("analysis.perspective")
+        fields(["analysis.discount_rate"], columns=2)

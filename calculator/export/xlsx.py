@@ -1,0 +1,778 @@
+"""The scenario as an Excel workbook whose results are live formulas over named input cells.
+
+Sheets
+------
+``About``        what the workbook is, the headline results (formulas over the named results).
+``Inputs``       every model input in a named cell (name = dotted scenario path with dots as
+                 underscores: ``workforce_employees``, ``programs_0_price_per_session``), with unit,
+                 range, distribution, provenance and numbered sources. Yellow cells are inputs.
+``Burden``       the yearly cost of chronic low back pain, formulas only.
+``Program``      the program's derived quantities and results, formulas only (``Program 2`` ... for
+                 further programs of the scenario).
+``Cash flow``    month by month: sessions, costs, savings, net, cumulative, discounting (formulas).
+``Cohorts``      one row per enrolment cohort and month: retention, course sessions, boosters and
+                 the effect profile (formulas). ``Cash flow`` sums these rows with ``SUMIF``.
+``Comparison``   every therapy under the same design (values computed by backpain-roi).
+``Uncertainty summary``  probabilistic sensitivity analysis (values: simulation output) or "not run".
+``Sources``      the numbered reference list.
+
+Key results sit in named cells: ``burden_total``, ``burden_absenteeism``, ``burden_presenteeism``,
+``burden_medical``, ``program_cost``, ``program_savings``, ``program_net_benefit``, ``program_roi``,
+``program_npv``, ``program_payback_month`` (and ``program2_*`` ... for further programs).
+
+Everything that is a number in :mod:`calculator` is live here, including the switches (valuation,
+perspective, paid time, on site, visit cap, boosters, salary instead of wage, multiplier on
+presenteeism). Two settings fix the *layout* and are therefore not live: the horizon (one row per
+month) and the offer interval (one block of rows per enrolment cohort). ``About`` shows a check
+that turns red when either is edited: export the workbook again to change them.
+
+The formulas reproduce :func:`calculator.program.simulate` and :func:`annual_burden` exactly
+(tests/test_export_xlsx.py recalculates the workbook with the ``formulas`` engine and compares
+every headline within 1e-6 relative).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..evidence import library
+from ..model import input_table
+from ..scenario import Scenario
+from .report import ReportData, build_report, software_line
+from .safe import cell_text
+
+__all__ = ["xlsx_bytes", "RESULT_NAMES", "input_name"]
+
+#: Named result cells of the first program (and of the burden).
+RESULT_NAMES = ("burden_total", "burden_absenteeism", "burden_presenteeism", "burden_medical",
+                "program_cost", "program_savings", "program_net_benefit", "program_roi",
+                "program_npv", "program_payback_month")
+
+# ---------------------------------------------------------------------------------------------
+# Styles
+
+_BLUE = "1F3864"
+_HEAD_FILL = PatternFill("solid", fgColor=_BLUE)
+_HEAD_FONT = Font(bold=True, color="FFFFFF")
+_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+_INPUT_FONT = Font(color="0000CC")
+_RESULT_FILL = PatternFill("solid", fgColor="E2EFDA")
+_TITLE_FONT = Font(bold=True, size=14, color=_BLUE)
+_NOTE_FONT = Font(italic=True, color="595959")
+_BOLD = Font(bold=True)
+_TOP = Border(top=Side(style="thin", color="000000"))
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+_FMT = {
+    "USD": '"$"#,##0;[Red]-"$"#,##0', "USD2": '"$"#,##0.00;[Red]-"$"#,##0.00',
+    "pct": "0.0%", "pct2": "0.00%", "n0": "#,##0", "n1": "#,##0.0", "n2": "#,##0.00",
+    "n3": "0.000", "n4": "0.0000", "gen": "General",
+}
+
+
+def _unit_format(unit: str, value: float | None = None) -> str:
+    if unit in ("USD/h", "USD/session", "USD/employee/month"):
+        return _FMT["USD2"]
+    if unit.startswith("USD"):
+        return _FMT["USD"]
+    if unit in ("fraction", "fraction/yr"):
+        return _FMT["pct"]
+    if unit == "fraction/RDQ point":
+        return _FMT["pct2"]
+    if unit in ("count", "sessions", "months"):
+        return _FMT["n0"]
+    if unit == "1/week":
+        return _FMT["n4"]
+    return "0.####" if value is None or value != int(value) else _FMT["gen"]
+
+
+def input_name(path: str) -> str:
+    """Defined name of an input: the dotted scenario path with dots as underscores.
+
+    >>> input_name("programs.0.price_per_session")
+    'programs_0_price_per_session'
+    """
+    return path.replace(".", "_")
+
+
+def _num(x: Any) -> Any:
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    return x
+
+
+# ---------------------------------------------------------------------------------------------
+# A tiny layout helper
+
+
+@dataclass
+class _Book:
+    wb: Workbook
+    names: dict[str, str] = field(default_factory=dict)  # name -> "'Sheet'!$C$5"
+
+    def name(self, ws: Worksheet, ref: str, name: str) -> None:
+        col = "".join(ch for ch in ref if ch.isalpha())
+        row = "".join(ch for ch in ref if ch.isdigit())
+        self.names[name] = f"'{ws.title}'!${col}${row}"
+
+    def finish(self) -> None:
+        for n, target in self.names.items():
+            self.wb.defined_names[n] = DefinedName(n, attr_text=target)
+
+
+def _text(ws: Worksheet, ref: str, value: Any, font: Font | None = None) -> None:
+    cell = ws[ref]
+    cell.value = cell_text(value)
+    cell.data_type = "s"
+    if font is not None:
+        cell.font = font
+
+
+def _header(ws: Worksheet, row: int, titles: list[str], widths: list[float] | None = None) -> None:
+    for j, t in enumerate(titles, start=1):
+        c = ws.cell(row=row, column=j, value=t)
+        c.fill, c.font, c.alignment = _HEAD_FILL, _HEAD_FONT, Alignment(wrap_text=True, vertical="center")
+    if widths:
+        for j, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(j)].width = w
+
+
+def _title(ws: Worksheet, title: str, note: str) -> None:
+    ws["A1"] = title
+    ws["A1"].font = _TITLE_FONT
+    ws["A2"] = note
+    ws["A2"].font = _NOTE_FONT
+
+
+class _Calc:
+    """Rows of ``quantity | value (formula) | unit | name | how it is computed`` on a sheet."""
+
+    def __init__(self, book: _Book, ws: Worksheet, row: int):
+        self.book, self.ws, self.row = book, ws, row
+        _header(ws, row, ["Quantity", "Value", "Unit", "Name", "How it is computed"], [46, 16, 16, 34, 90])
+        ws.freeze_panes = ws.cell(row=row + 1, column=1)
+        self.row += 1
+
+    def section(self, title: str) -> None:
+        self.row += 1
+        c = self.ws.cell(row=self.row, column=1, value=title)
+        c.font = Font(bold=True, color=_BLUE)
+        self.row += 1
+
+    def put(self, label: str, formula: str, unit: str = "", name: str | None = None,
+            note: str = "", fmt: str | None = None, result: bool = False) -> str:
+        ws, r = self.ws, self.row
+        ws.cell(row=r, column=1, value=label)
+        c = ws.cell(row=r, column=2, value=formula)
+        c.number_format = fmt or _unit_format(unit)
+        if result:
+            c.fill = _RESULT_FILL
+            c.font = _BOLD
+        ws.cell(row=r, column=3, value=unit)
+        if name:
+            ws.cell(row=r, column=4, value=name)
+            self.book.name(ws, f"B{r}", name)
+        n = ws.cell(row=r, column=5, value=note)
+        n.font = _NOTE_FONT
+        self.row += 1
+        return f"B{r}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs
+
+
+_STRUCTURAL_NOTE = "Fixed in this workbook (sets the layout): export again to change it."
+
+
+def _inputs_sheet(book: _Book, d: ReportData) -> None:
+    s = d.scenario
+    lib = library()
+    ws = book.wb.create_sheet("Inputs")
+    _title(ws, "Inputs", "Yellow cells are inputs: change one and every sheet recalculates. Column L "
+           "gives each cell's defined name (the scenario path with dots as underscores).")
+    _header(ws, 4, ["Section", "Input", "Value", "Unit", "Low", "High", "Library default", "Changed",
+                    "Distribution", "Provenance", "Sources", "Name", "Parameter", "Evidence note"],
+            [12, 52, 16, 18, 11, 11, 14, 9, 12, 12, 12, 40, 44, 100])
+    ws.freeze_panes = "C5"
+    index = {r.key: i for i, r in enumerate(d.references, start=1)}
+    row = 5
+
+    def ref_text(keys: str) -> str:
+        from .report import ref_list
+        return ref_list(index[k] for k in keys.split(";") if k in index)
+
+    def put_input(section: str, label: str, value: Any, unit: str, name: str, *, low=None, high=None,
+                  default=None, dist="", prov="", keys="", pid="", note="", fmt=None) -> None:
+        nonlocal row
+        ws.cell(row=row, column=1, value=section)
+        _text(ws, f"B{row}", label)
+        c = ws.cell(row=row, column=3, value=_num(value))
+        if isinstance(value, str):
+            _text(ws, f"C{row}", value)
+        c.fill, c.font = _INPUT_FILL, _INPUT_FONT
+        c.number_format = fmt or _unit_format(unit, value if isinstance(value, (int, float)) and not isinstance(value, bool) else None)
+        ws.cell(row=row, column=4, value=unit)
+        for col, v in ((5, low), (6, high), (7, default)):
+            cc = ws.cell(row=row, column=col, value=_num(v))
+            cc.number_format = c.number_format
+        if default is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+            ws.cell(row=row, column=8, value="yes" if not math.isclose(value, default, rel_tol=1e-12) else "")
+        ws.cell(row=row, column=9, value=dist)
+        ws.cell(row=row, column=10, value=prov)
+        ws.cell(row=row, column=11, value=ref_text(keys) if keys else "")
+        ws.cell(row=row, column=12, value=name)
+        ws.cell(row=row, column=13, value=pid)
+        _text(ws, f"N{row}", note, _NOTE_FONT)
+        book.name(ws, f"C{row}", name)
+        row += 1
+
+    def put_param_row(r: Any, section: str, raw_value: Any = None) -> None:
+        par = lib.parameter(r["parameter"])
+        value = float(r["value"]) if raw_value is None else raw_value
+        if par.unit in ("count", "sessions", "months") and float(value).is_integer():
+            value = int(value)
+        put_input(section, par.label, value, par.unit, input_name(r["path"]), low=par.low,
+                  high=par.high, default=par.value, dist=par.distribution, prov=par.provenance,
+                  keys=";".join(par.source_keys), pid=par.id, note=par.evidence_note)
+
+    tables = [input_table(s, i) for i in range(len(s.programs))]
+    shared = tables[0][~tables[0]["path"].str.startswith("programs.")]
+    sections = {"workforce": "Workforce", "condition": "Condition", "translation": "Translation",
+                "analysis": "Analysis"}
+    bool_dv = DataValidation(type="list", formula1='"TRUE,FALSE"', allow_blank=False)
+    val_dv = DataValidation(type="list", formula1='"human_capital,friction_cost"', allow_blank=False)
+    per_dv = DataValidation(type="list", formula1='"self_insured,fully_insured,health_plan"', allow_blank=False)
+    for dv in (bool_dv, val_dv, per_dv):
+        ws.add_data_validation(dv)
+    for sec, title in sections.items():
+        for _, r in shared[shared["path"].str.startswith(sec + ".")].iterrows():
+            raw = s.workforce.hourly_wage if r["path"] == "workforce.hourly_wage" else None
+            put_param_row(r, title, raw)
+        if sec == "workforce":
+            put_input(title, "Average annual salary (blank = use the hourly wage)", s.workforce.annual_salary,
+                      "USD/yr", "workforce_annual_salary", note="When given, hourly wage = salary / annual hours.")
+            put_input(title, "Apply the productivity multiplier to presenteeism too", s.workforce.multiplier_on_presenteeism,
+                      "TRUE/FALSE", "workforce_multiplier_on_presenteeism", note="Off by default to avoid overstating (Pauly 2008).")
+            bool_dv.add(f"C{row - 1}")
+        if sec == "analysis":
+            put_input(title, "Valuation of absence", s.analysis.valuation, "text", "analysis_valuation",
+                      note="human_capital: every lost hour at full cost; friction_cost: absence counted only within the friction period.")
+            val_dv.add(f"C{row - 1}")
+            put_input(title, "Perspective", s.analysis.perspective, "text", "analysis_perspective",
+                      note="self_insured: productivity + medical; fully_insured: productivity only; health_plan: medical only.")
+            per_dv.add(f"C{row - 1}")
+            par = lib.parameter("analysis.horizon_months")
+            put_input(title, "Horizon", s.analysis.horizon_months, "months", "analysis_horizon_months",
+                      low=par.low, high=par.high, default=par.value, dist=par.distribution, prov=par.provenance,
+                      keys=";".join(par.source_keys), pid=par.id, note=_STRUCTURAL_NOTE)
+            ws.cell(row=row - 1, column=3).fill = PatternFill("solid", fgColor="D9D9D9")
+    for i, (prog, table) in enumerate(zip(s.programs, tables, strict=True)):
+        title = f"Program {i + 1}"
+        th = lib.therapy(prog.therapy)
+        put_input(title, "Therapy", prog.therapy, "id", input_name(f"programs.{i}.therapy"),
+                  keys=";".join(th.trial_source_keys),
+                  note=f"{th.label}. The therapy-specific values below are its catalogue values unless "
+                  "the scenario overrides them; changing this id does not change them.")
+        ws.cell(row=row - 1, column=3).fill = PatternFill("solid", fgColor="D9D9D9")
+        for _, r in table[table["path"].str.startswith("programs.")].iterrows():
+            put_param_row(r, title)
+        put_input(title, "Most sessions covered per course (blank = no cap)", prog.visit_cap, "sessions",
+                  input_name(f"programs.{i}.visit_cap"))
+        put_input(title, "Sessions on paid work time", prog.on_paid_time, "TRUE/FALSE",
+                  input_name(f"programs.{i}.on_paid_time"), note="Their hours (and travel, if off site) are a cost.")
+        bool_dv.add(f"C{row - 1}")
+        put_input(title, "Sessions on site (no travel time)", prog.on_site, "TRUE/FALSE",
+                  input_name(f"programs.{i}.on_site"))
+        bool_dv.add(f"C{row - 1}")
+        for fname in ("offer_interval_months", "booster_interval_months", "booster_sessions"):
+            par = lib.parameter(f"program.{fname}")
+            put_input(title, par.label, int(getattr(prog, fname)), par.unit, input_name(f"programs.{i}.{fname}"),
+                      low=par.low, high=par.high, default=par.value, dist=par.distribution, prov=par.provenance,
+                      keys=";".join(par.source_keys), pid=par.id,
+                      note=_STRUCTURAL_NOTE if fname == "offer_interval_months" else par.evidence_note)
+            if fname == "offer_interval_months":
+                ws.cell(row=row - 1, column=3).fill = PatternFill("solid", fgColor="D9D9D9")
+    # constants
+    par = lib.parameter("benchmark.lpt_hours_per_employee")
+    put_input("Constants", par.label, par.value, par.unit, "benchmark_lpt_hours_per_employee", low=par.low,
+              high=par.high, default=par.value, dist=par.distribution, prov=par.provenance,
+              keys=";".join(par.source_keys), pid=par.id, note=par.evidence_note)
+    ws.cell(row=row, column=1, value="Constants")
+    ws.cell(row=row, column=2, value="Weeks per month (52 / 12)")
+    ws.cell(row=row, column=3, value="=52/12").number_format = "0.0000"
+    ws.cell(row=row, column=4, value="weeks")
+    ws.cell(row=row, column=12, value="weeks_per_month")
+    book.name(ws, f"C{row}", "weeks_per_month")
+    row += 1
+    ws.cell(row=row, column=1, value="Constants")
+    ws.cell(row=row, column=2, value="Workdays per week (friction period in days)")
+    ws.cell(row=row, column=3, value=5)
+    ws.cell(row=row, column=4, value="days/week")
+    ws.cell(row=row, column=12, value="workdays_per_week")
+    book.name(ws, f"C{row}", "workdays_per_week")
+
+
+# ---------------------------------------------------------------------------------------------
+# Burden
+
+
+def _burden_sheet(book: _Book) -> None:
+    ws = book.wb.create_sheet("Burden")
+    _title(ws, "Yearly cost of chronic low back pain", "Every value is a formula over the Inputs sheet "
+           "(calculator.program.annual_burden). USD per year unless stated.")
+    k = _Calc(book, ws, 4)
+    k.section("Per employee with chronic low back pain")
+    k.put("Hourly wage used", "=IF(ISNUMBER(workforce_annual_salary),workforce_annual_salary/workforce_annual_hours,workforce_hourly_wage)",
+          "USD/h", "wage_used", "Annual salary / annual hours when a salary is given, else the hourly wage.")
+    k.put("Hourly compensation", "=wage_used*workforce_benefits_load", "USD/h", "hourly_compensation",
+          "Wage x benefits load (BLS ECEC is per hour worked: paid leave is inside the load).")
+    k.put("Absence hours (actual)", "=condition_absence_days*condition_hours_per_day", "h/yr",
+          "absence_hours_actual", "Absence days x hours per day.", fmt=_FMT["n2"])
+    k.put("Absence hours (valued)",
+          '=IF(analysis_valuation="friction_cost",MIN(condition_absence_days,workdays_per_week*analysis_friction_period_weeks)*condition_hours_per_day*analysis_friction_elasticity,absence_hours_actual)',
+          "h/yr", "absence_hours_valued",
+          "Human capital: all absence hours. Friction cost: only days within the friction period, times the elasticity.",
+          fmt=_FMT["n2"])
+    k.put("Presenteeism hours", "=(workforce_annual_hours-absence_hours_actual)*condition_presenteeism", "h/yr",
+          "presenteeism_hours", "(Annual hours - actual absence hours) x attributable presenteeism.", fmt=_FMT["n2"])
+    k.put("Multiplier applied to presenteeism",
+          "=IF(workforce_multiplier_on_presenteeism,workforce_productivity_multiplier,1)", "ratio",
+          "presenteeism_multiplier", "The productivity multiplier if the switch is on, else 1.", fmt=_FMT["n2"])
+    k.put("Absenteeism cost per affected employee",
+          "=absence_hours_valued*hourly_compensation*workforce_productivity_multiplier", "USD/yr",
+          "per_affected_absenteeism", "Valued absence hours x compensation x productivity multiplier.")
+    k.put("Presenteeism cost per affected employee", "=presenteeism_hours*hourly_compensation*presenteeism_multiplier",
+          "USD/yr", "per_affected_presenteeism", "Presenteeism hours x compensation (x multiplier if chosen).")
+    k.put("Excess medical cost per affected employee", "=condition_medical_excess_cost", "USD/yr",
+          "per_affected_medical", "Input.")
+    k.section("Whole workforce")
+    k.put("Employees with chronic low back pain", "=workforce_employees*condition_prevalence", "count",
+          "affected_employees", "Headcount x prevalence.", fmt=_FMT["n1"])
+    k.put("Absenteeism", "=affected_employees*absence_hours_valued*hourly_compensation*workforce_productivity_multiplier",
+          "USD/yr", "burden_absenteeism", "Affected x valued absence hours x compensation x multiplier.", result=True)
+    k.put("Presenteeism", "=affected_employees*presenteeism_hours*hourly_compensation*presenteeism_multiplier",
+          "USD/yr", "burden_presenteeism", "Affected x presenteeism hours x compensation (x multiplier if chosen).",
+          result=True)
+    k.put("Excess medical cost", "=affected_employees*condition_medical_excess_cost", "USD/yr", "burden_medical",
+          "Affected x excess medical cost.", result=True)
+    k.put("Total", "=burden_absenteeism+burden_presenteeism+burden_medical", "USD/yr", "burden_total",
+          "Absenteeism + presenteeism + medical.", result=True)
+    k.put("Counted in this perspective",
+          '=IF(analysis_perspective<>"health_plan",burden_absenteeism+burden_presenteeism,0)+IF(analysis_perspective<>"fully_insured",burden_medical,0)',
+          "USD/yr", "burden_in_perspective", "Self-insured: all; fully insured: productivity only; health plan: medical only.")
+    k.put("Per employee", "=burden_total/workforce_employees", "USD/yr", "burden_per_employee")
+    k.put("Per affected employee", "=IF(affected_employees>0,burden_total/affected_employees,0)", "USD/yr",
+          "burden_per_affected_employee")
+    k.put("Per 100 employees", "=burden_total*100/workforce_employees", "USD/yr", "burden_per_100_employees")
+    k.section("Hours")
+    k.put("Hours lost", "=affected_employees*(absence_hours_actual+presenteeism_hours)", "h/yr", "burden_hours_lost",
+          "Actual absence + presenteeism hours.", fmt=_FMT["n0"])
+    k.put("Days lost", "=burden_hours_lost/condition_hours_per_day", "days/yr", "burden_days_lost", fmt=_FMT["n0"])
+    k.put("Absence hours", "=affected_employees*absence_hours_actual", "h/yr", "burden_absence_hours", fmt=_FMT["n0"])
+    k.put("Presenteeism hours", "=affected_employees*presenteeism_hours", "h/yr", "burden_presenteeism_hours",
+          fmt=_FMT["n0"])
+    k.put("Hours lost per employee", "=burden_hours_lost/workforce_employees", "h/yr",
+          "burden_hours_lost_per_employee", fmt=_FMT["n2"])
+    k.put("Ratio to the published benchmark", "=burden_hours_lost_per_employee/benchmark_lpt_hours_per_employee",
+          "ratio", "burden_benchmark_ratio", "Stewart 2003 lost productive time, per employee.", fmt=_FMT["n2"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Program, cohorts, cash flow
+
+
+def _sheet_names(i: int) -> tuple[str, str, str, str]:
+    suffix = "" if i == 0 else f" {i + 1}"
+    prefix = "program_" if i == 0 else f"program{i + 1}_"
+    return f"Program{suffix}", f"Cash flow{suffix}", f"Cohorts{suffix}", prefix
+
+
+def _program_sheets(book: _Book, s: Scenario, i: int) -> None:
+    prog = s.programs[i]
+    H = int(s.analysis.horizon_months)
+    interval = max(int(prog.offer_interval_months), 1)
+    starts = list(range(0, H, interval))
+    pname, cname, hname, P = _sheet_names(i)
+    inp = lambda f: input_name(f"programs.{i}.{f}")  # noqa: E731
+
+    # ----- Program sheet: derived quantities (results are appended after the cash flow exists)
+    ws = book.wb.create_sheet(pname)
+    _title(ws, f"Program {i + 1}: derived quantities and results",
+           "Formulas over Inputs, Burden and the Cash flow sheet (calculator.program.simulate).")
+    k = _Calc(book, ws, 4)
+    k.section("Enrolment")
+    k.put("Monthly retention", "=(1-workforce_turnover)^(1/12)", "ratio", P + "retention",
+          "(1 - annual turnover)^(1/12): share still employed a month later.", fmt="0.000000")
+    k.put("Eligible employees", f"=workforce_employees*{inp('eligibility')}", "count", P + "eligible", fmt=_FMT["n1"])
+    k.put("Starters with back pain at the first offer", f"={P}eligible*condition_prevalence*{inp('uptake')}",
+          "count", P + "first_affected", "Eligible x prevalence x uptake.", fmt=_FMT["n2"])
+    k.put("Starters without back pain at the first offer",
+          f"={P}eligible*(1-condition_prevalence)*{inp('uptake_unaffected')}", "count", P + "first_unaffected",
+          "Eligible x (1 - prevalence) x uptake among others.", fmt=_FMT["n2"])
+    k.put("Share of first-offer numbers at each later offer", f"=1-{P}retention^{inp('offer_interval_months')}",
+          "fraction", P + "new_hire_share", "New hires since the previous offer: 1 - retention^(offer interval).",
+          fmt=_FMT["pct2"])
+    k.section("Sessions")
+    k.put("Sessions covered per course",
+          f"=IF(ISNUMBER({inp('visit_cap')}),MIN({inp('sessions')},{inp('visit_cap')}),{inp('sessions')})",
+          "sessions", P + "sessions_covered", "min(sessions, visit cap).", fmt=_FMT["n2"])
+    k.put("Dose (share of the course covered)", f"={P}sessions_covered/{inp('sessions')}", "fraction", P + "dose",
+          "The effect scales with the share of the course that is covered.", fmt=_FMT["pct"])
+    k.put("Sessions used per starter",
+          f"={P}sessions_covered*({inp('completion')}+(1-{inp('completion')})*{inp('noncompleter_session_share')})",
+          "sessions", P + "sessions_per_starter", "Covered x (completion + (1 - completion) x non-completer share).",
+          fmt=_FMT["n3"])
+    k.put("Boosters on", f"=AND({inp('booster_interval_months')}>0,{inp('booster_sessions')}>0)", "TRUE/FALSE",
+          P + "boosting", "Booster interval > 0 and booster sessions > 0.", fmt=_FMT["gen"])
+    k.put("Booster interval in weeks", f"=IF({P}boosting,{inp('booster_interval_months')}*weeks_per_month,0)", "weeks",
+          P + "booster_weeks", "A booster course restores the end-of-course effect.", fmt=_FMT["n3"])
+    k.section("Effect (reduction of each cost of a completer with back pain)")
+    for comp, key in (("absence", "absenteeism"), ("presenteeism", "presenteeism"), ("medical", "medical")):
+        k.put(f"Reduction per unit of effect multiplier: {key}",
+              f"={inp('effect_size')}*translation_{comp}_per_point*{P}dose", "fraction", f"{P}unit_{key}",
+              "Effect (RDQ points) x reduction per point x dose.", fmt=_FMT["pct2"])
+        k.put(f"Reduction of {key} cost", f"=MIN(1,{P}unit_{key}*{inp('effect_multiplier')})", "fraction",
+              f"{P}reduction_{key}", "Capped at 100%.", fmt=_FMT["pct2"])
+    k.section("Costs and perspective")
+    k.put("Work time counted as a cost", f'=AND({inp("on_paid_time")},analysis_perspective<>"health_plan")',
+          "TRUE/FALSE", P + "pays_time", "Sessions on paid time, unless the perspective is a health plan's.",
+          fmt=_FMT["gen"])
+    k.put("Paid hours per session", f"={inp('session_hours')}+IF({inp('on_site')},0,{inp('travel_hours')})",
+          "h/session", P + "hours_per_session", "Session length + travel time when off site.", fmt=_FMT["n2"])
+    k.put("Administration per month", f"={P}eligible*{inp('admin_pepm')}", "USD/month", P + "admin_monthly",
+          "Eligible employees x fee per employee per month.", fmt=_FMT["USD2"])
+    k.put("Productivity savings counted", '=analysis_perspective<>"health_plan"', "TRUE/FALSE",
+          P + "counts_productivity", "Not from a health plan's perspective.", fmt=_FMT["gen"])
+    k.put("Medical savings counted", '=analysis_perspective<>"fully_insured"', "TRUE/FALSE", P + "counts_medical",
+          "Not for a fully insured employer.", fmt=_FMT["gen"])
+    k.put("Layout check",
+          f'=IF(AND(analysis_horizon_months={H},{inp("offer_interval_months")}={interval}),"OK","Horizon or offer interval changed: export the workbook again")',
+          "", P + "layout_check", f"This workbook has {H} month rows and {len(starts)} enrolment cohort(s).",
+          fmt=_FMT["gen"])
+    results_row = k.row + 1
+
+    # ----- Cohorts sheet (created after the Cash flow sheet so that the tabs read in that order)
+    wf = book.wb.create_sheet(cname)
+    wc = book.wb.create_sheet(hname)
+    _title(wc, f"Program {i + 1}: enrolment cohorts, month by month",
+           "One row per cohort and month since its offer. Cohort 1 is offered at month 0; later cohorts are "
+           "the new hires since the previous offer.")
+    _header(wc, 4, ["Cohort", "Offer month (0 = start)", "Share of first-offer numbers", "Starters with back pain",
+                    "All starters"], [10, 14, 16, 16, 14, 16, 16, 14, 14, 14, 16, 16, 16, 18])
+    for j, start in enumerate(starts):
+        r = 5 + j
+        wc.cell(row=r, column=1, value=j + 1)
+        wc.cell(row=r, column=2, value=start)
+        wc.cell(row=r, column=3, value=1 if start == 0 else f"={P}new_hire_share").number_format = _FMT["pct2"]
+        wc.cell(row=r, column=4, value=f"={P}first_affected*C{r}").number_format = _FMT["n3"]
+        wc.cell(row=r, column=5, value=f"=({P}first_affected+{P}first_unaffected)*C{r}").number_format = _FMT["n3"]
+    cohort_last = 4 + len(starts)
+    top = cohort_last + 3
+    _header(wc, top, ["Cohort", "Offer month (0 = start)", "Month (1 = first)", "Months since offer",
+                      "Retention to mid-month", "Share of course sessions", "Booster month (1/0)",
+                      "Weeks since course start (mid-month)", "Effect profile (share of peak)",
+                      "Course sessions used", "Booster sessions used", "Participants still employed",
+                      "Effective participants (completers with back pain x effect)"])
+    for c in range(1, 14):
+        wc.cell(row=top, column=c).alignment = Alignment(wrap_text=True, vertical="center")
+    wc.row_dimensions[top].height = 60
+    wc.freeze_panes = wc.cell(row=top + 1, column=4)
+    T, kdec = inp("course_weeks"), inp("decay_per_week")
+    r = top + 1
+    first = r
+    for j, start in enumerate(starts):
+        cr = 5 + j
+        for m in range(start, H):
+            wc.cell(row=r, column=1, value=j + 1)
+            wc.cell(row=r, column=2, value=start)
+            wc.cell(row=r, column=3, value=m + 1)
+            wc.cell(row=r, column=4, value=f"=C{r}-1-B{r}")
+            wc.cell(row=r, column=5, value=f"={P}retention^(D{r}+0.5)").number_format = "0.0000"
+            wc.cell(row=r, column=6, value=(f"=MAX(0,MIN(MIN((D{r}+1)*weeks_per_month,{T})"
+                                            f"-MAX(D{r}*weeks_per_month,0),weeks_per_month))/{T}")).number_format = _FMT["pct"]
+            wc.cell(row=r, column=7, value=(f"=IF({P}boosting,IF(AND(D{r}>0,MOD(D{r},{inp('booster_interval_months')})=0),1,0),0)"))
+            wc.cell(row=r, column=8, value=f"=(D{r}+0.5)*weeks_per_month").number_format = _FMT["n2"]
+            wc.cell(row=r, column=9, value=(f"=IF(H{r}<{T},H{r}/{T},EXP(-{kdec}*MAX(H{r}-MAX({T},IF({P}booster_weeks>0,"
+                                            f"INT(H{r}/{P}booster_weeks)*{P}booster_weeks,0)),0)))")).number_format = "0.0000"
+            wc.cell(row=r, column=10, value=f"=$E${cr}*E{r}*{P}sessions_per_starter*F{r}").number_format = _FMT["n3"]
+            wc.cell(row=r, column=11, value=f"=$E${cr}*{inp('completion')}*E{r}*{inp('booster_sessions')}*G{r}").number_format = _FMT["n3"]
+            wc.cell(row=r, column=12, value=f"=$E${cr}*E{r}").number_format = _FMT["n3"]
+            wc.cell(row=r, column=13, value=f"=$D${cr}*{inp('completion')}*E{r}*I{r}").number_format = _FMT["n3"]
+            r += 1
+    last = r - 1
+    rng = lambda col: f"'{hname}'!${col}${first}:${col}${last}"  # noqa: E731
+
+    # ----- Cash flow sheet
+    _title(wf, f"Program {i + 1}: cash flow, month by month (USD)",
+           "Month 1 = program start (discounted by (1 + d)^(-(month - 1)/12); this is not Excel's NPV()). "
+           "Costs and savings are positive; net = savings - cost.")
+    cols = ["Month", "Course sessions", "Booster sessions", "Sessions purchased", "Setup", "Administration",
+            "Sessions (employer share)", "Paid work time", "Total cost", "Participants still employed",
+            "Effective participants", "Saving: absenteeism", "Saving: presenteeism", "Saving: medical",
+            "Total savings", "Net cash flow", "Cumulative net", "Discount factor", "Discounted net",
+            "Paid back (month)"]
+    _header(wf, 4, cols, [8] + [14] * 19)
+    wf.row_dimensions[4].height = 45
+    wf.freeze_panes = "B5"
+    f0, fl = 5, 4 + H
+    for m in range(H):
+        r = 5 + m
+        wf.cell(row=r, column=1, value=m + 1)
+        wf.cell(row=r, column=2, value=f"=SUMIF({rng('C')},A{r},{rng('J')})")
+        wf.cell(row=r, column=3, value=f"=SUMIF({rng('C')},A{r},{rng('K')})")
+        wf.cell(row=r, column=4, value=f"=B{r}+C{r}")
+        wf.cell(row=r, column=5, value=f"=IF(A{r}=1,{inp('setup_cost')},0)")
+        wf.cell(row=r, column=6, value=f"={P}admin_monthly")
+        wf.cell(row=r, column=7, value=f"=D{r}*{inp('price_per_session')}*{inp('employer_share')}")
+        wf.cell(row=r, column=8, value=f"=IF({P}pays_time,D{r}*{P}hours_per_session*hourly_compensation,0)")
+        wf.cell(row=r, column=9, value=f"=E{r}+F{r}+G{r}+H{r}")
+        wf.cell(row=r, column=10, value=f"=SUMIF({rng('C')},A{r},{rng('L')})")
+        wf.cell(row=r, column=11, value=f"=SUMIF({rng('C')},A{r},{rng('M')})")
+        wf.cell(row=r, column=12, value=f"=IF({P}counts_productivity,K{r}*per_affected_absenteeism/12*{P}reduction_absenteeism,0)")
+        wf.cell(row=r, column=13, value=f"=IF({P}counts_productivity,K{r}*per_affected_presenteeism/12*{P}reduction_presenteeism,0)")
+        wf.cell(row=r, column=14, value=f"=IF({P}counts_medical,K{r}*per_affected_medical/12*{P}reduction_medical,0)")
+        wf.cell(row=r, column=15, value=f"=L{r}+M{r}+N{r}")
+        wf.cell(row=r, column=16, value=f"=O{r}-I{r}")
+        wf.cell(row=r, column=17, value=f"=P{r}" if m == 0 else f"=Q{r - 1}+P{r}")
+        wf.cell(row=r, column=18, value=f"=(1+analysis_discount_rate)^(-(A{r}-1)/12)")
+        wf.cell(row=r, column=19, value=f"=P{r}*R{r}")
+        wf.cell(row=r, column=20, value=(f'=IF(Q{r}>=-1E-9*MAX(1,MAX(MAX($Q${f0}:$Q${fl}),-MIN($Q${f0}:$Q${fl}))),A{r},"")'))
+        for c in range(2, 21):
+            wf.cell(row=r, column=c).number_format = {2: _FMT["n2"], 3: _FMT["n2"], 4: _FMT["n2"], 10: _FMT["n2"],
+                                                      11: _FMT["n2"], 18: "0.0000", 20: _FMT["gen"]}.get(c, _FMT["USD"])
+    tr = fl + 1
+    wf.cell(row=tr, column=1, value="Total").font = _BOLD
+    for c in (2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15, 16, 19):
+        col = get_column_letter(c)
+        cell = wf.cell(row=tr, column=c, value=f"=SUM({col}{f0}:{col}{fl})")
+        cell.font, cell.border = _BOLD, _TOP
+        cell.number_format = _FMT["n2"] if c in (2, 3, 4) else _FMT["USD"]
+    col = lambda c: f"'{cname}'!${c}${f0}:${c}${fl}"  # noqa: E731
+
+    # ----- Program sheet: results
+    k.row = results_row
+    k.section("Results over the horizon")
+    k.put("Total cost", f"=SUM({col('I')})", "USD", P + "cost", "Sum of monthly costs (Cash flow, column I).", result=True)
+    k.put("Savings: absenteeism", f"=SUM({col('L')})", "USD", P + "savings_absenteeism")
+    k.put("Savings: presenteeism", f"=SUM({col('M')})", "USD", P + "savings_presenteeism")
+    k.put("Savings: medical", f"=SUM({col('N')})", "USD", P + "savings_medical")
+    k.put("Total savings", f"=SUM({col('O')})", "USD", P + "savings", "Sum of monthly savings.", result=True)
+    k.put("Net benefit", f"={P}savings-{P}cost", "USD", P + "net_benefit", "Savings - cost (undiscounted).", result=True)
+    k.put("Return on investment (ROI)", f"=IF({P}cost>0,({P}savings-{P}cost)/{P}cost,NA())", "ratio", P + "roi",
+          "(Savings - cost) / cost; #N/A when there is no cost.", fmt=_FMT["pct"], result=True)
+    k.put("Benefit-cost ratio", f"=IF({P}cost>0,{P}savings/{P}cost,NA())", "ratio", P + "bcr", fmt=_FMT["n2"])
+    k.put("Net present value (NPV)", f"=SUMPRODUCT({col('P')},{col('R')})", "USD", P + "npv",
+          "Sum of net flow x (1 + d)^(-(month - 1)/12).", result=True)
+    k.put("Payback month", f'=IF(COUNT({col("T")})=0,"never",MIN({col("T")}))', "month", P + "payback_month",
+          "First month in which the cumulative net flow reaches zero; 'never' within the horizon.",
+          fmt=_FMT["gen"], result=True)
+    k.put("Participants (starters over the horizon)", f"=SUM('{hname}'!$E$5:$E${cohort_last})", "count",
+          P + "participants", fmt=_FMT["n2"])
+    k.put("Participants with back pain", f"=SUM('{hname}'!$D$5:$D${cohort_last})", "count",
+          P + "participants_with_back_pain", fmt=_FMT["n2"])
+    k.put("Cost per participant", f"=IF({P}participants>0,{P}cost/{P}participants,NA())", "USD",
+          P + "cost_per_participant")
+    k.put("Savings per participant", f"=IF({P}participants>0,{P}savings/{P}participants,NA())", "USD",
+          P + "savings_per_participant")
+    k.put("Cost per employee per month", f"={P}cost/(workforce_employees*analysis_horizon_months)", "USD/employee/month",
+          P + "cost_per_employee_per_month")
+    k.put("Net benefit per employee per month", f"=({P}savings-{P}cost)/(workforce_employees*analysis_horizon_months)",
+          "USD/employee/month", P + "net_per_employee_per_month")
+    k.put("Sessions purchased", f"=SUM({col('D')})", "sessions", P + "sessions_purchased", fmt=_FMT["n2"])
+    k.put("Break-even price per session",
+          f"=IF({P}sessions_purchased*{inp('employer_share')}>0,IF(({P}savings-({P}cost-{P}sessions_purchased*"
+          f"{inp('employer_share')}*{inp('price_per_session')}))/({P}sessions_purchased*{inp('employer_share')})>0,"
+          f"({P}savings-({P}cost-{P}sessions_purchased*{inp('employer_share')}*{inp('price_per_session')}))/"
+          f"({P}sessions_purchased*{inp('employer_share')}),NA()),NA())",
+          "USD/session", P + "breakeven_price_per_session",
+          "Price at which savings = cost, other costs unchanged; #N/A if none is positive.")
+    k.put("Effect reaching the completers, x monthly cost base",
+          f"=SUM({col('K')})/12*(IF({P}counts_productivity,per_affected_absenteeism*{P}unit_absenteeism+"
+          f"per_affected_presenteeism*{P}unit_presenteeism,0)+IF({P}counts_medical,per_affected_medical*{P}unit_medical,0))",
+          "USD", P + "savings_per_unit_multiplier", "Savings per unit of effect multiplier before the 100% cap.")
+    k.put("Break-even effect multiplier",
+          f"=IF({P}savings_per_unit_multiplier>0,{P}cost/{P}savings_per_unit_multiplier,NA())", "ratio",
+          P + "breakeven_effect_multiplier", "Share of the trial effect at which savings = cost.", fmt=_FMT["n3"])
+    k.put("Break-even effect size", f"={P}breakeven_effect_multiplier*{inp('effect_size')}", "RDQ points",
+          P + "breakeven_effect_size", fmt=_FMT["n3"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Values sheets
+
+
+def _values_table(ws: Worksheet, row: int, columns: list[tuple[str, str, str]], records: list[dict]) -> int:
+    _header(ws, row, [c[1] for c in columns])
+    for rec in records:
+        row += 1
+        for j, (key, _, fmt) in enumerate(columns, start=1):
+            v = rec.get(key)
+            if isinstance(v, str):
+                _text(ws, f"{get_column_letter(j)}{row}", v)
+            else:
+                c = ws.cell(row=row, column=j, value=_num(None if v is None else (bool(v) if isinstance(v, bool) else
+                                                                                  (float(v) if isinstance(v, (int, float)) else v))))
+                c.number_format = fmt
+    return row
+
+
+def _comparison_sheet(book: _Book, d: ReportData) -> None:
+    ws = book.wb.create_sheet("Comparison")
+    _title(ws, "Every therapy under the same benefit design",
+           "Values computed by backpain-roi (not formulas): each therapy's catalogue price, sessions and effect; "
+           "the chosen therapy's row equals the Program sheet. Sorted by net benefit.")
+    from .report import therapy_rows
+    rows = therapy_rows(d)
+    df = d.comparison
+    recs = []
+    for tr, (_, c) in zip(rows, df.iterrows(), strict=True):
+        rec = {k: (None if (isinstance(v, float) and math.isnan(v)) else v) for k, v in c.items()}
+        rec.update({"refs": tr["refs"], "chosen": "yes" if c["chosen"] else ""})
+        rec["payback"] = "never" if rec.get("payback_month") is None else rec["payback_month"]
+        recs.append(rec)
+    cols = [("label", "Therapy", "General"), ("evidence_grade", "Evidence grade", "General"),
+            ("refs", "Trial sources", "General"), ("sessions", "Sessions", _FMT["n0"]),
+            ("price_per_session", "Price per session", _FMT["USD2"]), ("effect_size", "Effect (RDQ points)", "0.00"),
+            ("participants", "Participants", _FMT["n1"]), ("cost", "Cost", _FMT["USD"]),
+            ("savings", "Savings", _FMT["USD"]), ("net_benefit", "Net benefit", _FMT["USD"]),
+            ("roi", "ROI", _FMT["pct"]), ("benefit_cost_ratio", "Benefit-cost ratio", _FMT["n2"]),
+            ("npv", "NPV", _FMT["USD"]), ("payback", "Payback month", "General"),
+            ("cost_per_participant", "Cost per participant", _FMT["USD"]),
+            ("breakeven_price_per_session", "Break-even price", _FMT["USD2"]), ("chosen", "Chosen", "General")]
+    _values_table(ws, 4, cols, recs)
+    for j, w in enumerate([44, 16, 12, 9, 12, 10, 12, 12, 12, 12, 9, 10, 12, 10, 12, 12, 8], start=1):
+        ws.column_dimensions[get_column_letter(j)].width = w
+    ws.freeze_panes = "B5"
+
+
+def _uncertainty_sheet(book: _Book, d: ReportData) -> None:
+    ws = book.wb.create_sheet("Uncertainty summary")
+    u = d.uncertainty
+    if u is None:
+        _title(ws, "Uncertainty summary: not run",
+               "No probabilistic sensitivity analysis was run for this export, so no ROI interval or "
+               "probability of paying back is given. Run it in the dashboard or with the uncertainty module.")
+        return
+    _title(ws, "Uncertainty summary (simulation output: values, not formulas)",
+           f"{u.draws:,} Monte Carlo draws" + (f", seed {u.seed}" if u.seed is not None else "") +
+           f"; {u.level:.0%} central interval. Changing Inputs does not rerun the simulation.")
+    recs = [{"m": "ROI, lower bound", "v": u.roi_low, "f": _FMT["pct"]},
+            {"m": "ROI, median", "v": u.roi_median, "f": _FMT["pct"]},
+            {"m": "ROI, upper bound", "v": u.roi_high, "f": _FMT["pct"]},
+            {"m": "Probability ROI > 0", "v": u.p_roi_positive, "f": _FMT["pct"]}]
+    for key, label in (("net_low", "Net benefit, lower bound"), ("net_median", "Net benefit, median"),
+                       ("net_high", "Net benefit, upper bound")):
+        if getattr(u, key) is not None:
+            recs.append({"m": label, "v": getattr(u, key), "f": _FMT["USD"]})
+    if u.p_payback is not None:
+        recs.append({"m": "Probability of payback within the plan year (12 months)", "v": u.p_payback, "f": _FMT["pct"]})
+    _header(ws, 4, ["Outcome", "Value"], [44, 16])
+    for n, rec in enumerate(recs, start=5):
+        ws.cell(row=n, column=1, value=rec["m"])
+        ws.cell(row=n, column=2, value=_num(float(rec["v"]))).number_format = rec["f"]
+    if u.table is not None and len(u.table):
+        row = 6 + len(recs)
+        cols = list(u.table.columns)
+        _header(ws, row, [str(c) for c in cols])
+        for rec in u.table.to_dict(orient="records"):
+            row += 1
+            for j, c in enumerate(cols, start=1):
+                v = rec[c]
+                if isinstance(v, str):
+                    _text(ws, f"{get_column_letter(j)}{row}", v)
+                else:
+                    ws.cell(row=row, column=j, value=_num(float(v)) if v is not None else None)
+
+
+def _sources_sheet(book: _Book, d: ReportData) -> None:
+    ws = book.wb.create_sheet("Sources")
+    _title(ws, "Sources", "The numbers in brackets on the other sheets refer to this list.")
+    _header(ws, 4, ["No.", "Key", "Citation", "Link"], [6, 20, 120, 60])
+    for n, ref in enumerate(d.references, start=1):
+        r = 4 + n
+        ws.cell(row=r, column=1, value=n)
+        _text(ws, f"B{r}", ref.key)
+        _text(ws, f"C{r}", ref.citation())
+        ws[f"C{r}"].alignment = _WRAP
+        if ref.link:
+            _text(ws, f"D{r}", ref.link)
+            ws[f"D{r}"].hyperlink = ref.link
+            ws[f"D{r}"].font = Font(color="0563C1", underline="single")
+
+
+def _about_sheet(book: _Book, d: ReportData) -> None:
+    ws = book.wb.active
+    ws.title = "About"
+    ws.column_dimensions["A"].width = 44
+    ws.column_dimensions["B"].width = 22
+    ws.column_dimensions["C"].width = 90
+    ws["A1"] = "Back pain business case: live workbook"
+    ws["A1"].font = _TITLE_FONT
+    ws["A2"] = "Scenario"
+    _text(ws, "B2", d.scenario.name, _BOLD)
+    _text(ws, "A3", software_line(d), _NOTE_FONT)
+    ws["A5"] = "Headline results (formulas over the named result cells)"
+    ws["A5"].font = Font(bold=True, color=_BLUE)
+    rows = [("Yearly cost of chronic low back pain", "=burden_total", _FMT["USD"], "burden_total"),
+            ("  absenteeism", "=burden_absenteeism", _FMT["USD"], "burden_absenteeism"),
+            ("  presenteeism", "=burden_presenteeism", _FMT["USD"], "burden_presenteeism"),
+            ("  excess medical", "=burden_medical", _FMT["USD"], "burden_medical"),
+            (f"Program cost ({d.horizon} months)", "=program_cost", _FMT["USD"], "program_cost"),
+            ("Program savings", "=program_savings", _FMT["USD"], "program_savings"),
+            ("Net benefit", "=program_net_benefit", _FMT["USD"], "program_net_benefit"),
+            ("ROI", "=program_roi", _FMT["pct"], "program_roi"),
+            ("NPV", "=program_npv", _FMT["USD"], "program_npv"),
+            ("Payback month", "=program_payback_month", "General", "program_payback_month"),
+            ("Layout check", "=program_layout_check", "General", "program_layout_check")]
+    for n, (label, formula, fmt, name) in enumerate(rows, start=6):
+        ws.cell(row=n, column=1, value=label)
+        c = ws.cell(row=n, column=2, value=formula)
+        c.number_format = fmt
+        c.font = _BOLD
+        ws.cell(row=n, column=3, value=f"named cell {name}").font = _NOTE_FONT
+    r = 6 + len(rows) + 1
+    notes = [
+        "How to use: change any yellow cell on Inputs; Burden, Program, Cohorts and Cash flow recalculate.",
+        "Grey input cells (horizon, offer interval, therapy id) set the layout or the catalogue values: "
+        "export again from backpain-roi to change them.",
+        "Conventions: month 1 = program start; costs and savings positive; ROI undiscounted; NPV discounts "
+        "month m (0-based) by (1 + d)^(-m/12), unlike Excel's NPV(); payback 'never' = not within the horizon.",
+        "Comparison and Uncertainty summary hold values computed by backpain-roi (not formulas).",
+        "Limitations: see the PDF report or docs/METHODS.md; results are workforce averages, not for decisions "
+        "about individuals.",
+    ]
+    for t in notes:
+        ws.cell(row=r, column=1, value=t).font = _NOTE_FONT
+        r += 1
+
+
+def xlsx_bytes(report: ReportData | Scenario, *, uncertainty: Any = None) -> bytes:
+    """The workbook (see the module docstring) as ``.xlsx`` bytes."""
+    d = report if isinstance(report, ReportData) else build_report(report, uncertainty=uncertainty)
+    wb = Workbook()
+    book = _Book(wb)
+    _about_sheet(book, d)
+    _inputs_sheet(book, d)
+    _burden_sheet(book)
+    for i in range(len(d.scenario.programs)):
+        _program_sheets(book, d.scenario, i)
+    _comparison_sheet(book, d)
+    _uncertainty_sheet(book, d)
+    _sources_sheet(book, d)
+    book.finish()
+    wb.calculation.fullCalcOnLoad = True
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+

@@ -1,0 +1,139 @@
+"""calculator.charts: tables carry the core's numbers unchanged; figures draw them and add none."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from calculator import Scenario, apply_sets, charts, compare, evaluate, library
+from calculator.effect import effect_profile
+
+
+@pytest.fixture(scope="module")
+def yoga():
+    """A scenario that pays back (yoga at the default design), so the payback marker is drawn."""
+    s = apply_sets(Scenario(), [("programs.0.therapy", "yoga")])
+    return s, evaluate(s)
+
+
+def test_palette_is_okabe_ito():
+    assert charts.OKABE_ITO["orange"] == "#E69F00" and charts.OKABE_ITO["blue"] == "#0072B2"
+    assert len(set(charts.COMPONENT_COLOURS.values())) == len(charts.COMPONENT_COLOURS)
+
+
+def test_burden_table_and_figure():
+    r = evaluate(Scenario())
+    t = charts.burden_table(r)
+    assert t["usd_per_year"].tolist() == [r.burden.absenteeism, r.burden.presenteeism, r.burden.medical]
+    assert t["usd_per_year"].sum() == pytest.approx(r.burden.total, rel=1e-12)
+    fig = charts.burden_figure(t)
+    assert list(fig.data[0].x) == t["usd_per_year"].tolist()
+    assert fig.data[0].text[1] == f"${r.burden.presenteeism:,.0f}"
+    assert "US$ per year" in fig.layout.title.text
+
+
+def test_benchmark_table_compares_hours_with_the_published_benchmark():
+    r = evaluate(Scenario())
+    t = charts.benchmark_table(r)
+    assert t["hours_per_employee"].tolist() == [r.burden.hours_lost_per_employee, r.burden.benchmark_hours_per_employee]
+    assert t["hours_per_employee"][1] == library().value("benchmark.lpt_hours_per_employee")
+    assert "Stewart 2003" in t["series"][1]
+    fig = charts.benchmark_figure(t)
+    assert "hours per year" in fig.layout.title.text
+    assert list(fig.data[0].x) == t["hours_per_employee"].tolist()
+
+
+def test_cashflow_figure_marks_payback(yoga):
+    s, r = yoga
+    p = r.program
+    assert p.payback_month is not None
+    t = charts.cashflow_table(p)
+    assert t["cumulative_net"].tolist() == p.monthly["cumulative_net"].tolist()
+    # payback month is the first month whose cumulative net is >= 0
+    first = int(t.loc[t["cumulative_net"] >= 0, "month"].iloc[0])
+    assert first == p.payback_month
+    fig = charts.cashflow_figure(t, p.payback_month, p.horizon_months)
+    assert [s.x0 for s in fig.layout.shapes if s.type == "line" and s.x0 == s.x1] == [p.payback_month]
+    assert any(f"month {first}" in a.text for a in fig.layout.annotations)
+    assert "(US$)" in fig.layout.title.text
+
+
+def test_cashflow_figure_says_when_it_never_pays_back():
+    p = evaluate(Scenario()).program
+    assert p.payback_month is None
+    fig = charts.cashflow_figure(charts.cashflow_table(p), None, p.horizon_months)
+    assert any("Does not pay back within 12 months" in a.text for a in fig.layout.annotations)
+
+
+def test_savings_table_and_figure(yoga):
+    _, r = yoga
+    p = r.program
+    t = charts.savings_table(p)
+    saved = t[t["group"] == "Savings"]["usd"].sum()
+    assert saved == pytest.approx(p.savings, rel=1e-9)
+    assert t[t["group"] == "Program cost"]["usd"].item() == p.cost
+    fig = charts.savings_figure(t, p.horizon_months)
+    assert fig.layout.barmode == "stack" and len(fig.data) == 4
+    assert "US$ over 12 months" in fig.layout.title.text
+
+
+def test_effect_curve_follows_the_core_profile():
+    s = apply_sets(Scenario(), [("programs.0.effect_multiplier", 0.5)])
+    t = charts.effect_curve_table(s)
+    peak = library().value("therapy.relaxation_massage.effect_size")
+    course = library().value("therapy.relaxation_massage.course_weeks")
+    decay = library().value("therapy.relaxation_massage.decay_per_week")
+    at = t.set_index("week")
+    assert at.loc[0, "trial_effect"] == 0
+    assert at.loc[course, "trial_effect"] == pytest.approx(peak)
+    assert at.loc[26, "trial_effect"] == pytest.approx(peak * math.exp(-decay * (26 - course)))
+    assert np.allclose(t["expected_effect"], 0.5 * t["trial_effect"])
+    assert np.allclose(t["trial_effect"], peak * effect_profile(t["week"], course, decay))
+    assert t["within_horizon"].all()  # 12 months = 52 weeks = the whole curve
+
+
+def test_boosters_restore_the_peak_in_the_curve():
+    s = apply_sets(Scenario(), [("programs.0.booster_interval_months", 6), ("programs.0.booster_sessions", 2)])
+    t = charts.effect_curve_table(s).set_index("week")
+    assert t.loc[27, "trial_effect"] > t.loc[25, "trial_effect"]  # a booster at 26 weeks
+
+
+def test_effect_figure_shows_evidence_points_with_their_intervals():
+    s = Scenario()
+    pts = charts.evidence_points_table("relaxation_massage")
+    assert pts["week"].tolist() == [e.week for e in library().points("relaxation_massage")]
+    fig = charts.effect_figure(charts.effect_curve_table(s), pts, "Relaxation massage", "usual care")
+    names = [d.name for d in fig.data]
+    assert names == ["Modelled effect (trial size)", "Published result"]  # multiplier 1: one line
+    err = fig.data[1].error_y
+    assert err.array[0] == pytest.approx(4.0 - 2.9) and math.isnan(err.array[1])
+    assert "Roland-Morris" in fig.layout.title.text
+    half = apply_sets(s, [("programs.0.effect_multiplier", 0.5)])
+    fig2 = charts.effect_figure(charts.effect_curve_table(half), pts, "Relaxation massage", "usual care")
+    assert "Expected in your workforce" in [d.name for d in fig2.data]
+
+
+def test_effect_figure_handles_a_therapy_without_published_points():
+    pts = charts.evidence_points_table("spinal_manipulation")
+    assert pts.empty
+    s = apply_sets(Scenario(), [("programs.0.therapy", "spinal_manipulation")])
+    fig = charts.effect_figure(charts.effect_curve_table(s), pts, "Spinal manipulation", "usual care")
+    assert len(fig.data) == 1
+
+
+def test_compare_figure_highlights_the_chosen_therapy_and_adds_no_numbers():
+    df = compare(Scenario())
+    before = df.copy()
+    fig = charts.compare_figure(df, 12)
+    pd.testing.assert_frame_equal(df, before)  # input untouched
+    bar = fig.data[0]
+    assert sorted(bar.x) == sorted(df["net_benefit"].tolist())
+    chosen = [i for i, c in enumerate(bar.marker.color) if c == charts.OKABE_ITO["orange"]]
+    assert len(chosen) == 1 and bar.y[chosen[0]].endswith("(your choice)")
+    assert bar.y[-1].startswith(df.iloc[0]["label"])  # best at the top
+    roi = charts.compare_figure(df, 12, "roi")
+    assert len(roi.data[0].x) == df["roi"].notna().sum()
+    assert "(%)" in roi.layout.title.text and "(US$" in fig.layout.title.text
