@@ -845,6 +845,7 @@ class Census:
     notes: tuple[str, ...]
     unreadable_rows: int
     source: str = ""
+    file_columns: tuple[str, ...] = ()  # every column of the file, in file order
 
     @property
     def rows_read(self) -> int:
@@ -1266,7 +1267,7 @@ def read_census(data: bytes, filename: str | None = None, *, column_map: Mapping
         "warning": report.warning,
     })
     return Census(df, issues, "aggregated" if agg else "employee", t.fmt, columns, unused, tuple(notes),
-                  len(t.broken), filename or "")
+                  len(t.broken), filename or "", tuple(t.columns))
 
 
 # ---------------------------------------------------------------------------------------------

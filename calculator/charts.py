@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .effect import WEEKS_PER_MONTH, effect_profile
 from .evidence import library
+from .model import effect_curve
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import ProgramResult, Result
@@ -211,26 +211,8 @@ def savings_figure(table: pd.DataFrame, horizon_months: int) -> go.Figure:
 
 
 def effect_curve_table(scenario: Scenario, program_index: int = 0, weeks: int | None = None) -> pd.DataFrame:
-    """The modelled effect of a program's therapy by week [RDQ points of improvement].
-
-    ``trial_effect`` is the therapy's end-of-course effect times the core's
-    :func:`~calculator.effect.effect_profile`; ``expected_effect`` also applies the scenario's
-    effect multiplier (the share of the trial effect expected in this workforce);
-    ``within_horizon`` marks the weeks inside the analysis horizon. Boosters, when
-    switched on, restore the peak as in :func:`calculator.program.simulate`.
-    """
-    p = scenario.programs[program_index]
-    course = float(p.resolved("course_weeks"))
-    horizon_weeks = scenario.analysis.horizon_months * WEEKS_PER_MONTH
-    last = weeks if weeks is not None else int(math.ceil(max(horizon_weeks, 52.0)))
-    t = np.arange(0, last + 1, dtype=float)
-    boosting = p.booster_interval_months > 0 and p.booster_sessions > 0
-    booster_weeks = p.booster_interval_months * WEEKS_PER_MONTH if boosting else 0.0
-    prof = effect_profile(t, course, float(p.resolved("decay_per_week")), booster_weeks)
-    peak = float(p.resolved("effect_size"))
-    return pd.DataFrame({"week": t, "trial_effect": peak * prof,
-                         "expected_effect": peak * p.effect_multiplier * prof,
-                         "within_horizon": t <= horizon_weeks})
+    """The modelled effect by week: see :func:`calculator.model.effect_curve` (computed in the core)."""
+    return effect_curve(scenario, program_index, weeks)
 
 
 def evidence_points_table(therapy_id: str) -> pd.DataFrame:
@@ -258,16 +240,23 @@ def effect_figure(curve: pd.DataFrame, points: pd.DataFrame, therapy_label: str,
             name="Expected in your workforce", line=dict(color=OKABE_ITO["orange"], width=3, dash="dash"),
             hovertemplate="Week %{x:.0f}: %{y:.2f} points<extra></extra>",
         ))
-    if len(points):
-        has_ci = points["low"].notna() & points["high"].notna()
-        err_plus = np.where(has_ci, points["high"] - points["rdq_difference"], np.nan)
-        err_minus = np.where(has_ci, points["rdq_difference"] - points["low"], np.nan)
+    recalled = points["provenance"] == "RECALLED" if len(points) else points.get("provenance")
+    groups = [] if not len(points) else [
+        (points[~recalled], "Published result", "diamond"),
+        (points[recalled], "Recalled estimate (not yet checked against the paper)", "diamond-open"),
+    ]
+    for pts, name, symbol in groups:
+        if not len(pts):
+            continue
+        has_ci = pts["low"].notna() & pts["high"].notna()
+        err_plus = np.where(has_ci, pts["high"] - pts["rdq_difference"], np.nan)
+        err_minus = np.where(has_ci, pts["rdq_difference"] - pts["low"], np.nan)
         fig.add_trace(go.Scatter(
-            x=points["week"], y=points["rdq_difference"], mode="markers", name="Published result",
-            marker=dict(color=OKABE_ITO["vermillion"], size=11, symbol="diamond"),
+            x=pts["week"], y=pts["rdq_difference"], mode="markers", name=name,
+            marker=dict(color=OKABE_ITO["vermillion"], size=11, symbol=symbol, line=dict(width=2)),
             error_y=dict(type="data", array=err_plus, arrayminus=err_minus, visible=True,
                          color=OKABE_ITO["vermillion"]),
-            customdata=np.stack([points["note"], points["source_key"]], axis=-1),
+            customdata=np.stack([pts["note"], pts["source_key"]], axis=-1),
             hovertemplate="Week %{x:.0f}: %{y:.1f} points<br>%{customdata[0]}<br>Source: %{customdata[1]}"
                           "<extra></extra>",
         ))

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .effect import WEEKS_PER_MONTH, effect_profile
 from .evidence import library
 from .program import NUMERIC_FIELDS, ProgramInputs, simulate
 from .scenario import THERAPY_FIELDS, Scenario, parameter_id_for_path, to_dict
@@ -32,6 +33,7 @@ __all__ = [
     "input_table",
     "evaluate",
     "compare",
+    "effect_curve",
 ]
 
 #: Where each numeric model input comes from in the scenario (``{i}`` = program index).
@@ -357,6 +359,30 @@ def evaluate(scenario: Scenario) -> Result:
     keys.extend(lib.parameter("benchmark.lpt_hours_per_employee").source_keys)
     sources = [r.key for r in lib.citations(keys)]
     return Result(scenario, burden, progs, _warnings(scenario, burden, progs, sims), lib.version, sources)
+
+
+def effect_curve(scenario: Scenario, program_index: int = 0, weeks: int | None = None) -> pd.DataFrame:
+    """A program's modelled effect by week [RDQ points of improvement vs the comparator].
+
+    ``trial_effect`` = end-of-course effect x :func:`calculator.effect.effect_profile` (boosters
+    restore the peak as in :func:`calculator.program.simulate`); ``expected_effect`` also applies
+    the effect multiplier; ``within_horizon`` marks weeks inside the analysis horizon.
+
+    >>> from calculator import Scenario
+    >>> effect_curve(Scenario()).set_index("week").loc[[10, 26], "trial_effect"].round(2).tolist()
+    [2.9, 2.04]
+    """
+    inp = build_inputs(scenario, program_index)
+    horizon_weeks = scenario.analysis.horizon_months * WEEKS_PER_MONTH
+    last = weeks if weeks is not None else int(math.ceil(max(horizon_weeks, 52.0)))
+    t = np.arange(0, last + 1, dtype=float)
+    boosting = inp.booster_interval_months > 0 and inp.booster_sessions > 0
+    booster_weeks = inp.booster_interval_months * WEEKS_PER_MONTH if boosting else 0.0
+    prof = effect_profile(t, inp.course_weeks, inp.decay_per_week, booster_weeks)
+    peak = float(inp.effect_size)
+    return pd.DataFrame({"week": t, "trial_effect": peak * prof,
+                         "expected_effect": peak * float(inp.effect_multiplier) * prof,
+                         "within_horizon": t <= horizon_weeks})
 
 
 def compare(scenario: Scenario, program_index: int = 0) -> pd.DataFrame:

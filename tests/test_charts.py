@@ -107,9 +107,13 @@ def test_effect_figure_shows_evidence_points_with_their_intervals():
     assert pts["week"].tolist() == [e.week for e in library().points("relaxation_massage")]
     fig = charts.effect_figure(charts.effect_curve_table(s), pts, "Relaxation massage", "usual care")
     names = [d.name for d in fig.data]
-    assert names == ["Modelled effect (trial size)", "Published result"]  # multiplier 1: one line
+    # Multiplier 1: one line. Verified points and recalled (unchecked) ones are told apart.
+    assert names == ["Modelled effect (trial size)", "Published result",
+                     "Recalled estimate (not yet checked against the paper)"]
     err = fig.data[1].error_y
-    assert err.array[0] == pytest.approx(4.0 - 2.9) and math.isnan(err.array[1])
+    assert list(fig.data[1].x) == [10] and err.array[0] == pytest.approx(4.0 - 2.9)
+    assert list(fig.data[2].x) == [26, 52] and math.isnan(fig.data[2].error_y.array[0])
+    assert fig.data[2].marker.symbol == "diamond-open"
     assert "Roland-Morris" in fig.layout.title.text
     half = apply_sets(s, [("programs.0.effect_multiplier", 0.5)])
     fig2 = charts.effect_figure(charts.effect_curve_table(half), pts, "Relaxation massage", "usual care")

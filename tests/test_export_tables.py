@@ -134,6 +134,17 @@ def test_csv_never_starts_a_field_with_a_formula_trigger(name):
     assert name_row[-1].startswith("'")
 
 
+def test_conservative_case_is_the_shared_preset_and_never_rosier_than_the_scenario():
+    from calculator.sensitivity import apply_scenario_preset
+    assert conservative_scenario(Scenario()) == apply_scenario_preset(Scenario(), "conservative")
+    # a scenario already more pessimistic than the preset on two inputs keeps its own values there
+    s = apply_sets(Scenario(), [("programs.0.uptake_unaffected", 0.2), ("programs.0.completion", 0.3)])
+    c = conservative_scenario(s)
+    assert c.programs[0].uptake_unaffected == 0.2 and c.programs[0].completion == 0.3
+    assert c.programs[0].effect_multiplier == 0.5 and c.workforce.turnover == 0.4
+    assert evaluate(c).program.net_benefit <= evaluate(s).program.net_benefit
+
+
 def test_export_dispatch_and_media_types(report):
     assert export(report, "csv") == csv_bytes(report)
     assert set(MEDIA_TYPES) == {"pdf", "xlsx", "pptx", "csv", "json"}

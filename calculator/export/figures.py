@@ -68,11 +68,13 @@ def roi_distribution_figure(table: pd.DataFrame, low: float, high: float) -> go.
 def report_figures(d: ReportData) -> dict[str, tuple[str, go.Figure, tuple[int, int]]]:
     """``name -> (caption, figure, (width, height) in CSS px)`` for the PDF, in page order."""
     p, h = d.program, d.horizon
+    cashflow = for_print(charts.cashflow_figure(charts.cashflow_table(p), p.payback_month, h))
+    cashflow.update_xaxes(dtick=1 if h <= 12 else 3 if h <= 36 else 6 if h <= 72 else 12)
     out = {
         "burden": ("Yearly cost of chronic low back pain by component (US$ per year)",
                    for_print(charts.burden_figure(charts.burden_table(d.result))), (440, 200)),
         "cashflow": ("Cash flow, base case: bars = net in the month, line = cumulative (US$)",
-                     for_print(charts.cashflow_figure(charts.cashflow_table(p), p.payback_month, h)), (440, 200)),
+                     cashflow, (440, 200)),
         "compare": (f"Net benefit by therapy over {h} months, same benefit design (US$)",
                     for_print(charts.compare_figure(d.comparison, h, "net_benefit")),
                     (880, max(180, 19 * len(d.comparison) + 56))),

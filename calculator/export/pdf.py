@@ -299,7 +299,7 @@ def _footnotes(d: ReportData, letters: dict[str, str]) -> list[Paragraph]:
                              + (f" Sources {refs}." if refs else ""), ST["note"]))
     out.append(Paragraph(
         f"{_sup(letters['conservative'])} <b>Conservative case.</b> The shared conservative preset (also on the "
-        f"dashboard): {_t(conservative_summary())}; the facts about the workforce unchanged. Pessimistic but "
+        f"dashboard), where more pessimistic than this scenario: {_t(conservative_summary(d.scenario))}; the facts about the workforce unchanged. Pessimistic but "
         f"plausible: the program's effect and use at the unfavourable end of the evidence. Sources "
         f"{ref_list(d.conservative_refs)}.", ST["note"]))
     out.append(Paragraph(
@@ -312,6 +312,9 @@ def _footnotes(d: ReportData, letters: dict[str, str]) -> list[Paragraph]:
            "about individuals.")
     out.append(Spacer(1, 2))
     out.append(Paragraph(lim, ST["note"]))
+    if d.result.warnings:
+        text = " ".join(_t(w.message) for w in d.result.warnings)
+        out.append(Paragraph(f'<font color="#B42318"><b>Warnings for this scenario:</b></font> {text}', ST["note"]))
     return out
 
 

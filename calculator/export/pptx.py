@@ -228,7 +228,7 @@ def _slide_proposal(prs: Any, d: ReportData) -> None:
     ch.category_axis.axis_title.text_frame.text = "month of the program"
     notes = [f"{d.figures[k].label}: {d.figures[k].note} Sources {ref_list(d.figures[k].refs)}."
              for k in ("cost", "savings", "roi", "payback", "interval", "p_positive")]
-    notes.append(f"Conservative case: the shared conservative preset ({conservative_summary()}); workforce facts "
+    notes.append(f"Conservative case: the shared conservative preset ({conservative_summary(d.scenario)}); workforce facts "
                  f"unchanged. Sources {ref_list(d.conservative_refs)}.")
     _footer(s, d, "Conservative case: half the trial effect, lower completion, higher turnover (preset)")
     _notes(s, "\n".join(notes))

@@ -5,11 +5,12 @@ The PDF, the slide deck, the workbook and the dashboard's Report page all read a
 writes a file; the format modules turn this into bytes.
 
 The *conservative case* shown first in every report is the project's ``conservative`` scenario
-preset (``calculator/data/presets.csv``, applied by
-:func:`calculator.sensitivity.apply_scenario_preset`, the same preset the dashboard and the CLI's
-``--preset`` use): the program's effect and use at the unfavourable end of the evidence (half the
-trial effect, lower completion, more use by employees without back pain, higher turnover), the
-facts about the workforce unchanged. Each override carries its reason and sources in that file.
+preset (``calculator/data/presets.csv``, the same preset the dashboard and the CLI's ``--preset``
+use): the program's effect and use at the unfavourable end of the evidence (half the trial effect,
+lower completion, more use by employees without back pain, higher turnover), the facts about the
+workforce unchanged. Each override carries its reason and sources in that file. An override is
+applied only where it is more pessimistic than the scenario's own value, so a scenario that is
+already pessimistic is not made rosier by its "conservative" case.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import pandas as pd
 from .. import __version__
 from ..evidence import Reference, library
 from ..model import Result, compare, evaluate, input_table
-from ..scenario import Scenario, to_json
+from ..scenario import Scenario, apply_sets, parameter_id_for_path, to_json
 
 __all__ = [
     "Uncertainty",
@@ -278,33 +279,62 @@ _SHORT = {
 }
 
 
-def conservative_scenario(scenario: Scenario) -> Scenario:
-    """The scenario with the shared ``conservative`` preset applied (see the module docstring)."""
-    from ..sensitivity import apply_scenario_preset
+def conservative_overrides(scenario: Scenario | None = None) -> list[dict[str, Any]]:
+    """The ``conservative`` preset's overrides, one dict per scenario path it sets.
 
-    return apply_scenario_preset(scenario, CONSERVATIVE_PRESET)
-
-
-def conservative_overrides() -> list[dict[str, Any]]:
-    """The preset's rows: ``path, field, value, short, reason, source_keys`` (one per override)."""
+    Keys: ``path, field, value, short, reason, source_keys`` and, when a scenario is given,
+    ``current`` (the scenario's value) and ``applied``: an override is applied only where it is at
+    least as pessimistic as the scenario's own value, judged by the preset's direction from the
+    library default (``value`` below the default: lower is pessimistic; above: higher is). So the
+    conservative case is never more favourable than the base case on any input it touches.
+    """
+    from ..scenario import get_path
     from ..sensitivity import scenario_presets
 
+    lib = library()
     df = scenario_presets()
     rows = df[(df["preset"] == CONSERVATIVE_PRESET) & (df["path"] != "")]
-    out = []
+    paths = []
     for r in rows.to_dict(orient="records"):
-        field_name = str(r["path"]).rsplit(".", 1)[-1]
+        if "*" in str(r["path"]):
+            n = len(scenario.programs) if scenario is not None else 1
+            paths.extend((str(r["path"]).replace("*", str(i)), r) for i in range(n))
+        else:
+            paths.append((str(r["path"]), r))
+    out = []
+    for path, r in paths:
+        field_name = path.rsplit(".", 1)[-1]
         keys = r["source_keys"] if isinstance(r["source_keys"], (list, tuple)) else str(r["source_keys"]).split(";")
-        out.append({"path": r["path"], "field": field_name, "value": float(r["value"]),
-                    "short": _SHORT.get(field_name, field_name.replace("_", " ")), "reason": r["reason"],
-                    "source_keys": [k for k in keys if k]})
+        value = float(r["value"])
+        item = {"path": path, "field": field_name, "value": value,
+                "short": _SHORT.get(field_name, field_name.replace("_", " ")), "reason": r["reason"],
+                "source_keys": [k for k in keys if k]}
+        if scenario is not None:
+            current = float(get_path(scenario, path))
+            pid = parameter_id_for_path(scenario, path)
+            default = lib.parameter(pid).value if pid else current
+            item["current"] = current
+            item["applied"] = value <= current if value <= default else value >= current
+        out.append(item)
     return out
 
 
-def conservative_summary() -> str:
-    """``'share of the trial effect 50%, completion 40%, ...'`` (fractions as percentages)."""
-    return ", ".join(f"{o['short']} {o['value']:.0%}" if o["value"] <= 1 else f"{o['short']} {o['value']:g}"
-                     for o in conservative_overrides())
+def conservative_scenario(scenario: Scenario) -> Scenario:
+    """The scenario with the ``conservative`` preset applied where it is more pessimistic (see above)."""
+    sets = [(o["path"], o["value"]) for o in conservative_overrides(scenario) if o["applied"]]
+    return apply_sets(scenario, sets) if sets else scenario
+
+
+def conservative_summary(scenario: Scenario | None = None) -> str:
+    """``'share of the trial effect 50%, completion 40%, ...'``: the overrides applied (fractions as %)."""
+    seen: dict[str, str] = {}
+    for o in conservative_overrides(scenario):
+        if scenario is not None and not o["applied"]:
+            continue
+        seen.setdefault(o["short"], f"{o['short']} {o['value']:.0%}" if o["value"] <= 1 else f"{o['short']} {o['value']:g}")
+    if not seen:
+        return "no change: this scenario is already at least as pessimistic on every input the preset sets"
+    return ", ".join(seen.values())
 
 
 def ref_list(keys: Iterable[str]) -> str:
@@ -364,7 +394,8 @@ class ReportData:
 
     @property
     def conservative_refs(self) -> tuple[int, ...]:
-        return self.ref_numbers(k for o in conservative_overrides() for k in o["source_keys"])
+        return self.ref_numbers(k for o in conservative_overrides(self.scenario) if o["applied"]
+                                for k in o["source_keys"])
 
     # ----- the plain-language answer
     def verdict(self) -> str:
@@ -388,7 +419,7 @@ class ReportData:
         base, cons, h = self.program, self.conservative.program, self.horizon
         b = self.result.burden
         out = [self.verdict()]
-        lead = f"Conservative case ({conservative_summary()}): "
+        lead = f"Conservative case ({conservative_summary(self.scenario)}): "
         out.append(lead + f"the program costs {money(cons.cost)} and saves {money(cons.savings)} over "
                    f"{h} months, a net {money(cons.net_benefit)} (ROI {pct(cons.roi, 1)}); payback "
                    f"{payback_text(cons.payback_month, h)}.")
@@ -494,7 +525,7 @@ def build_report(scenario: Scenario | Result, *, uncertainty: Any = None,
     comp = compare(s) if comparison is None else comparison
     lib = library()
     keys = list(result.sources)
-    keys.extend(k for o in conservative_overrides() for k in o["source_keys"])
+    keys.extend(k for o in conservative_overrides(s) if o["applied"] for k in o["source_keys"])
     for tid in comp["therapy"]:
         keys.extend(lib.therapy(tid).trial_source_keys)
     inputs = input_table(s, 0)

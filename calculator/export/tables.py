@@ -174,8 +174,9 @@ def json_bytes(report: ReportData | Scenario, *, uncertainty: Any = None) -> byt
         "scenario_sha256": d.scenario_sha256,
         "scenario": scenario,
         "results": res,
-        "conservative": {"definition": "the shared 'conservative' scenario preset (calculator/data/presets.csv)",
-                         "overrides": conservative_overrides(), "program": cons},
+        "conservative": {"definition": "the shared 'conservative' scenario preset (calculator/data/presets.csv), "
+                                       "each override applied where more pessimistic than the scenario",
+                         "overrides": conservative_overrides(d.scenario), "program": cons},
         "uncertainty": unc,
         "monthly": _records(monthly_frame(d)),
         "comparison": _records(d.comparison),

@@ -319,7 +319,7 @@ def _report_section(census: Census) -> None:
 
 
 def _mapping_section(name: str, data: bytes, census: Census) -> None:
-    columns = list(census.columns.values()) + list(census.unused_columns)
+    columns = list(census.file_columns)
     detected = {c: f for f, c in census.columns.items()}
     with st.expander("Column mapping", icon=":material/table_rows:", key=P + "mapping-exp",
                      expanded=not census.columns):
@@ -477,8 +477,9 @@ def render() -> None:
                         f"({fmt.number(census.employees_with_errors)} employees). The number left out is shown "
                         "with the results.", key=EXCLUDE_KEY)
         dims = census.fields()
-        if BY_KEY not in _ss():
+        if BY_KEY not in _ss() or _ss().get(P + "dims") != dims:  # a new file or a new mapping
             _ss()[BY_KEY] = [d for d in DEFAULT_BY if d in dims]
+            _ss()[P + "dims"] = dims
         st.multiselect("Show results by", dims, format_func=DIM_WORDS.get, key=BY_KEY)
         if census.rows_with_errors and not _ss().get(EXCLUDE_KEY):
             st.warning("Fix the rows listed above and upload the file again, or tick the box to leave them "
