@@ -760,6 +760,18 @@ def _parse_numbers(raw: pa.Array, decimal_comma: bool = False, percent_ok: bool 
         values[clean] = pc.cast(arr.filter(pa.array(clean)), pa.float64()).to_numpy(zero_copy_only=False)
     codes[empty] = MISSING
     rest = np.flatnonzero(~clean & ~empty)
+    if rest.size and not decimal_comma:  # "$52,000.00", "USD 41 000": vectorised cleaning first
+        sub = pc.replace_substring_regex(arr.take(pa.array(rest)), r"^[+-]?\$|[$€£\s\x{00a0}\x{202f}]|^USD", "")
+        sub = pc.if_else(pc.match_substring_regex(sub, r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"),
+                         pc.replace_substring(sub, ",", ""), sub)
+        ok = pc.match_substring_regex(sub, _NUM).to_numpy(zero_copy_only=False)
+        sign = pc.starts_with(arr.take(pa.array(rest)), "-").to_numpy(zero_copy_only=False)
+        if ok.any():
+            v = pc.cast(sub.filter(pa.array(ok)), pa.float64()).to_numpy(zero_copy_only=False)
+            idx = rest[ok]
+            values[idx] = np.where(sign[ok] & (v > 0), -v, v)
+            codes[idx] = CLEANED
+        rest = rest[~ok]
     if rest.size:
         ucodes, uniques = _distinct(arr.take(pa.array(rest)))
         parsed = [_parse_one(u, decimal_comma, percent_ok) for u in uniques]
@@ -1547,8 +1559,9 @@ def evaluate_census(scenario: Scenario, census: Census, *, by: Iterable[str] | N
     wd, hd_ = float(cells["wage_defaulted"].sum()), float(cells["hours_defaulted"].sum())
     if wd:
         notes.append(f"no wage in the file for {wd:,.0f} employees: the scenario's (or industry preset's) wage is used")
-    if hd_ and ("hours_per_year" in d) and d["hours_per_year"].notna().any():
-        notes.append(f"no hours in the file for {hd_:,.0f} employees: the scenario's annual hours are used")
+    if hd_:
+        notes.append(f"no hours in the file for {hd_:,.0f} employees: the scenario's "
+                     f"{scenario.workforce.annual_hours:,.0f} hours a year are used")
     eq = census_scenario(scenario, cells)
     label = f"your census ({int(N):,} employees)"
     applied = tuple(AppliedValue(path, float(val), label, (), "DERIVED", note) for path, val, note in (

@@ -12,7 +12,7 @@ table (the histogram's bins), a ``*_table`` function makes it and is tested on i
 >>> int(t["count"].sum())
 500
 >>> distribution_figure(t, r.summary, "net_benefit", r.horizon_months).layout.title.text
-'Net benefit over 12 months in 500 simulations (US$)'
+'Net benefit in 500 simulations (US$)'
 """
 
 from __future__ import annotations
@@ -96,7 +96,10 @@ def distribution_figure(table: pd.DataFrame, summary: pd.DataFrame, outcome: str
                      tickformat=",.0f")
     fig.update_yaxes(title_text="share of simulations (%)", ticksuffix="%")
     draws = int(table["draws"].iloc[0]) if len(table) else 0
-    fig = _layout(fig, f"{name} over {horizon_months} months in {draws:,} simulations ({unit})", height=380)
+    short = "ROI" if outcome == "roi" else name
+    fig = _layout(fig, f"{short} in {draws:,} simulations ({unit})", height=380)
+    if len(table):
+        fig.update_xaxes(range=[table["left"].min() * scale, table["right"].max() * scale])
     fig.update_layout(margin=dict(t=110), bargap=0.02)
     return fig
 

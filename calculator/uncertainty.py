@@ -649,6 +649,7 @@ def psa_compare(scenario: Scenario, draws: int = DEFAULT_DRAWS, seed: int | None
     rng, seed = _rng(seed)
     if not 0 <= program_index < len(scenario.programs):
         raise UncertaintyError(f"program_index {program_index} out of range (0-{len(scenario.programs) - 1})")
+    fixed = resolve_inputs(fixed, NUMERIC_FIELDS, program_index)  # names: the copies have one program
     scenarios = _therapy_scenarios(scenario, program_index)
     parts = [_shared_and_own(uncertainty_table(sc, 0, fixed)) for _, sc in scenarios]
     bases = [build_inputs(sc, 0) for _, sc in scenarios]
