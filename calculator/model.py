@@ -267,7 +267,9 @@ def _program_result(scenario: Scenario, i: int, sim: dict[str, Any]) -> ProgramR
         net_per_employee_per_month=(sav - cost) / (n * H),
         breakeven_price_per_session=_f(sim["breakeven_price_per_session"]),
         breakeven_effect_multiplier=be_mult,
-        breakeven_effect_size=be_mult * eff if be_mult is not None else None,
+        # The trial effect (RDQ points) that would break even with this scenario's multiplier.
+        breakeven_effect_size=(be_mult * eff / p.effect_multiplier
+                               if be_mult is not None and p.effect_multiplier > 0 else None),
         price_per_session=float(p.resolved("price_per_session")),
         sessions=float(p.resolved("sessions")), effect_size=eff, horizon_months=H, monthly=monthly,
     )

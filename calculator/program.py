@@ -179,32 +179,33 @@ def simulate(inp: ProgramInputs) -> dict[str, np.ndarray]:
     for u in unit.values():
         clipped = clipped | (u * mult > 1.0)[..., 0]
 
-    sessions_m = 0.0
-    booster_m = 0.0
-    effective_people = 0.0  # affected completers still employed x effect profile
-    active_m = 0.0
-    starters = 0.0
-    starters_aff = 0.0
+    # Every cohort follows the same path by age (months since its offer): compute the per-age
+    # arrays once, then add each later cohort's copy shifted by its start month.
+    ret_age = r ** (months + 0.5)  # still employed at mid-month
+    overlap = np.clip(np.minimum((months + 1) * w, T) - months * w, 0.0, w)
+    sess_age = ret_age * used_per_starter * (overlap / T)
+    eff_age = c * ret_age * effect_profile((months + 0.5) * w, T, k, B_weeks)
     interval = max(int(inp.offer_interval_months), 1)
-    for start in range(0, H, interval):
-        age = months - start
-        on = age >= 0
-        share_new = 1.0 if start == 0 else (1.0 - r**interval)
-        n_aff = aff0 * share_new
-        n_all = (aff0 + unaff0) * share_new
-        starters = starters + n_all[..., 0]
-        starters_aff = starters_aff + n_aff[..., 0]
-        ret = np.where(on, r ** (age + 0.5), 0.0)
-        lo = np.clip(age * w, 0.0, None)
-        overlap = np.clip(np.minimum((age + 1) * w, T) - lo, 0.0, w)
-        share = np.where(on, overlap / T, 0.0)
-        sessions_m = sessions_m + n_all * ret * used_per_starter * share
+    starts = range(interval, H, interval)  # later cohorts: the new hires since the last offer
+    n_all0 = aff0 + unaff0
+    later = 1.0 - r**interval
+    sessions_m = n_all0 * sess_age
+    effective_people = aff0 * eff_age
+    active_m = n_all0 * ret_age
+    booster_m = 0.0
+    if boosting:
+        is_boost = (months > 0) & (months % inp.booster_interval_months == 0)
+        boost_age = c * ret_age * inp.booster_sessions * is_boost
+        booster_m = n_all0 * boost_age
+    for start in starts:
+        m = H - start
+        sessions_m[..., start:] += (n_all0 * later) * sess_age[..., :m]
+        effective_people[..., start:] += (aff0 * later) * eff_age[..., :m]
+        active_m[..., start:] += (n_all0 * later) * ret_age[..., :m]
         if boosting:
-            is_boost = on & (age > 0) & (age % inp.booster_interval_months == 0)
-            booster_m = booster_m + n_all * c * ret * inp.booster_sessions * is_boost
-        prof = effect_profile((age + 0.5) * w, T, k, B_weeks)
-        effective_people = effective_people + n_aff * c * ret * np.where(on, prof, 0.0)
-        active_m = active_m + n_all * ret
+            booster_m[..., start:] += (n_all0 * later) * boost_age[..., :m]
+    starters = n_all0[..., 0] * (1.0 + later[..., 0] * len(starts))
+    starters_aff = aff0[..., 0] * (1.0 + later[..., 0] * len(starts))
 
     shape = np.broadcast_shapes(np.shape(effective_people), np.shape(sessions_m), (H,))
     purchased = np.broadcast_to(sessions_m + booster_m, shape)

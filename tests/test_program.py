@@ -59,6 +59,15 @@ def test_breakeven_price_gives_roi_zero():
     assert m.roi == pytest.approx(0, abs=1e-12)
 
 
+def test_breakeven_effect_size_respects_the_multiplier():
+    s = small([("programs.0.effect_multiplier", "0.5")])
+    p = evaluate(s).program
+    at = evaluate(small([("programs.0.effect_multiplier", "0.5"),
+                         ("programs.0.effect_size", str(p.breakeven_effect_size))])).program
+    assert at.roi == pytest.approx(0, abs=1e-12)
+    assert evaluate(small([("programs.0.effect_multiplier", "0")])).program.breakeven_effect_size is None
+
+
 def test_turnover_takes_the_benefit_away():
     # Monthly retention r = (1 - 0.5)^(1/12); members are counted at mid-month.
     p = evaluate(small([("workforce.turnover", "0.5")])).program
