@@ -7,12 +7,14 @@ The public API::
     result.burden.total                     # USD per year
     result.program.roi                      # over the horizon
     compare(Scenario())                     # every therapy, one row each (DataFrame)
+    psa(Scenario(), draws=10_000, seed=1)   # Monte Carlo uncertainty (tables in .summary ...)
+    one_way(Scenario())                     # the tornado table
 
 ``import calculator`` never imports streamlit; the dashboard lives in ``calculator.dashboard``.
 """
 
 from .evidence import EvidenceError, library
-from .model import Result, build_inputs, compare, evaluate, input_table
+from .model import Result, build_inputs, compare, effect_curve, evaluate, input_table
 from .scenario import (
     Scenario,
     ScenarioError,
@@ -24,6 +26,8 @@ from .scenario import (
     set_path,
     to_json,
 )
+from .sensitivity import apply_scenario_preset, compare_presets, one_way, two_way
+from .uncertainty import psa, psa_compare
 
 __version__ = "0.1.0"
 
@@ -34,14 +38,21 @@ __all__ = [
     "ScenarioError",
     "apply_sets",
     "build_inputs",
+    "apply_scenario_preset",
     "compare",
+    "compare_presets",
+    "effect_curve",
     "evaluate",
     "from_json",
     "get_path",
     "input_table",
     "library",
     "load",
+    "one_way",
+    "psa",
+    "psa_compare",
     "save",
     "set_path",
     "to_json",
+    "two_way",
 ]

@@ -665,3 +665,11 @@ def test_large_segment_counts_are_exact(rng):
     assert r.total["employees"] == n == r.segments["employees"].sum()
     expected_pay = float((df["hourly_wage"] * 2080).sum())
     assert r.segments["hourly_wage"].mul(r.segments["employees"] * 2080).sum() == pytest.approx(expected_pay)
+
+
+def test_xlsx_formula_cells_are_never_evaluated():
+    data = xlsx_bytes([["Employee ID", "Job family", "Hourly wage"], ["E1", "=HYPERLINK(\"http://x\")", "=2*20"],
+                       ["E2", "Office", 30]])
+    c = read_census(data, "c.xlsx")
+    assert c.data["hourly_wage"].isna().tolist() == [True, False]  # no cached value: not computed by us
+    assert c.data["job_family"].astype(str).tolist() == ["unspecified", "Office"]

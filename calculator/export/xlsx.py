@@ -604,8 +604,11 @@ def _program_sheets(book: _Book, s: Scenario, i: int) -> None:
     k.put("Break-even effect multiplier",
           f"=IF({P}savings_per_unit_multiplier>0,{P}cost/{P}savings_per_unit_multiplier,NA())", "ratio",
           P + "breakeven_effect_multiplier", "Share of the trial effect at which savings = cost.", fmt=_FMT["n3"])
-    k.put("Break-even effect size", f"={P}breakeven_effect_multiplier*{inp('effect_size')}", "RDQ points",
-          P + "breakeven_effect_size", fmt=_FMT["n3"])
+    k.put("Break-even effect size",
+          f"=IF({inp('effect_multiplier')}>0,{P}breakeven_effect_multiplier*{inp('effect_size')}"
+          f"/{inp('effect_multiplier')},NA())", "RDQ points",
+          P + "breakeven_effect_size", "Trial effect that breaks even with this effect multiplier.",
+          fmt=_FMT["n3"])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -304,7 +304,7 @@ def _report_section(census: Census) -> None:
     row.metric("Rows with notes only", fmt.number(census.rows_with_warnings), border=True,
                help="Used, with the interpretation stated in the note.")
     row.metric("Employees in usable rows", fmt.number(census.employees), border=True)
-    cols = ", ".join(f"{FIELDS[f][0]} ← “{c}”" for f, c in census.columns.items())
+    cols = ", ".join(f"{FIELDS[f][0].split(' (')[0]} ← “{c}”" for f, c in census.columns.items())
     st.caption(fmt.md(f"Columns used: {cols}." + (f" Not used: {', '.join(census.unused_columns)}."
                                                    if census.unused_columns else "")))
     for n in census.notes:
