@@ -57,7 +57,7 @@ from .finance import roi as _roi
 from .model import Result, build_inputs, evaluate
 from .presets import AGE_BANDS, AppliedValue, PresetError, match_preset, preset, presets, relative_prevalence
 from .program import simulate
-from .scenario import Scenario, ScenarioError, build, to_dict
+from .scenario import Scenario, ScenarioError, apply_sets, build, to_dict
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -1673,8 +1673,6 @@ def apply_survey(scenario: Scenario, survey: SurveyResults) -> tuple[Scenario, l
         applied.append(AppliedValue("condition.absence_days", days, label, (), "DERIVED",
                                     f"({survey.absenteeism:.1%} - {comp:.1%}) of {scenario.workforce.annual_hours:g} h"
                                     f" / {scenario.condition.hours_per_day:g} h per day"))
-    from .scenario import apply_sets
-
     try:
         return apply_sets(scenario, sets), applied
     except ScenarioError as exc:
