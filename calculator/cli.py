@@ -225,10 +225,12 @@ def cmd_tornado(args: argparse.Namespace) -> str:
         return df.to_csv(index=False).rstrip("\n")
     f = (lambda v: f"{v:.1%}") if args.outcome == "roi" else _money
     view = pd.DataFrame({
-        "input": df["label"].str.slice(0, 60), "low": df["low"].map(lambda v: f"{v:g}"),
+        "input (--set path)": df["path"], "low": df["low"].map(lambda v: f"{v:g}"),
         "high": df["high"].map(lambda v: f"{v:g}"), f"{args.outcome} at low": df["outcome_low"].map(f),
         f"{args.outcome} at high": df["outcome_high"].map(f), "swing": df["swing"].map(f)})
-    return f"One-way sensitivity of {args.outcome} (base case {f(df['base_outcome'].iloc[0])})\n" + _table(view)
+    view.columns = [c.ljust(len(c)) for c in view.columns]
+    text = view.to_string(index=False, justify="left", formatters={view.columns[0]: lambda v: f"{v:<40}"})
+    return f"One-way sensitivity of {args.outcome} (base case {f(df['base_outcome'].iloc[0])})\n" + text
 
 
 def cmd_report(args: argparse.Namespace) -> str:
