@@ -66,11 +66,31 @@ def _link(url: str) -> str:
     return quote(url, safe=":/?&=#%+,;@~")
 
 
-def parameter_table(inputs: pd.DataFrame) -> pd.DataFrame:
-    """input_table() rows written for people: value, default, range, unit, status, sources."""
+#: Where a non-default value came from, as recorded by the Your workforce page
+#: (path -> {"kind": "preset" | "survey" | "census", "value": ..., "source": ...}).
+ORIGINS_KEY = "bp_census_sources"
+ORIGIN_WORDS = {"preset": "Industry or job preset", "survey": "Your survey", "census": "Your census"}
+
+
+def _origin(r, origins: dict) -> str:
+    o = origins.get(r.path)
+    if o is not None and isinstance(o.get("value"), (int, float)) and abs(float(o["value"]) - r.value) < 1e-9:
+        return ORIGIN_WORDS.get(o.get("kind"), "Your data")
+    return "Changed by you" if r.changed else "Published default"
+
+
+def parameter_table(inputs: pd.DataFrame, origins: dict | None = None) -> pd.DataFrame:
+    """input_table() rows written for people: value, default, range, unit, origin, status, sources.
+
+    ``origins`` maps a scenario path to the preset, survey or census that set its value; such rows
+    say so in "Comes from" and list that source instead of the library's.
+    """
+    origins = origins or {}
     rows = []
     for r in inputs.itertuples():
         unit = r.unit
+        origin = _origin(r, origins)
+        keys = origins[r.path].get("keys") if origin not in ("Changed by you", "Published default") else None
         rows.append({
             "Input": label_for_path(r.path) if label_for_path(r.path) != r.path else r.label,
             "Value": _show(unit, r.value),
@@ -78,8 +98,12 @@ def parameter_table(inputs: pd.DataFrame) -> pd.DataFrame:
             "Plausible range": (f"{_show(unit, r.low)} to {_show(unit, r.high)}" if r.low != r.high else "fixed"),
             "Unit": UNIT_WORDS.get(unit, unit),
             "Changed by you": bool(r.changed),
-            "Status": fmt.PROVENANCE_WORDS.get(r.provenance, r.provenance),
-            "Sources": fmt.citations(r.source_keys.split(";")),
+            "Comes from": origin,
+            "Status": ("your own data" if origin in ("Your survey", "Your census")
+                       else fmt.PROVENANCE_WORDS.get(r.provenance, r.provenance)),
+            "Sources": (fmt.citations(keys) if keys else
+                        "your own data" if origin in ("Your survey", "Your census") else
+                        fmt.citations(r.source_keys.split(";"))),
         })
     return pd.DataFrame(rows)
 
@@ -114,7 +138,7 @@ def render() -> None:
 
     st.subheader("Numbers in use")
     inputs = state.cached_input_table(state.scenario_json(), 0)
-    st.dataframe(parameter_table(inputs), hide_index=True, width="stretch", height="content",
+    st.dataframe(parameter_table(inputs, st.session_state.get(ORIGINS_KEY)), hide_index=True, width="stretch", height="content",
                  key="parameters-table",
                  column_config={"Input": st.column_config.TextColumn(pinned=True, width="large"),
                                 "Changed by you": st.column_config.CheckboxColumn()})
