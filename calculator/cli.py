@@ -255,7 +255,11 @@ def cmd_report(args: argparse.Namespace) -> str:
             summary = psa(s, args.draws, args.seed)
         except UncertaintyError as exc:
             raise UserError(str(exc)) from None
-    data = export(build_report(s, uncertainty=summary), ext, table=args.table, charts=not args.no_charts)
+    report = build_report(s, uncertainty=summary, census=getattr(args, "census_result", None))
+    try:
+        data = export(report, ext, table=args.table, charts=not args.no_charts)
+    except ValueError as exc:  # e.g. --table segments without --census
+        raise UserError(str(exc)) from None
     try:
         with open(args.out, "wb") as fh:
             fh.write(data)
@@ -468,7 +472,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--draws", type=int, default=DEFAULT_DRAWS,
                     help=f"Monte Carlo draws for the ROI interval (default {DEFAULT_DRAWS}; 0 = not run)")
     rp.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed of the uncertainty analysis")
-    rp.add_argument("--table", choices=("results", "monthly", "comparison", "inputs", "sources"),
+    rp.add_argument("--table", choices=("results", "monthly", "comparison", "inputs", "sources", "segments"),
                     default="results", help="which table a .csv file holds (default results)")
     rp.add_argument("--no-charts", action="store_true", help="PDF without charts (no browser needed)")
     ce = sub.add_parser("census", help="check a census file: columns found, every problem with its rows")

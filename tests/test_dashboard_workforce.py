@@ -209,3 +209,23 @@ def test_page_never_writes_the_upload_to_disk(tmp_path, monkeypatch):
     assert [w for w in writes if "census" in w or w.endswith(".csv")] == []
     assert evaluate(at.session_state[state.SCENARIO_KEY]).burden.total > 0
     assert apply_sets  # imported for parity with test_dashboard
+
+
+def test_report_page_adds_the_segment_table_when_the_census_is_in_use():
+    from calculator.dashboard.pages import report
+
+    at = open_page()
+    at.button(key=page.P + "sample").click().run()
+    at.button(key=page.P + "use").click().run()
+    keep = [state.SCENARIO_KEY, state.ERRORS_KEY, state.NOTICES_KEY, page.FILE_KEY, page.ACTIVE_KEY]
+    session = {k: at.session_state[k] for k in keep if k in at.session_state}
+    rep = open_page("report", session | {"report-draws": 0})
+    assert not rep.exception
+    expected = evaluate_census(Scenario(), read_census(SAMPLE.read_bytes()))
+    n = len(expected.table())
+    assert f"the reports add a table of {n} workforce segments" in visible_text(rep)
+    seg_json = expected.table().to_json(orient="split")
+    data = report.file_bytes(rep.session_state[state.SCENARIO_KEY].model_dump_json(), 0, 1, "json", "results",
+                             seg_json, tuple(expected.notes))
+    import json
+    assert sum(s["employees"] for s in json.loads(data)["segments"]) == 1200

@@ -492,6 +492,24 @@ def _cashflow(d: ReportData) -> list[Any]:
             _table(rows, w, right=set(range(0, 8)), bold_rows={len(rows) - 1})]
 
 
+def _segments(d: ReportData) -> list[Any]:
+    """Your workforce by segment (only with a census); labels are the employer's own, escaped."""
+    t = d.segments
+    rows = [["Segment", "Employees", "Prevalence", "Burden / year", "Per employee", "Program net", "ROI"]]
+    for _, r in t.iterrows():
+        roi = r["roi"]
+        rows.append([_t(r["segment"]), f"{r['employees']:,.0f}", f"{r['prevalence']:.1%}", money(r["burden"]),
+                     money(r["burden_per_employee"]), money(r["net_benefit"]),
+                     "n/a" if roi is None or roi != roi else f"{roi:.0%}"])
+    w = [WIDTH * 0.34] + [WIDTH * 0.11] * 6
+    notes = " ".join(_t(n) for n in d.segment_notes)
+    return [Paragraph("Your workforce by segment", ST["h1"]),
+            Paragraph("From the employer's own census, processed on the employer's machine. Every group shown has "
+                      "at least the minimum number of employees; smaller groups are merged into 'other'. "
+                      "Aggregate figures only. " + notes, ST["body"]),
+            _table(rows, w, right=set(range(1, 7)))]
+
+
 def _method(d: ReportData) -> list[Any]:
     out: list[Any] = [Paragraph("E. Method in brief", ST["h1"])]
     for para in METHOD:
@@ -570,6 +588,9 @@ def pdf_bytes(report: ReportData | Scenario, *, uncertainty: Any = None, charts:
     story += _uncertainty(d, images, figs)
     story.append(CondPageBreak(3 * inch))
     story += _cashflow(d)
+    if d.segments is not None:
+        story.append(CondPageBreak(3 * inch))
+        story += _segments(d)
     story.append(CondPageBreak(2 * inch))
     story += _method(d)
     story.append(CondPageBreak(2 * inch))

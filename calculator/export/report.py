@@ -368,6 +368,10 @@ class ReportData:
     scenario_json: str
     scenario_sha256: str
     figures: dict[str, Figure] = field(default_factory=dict)
+    #: Per-segment results of an uploaded census (``CensusResult.table()``), or None.
+    segments: pd.DataFrame | None = None
+    #: Notes about the census (merged small segments, excluded rows).
+    segment_notes: tuple[str, ...] = ()
 
     # ----- convenience
     @property
@@ -514,10 +518,11 @@ def _figures(d: ReportData) -> dict[str, Figure]:
 
 def build_report(scenario: Scenario | Result, *, uncertainty: Any = None,
                  comparison: pd.DataFrame | None = None,
-                 generated: _dt.datetime | None = None) -> ReportData:
+                 generated: _dt.datetime | None = None, census: Any = None) -> ReportData:
     """Evaluate (if needed) and gather everything a report shows.
 
-    ``uncertainty`` is the summary of ``calculator.uncertainty`` (or ``None``: "not run").
+    ``uncertainty`` is the summary of ``calculator.uncertainty`` (or ``None``: "not run");
+    ``census`` a :class:`calculator.census.CensusResult` whose segment table the reports add.
     """
     result = scenario if isinstance(scenario, Result) else evaluate(scenario)
     s = result.scenario
@@ -536,6 +541,9 @@ def build_report(scenario: Scenario | Result, *, uncertainty: Any = None,
         references=refs, uncertainty=as_uncertainty(uncertainty),
         generated=generated or _dt.datetime.now(_dt.UTC).replace(microsecond=0),
         scenario_json=text, scenario_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        segments=None if census is None else census.table(),
+        segment_notes=() if census is None else tuple(census.notes) + (
+            (f"{census.rows_excluded:,} census rows with problems were excluded",) if census.rows_excluded else ()),
     )
     index = {r.key: i for i, r in enumerate(refs, start=1)}
     inputs["refs"] = [ref_list(index[k] for k in str(v).split(";") if k in index)

@@ -28,7 +28,7 @@ from .safe import csv_value
 __all__ = ["results_frame", "monthly_frame", "csv_bytes", "json_bytes", "frame_csv_bytes", "TABLES"]
 
 #: Tables a CSV export can hold (one table per CSV file).
-TABLES = ("results", "monthly", "comparison", "inputs", "sources")
+TABLES = ("results", "monthly", "comparison", "inputs", "sources", "segments")
 
 _BURDEN_UNITS = {
     "total": "USD/yr", "absenteeism": "USD/yr", "presenteeism": "USD/yr", "medical": "USD/yr",
@@ -135,13 +135,16 @@ def frame_csv_bytes(df: pd.DataFrame) -> bytes:
 
 
 def csv_bytes(report: ReportData | Scenario, table: str = "results", *, uncertainty: Any = None) -> bytes:
-    """One table (``results``, ``monthly``, ``comparison``, ``inputs`` or ``sources``) as CSV bytes."""
+    """One table (``results``, ``monthly``, ``comparison``, ``inputs``, ``sources`` or, with a census,
+    ``segments``) as CSV bytes."""
     d = _d(report, uncertainty)
     if table not in TABLES:
         raise ValueError(f"unknown table {table!r}; choose one of: {', '.join(TABLES)}")
+    if table == "segments" and d.segments is None:
+        raise ValueError("the segments table needs a census (--census FILE)")
     df = {"results": results_frame, "monthly": monthly_frame,
           "comparison": lambda x: x.comparison, "inputs": lambda x: x.inputs,
-          "sources": _sources_frame}[table](d)
+          "sources": _sources_frame, "segments": lambda x: x.segments}[table](d)
     return frame_csv_bytes(df)
 
 
@@ -183,6 +186,9 @@ def json_bytes(report: ReportData | Scenario, *, uncertainty: Any = None) -> byt
         "inputs": _records(d.inputs),
         "sources": _records(_sources_frame(d)),
     }
+    if d.segments is not None:
+        doc["segments"] = _records(d.segments)
+        doc["segment_notes"] = list(d.segment_notes)
     return (json.dumps(_clean_tree(doc), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 

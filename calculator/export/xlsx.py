@@ -659,6 +659,26 @@ def _comparison_sheet(book: _Book, d: ReportData) -> None:
     ws.freeze_panes = "B5"
 
 
+def _segments_sheet(book: _Book, d: ReportData) -> None:
+    """Per-segment results of an uploaded census (values computed by backpain-roi, not formulas)."""
+    ws = book.wb.create_sheet("Segments")
+    _title(ws, "Your workforce by segment",
+           "Values computed by backpain-roi from your census (not formulas); groups under the minimum size are "
+           "merged into 'other'. " + " ".join(d.segment_notes))
+    cols = [("segment", "Segment", "General"), ("employees", "Employees", _FMT["n0"]),
+            ("prevalence", "Prevalence", _FMT["pct"]), ("affected", "With chronic LBP", _FMT["n1"]),
+            ("hourly_wage", "Hourly wage", _FMT["USD2"]), ("burden", "Burden per year", _FMT["USD"]),
+            ("burden_per_employee", "Burden per employee", _FMT["USD"]),
+            ("program_cost", "Program cost", _FMT["USD"]), ("program_savings", "Program savings", _FMT["USD"]),
+            ("net_benefit", "Net benefit", _FMT["USD"]), ("roi", "ROI", _FMT["pct"])]
+    recs = [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
+            for r in d.segments.to_dict(orient="records")]
+    _values_table(ws, 4, cols, recs)
+    for j, w in enumerate([40, 11, 11, 13, 12, 14, 14, 13, 14, 13, 9], start=1):
+        ws.column_dimensions[get_column_letter(j)].width = w
+    ws.freeze_panes = "B5"
+
+
 def _uncertainty_sheet(book: _Book, d: ReportData) -> None:
     ws = book.wb.create_sheet("Uncertainty summary")
     u = d.uncertainty
@@ -771,6 +791,8 @@ def xlsx_bytes(report: ReportData | Scenario, *, uncertainty: Any = None) -> byt
     for i in range(len(d.scenario.programs)):
         _program_sheets(book, d.scenario, i)
     _comparison_sheet(book, d)
+    if d.segments is not None:
+        _segments_sheet(book, d)
     _uncertainty_sheet(book, d)
     _sources_sheet(book, d)
     book.finish()

@@ -8,8 +8,11 @@ cached on the scenario's canonical JSON and the simulation settings.
 
 from __future__ import annotations
 
+import dataclasses
+import io
 from functools import lru_cache
 
+import pandas as pd
 import streamlit as st
 
 from calculator import from_json
@@ -19,6 +22,7 @@ from calculator.export.report import ref_list
 from calculator.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, psa
 
 from .. import fmt, state, ui
+from .workforce import active_census
 
 #: Simulations the page offers for the ROI interval (0 = do not run the uncertainty analysis).
 DRAW_CHOICES = (0, 1_000, 10_000)
@@ -45,10 +49,19 @@ def cached_report(scenario_json: str, draws: int, seed: int) -> ReportData:
     return _report(scenario_json, draws, seed)
 
 
+def _with_segments(d: ReportData, segments_json: str | None, notes: tuple[str, ...]) -> ReportData:
+    """The report plus the census segment table (when a census is in use on the Your workforce page)."""
+    if segments_json is None:
+        return d
+    return dataclasses.replace(d, segments=pd.read_json(io.StringIO(segments_json), orient="split"),
+                               segment_notes=notes)
+
+
 @lru_cache(maxsize=24)
-def file_bytes(scenario_json: str, draws: int, seed: int, fmt_: str, table: str) -> bytes:
+def file_bytes(scenario_json: str, draws: int, seed: int, fmt_: str, table: str,
+               segments_json: str | None = None, notes: tuple[str, ...] = ()) -> bytes:
     """One export file (cached). Runs in Streamlit's download thread, so no ``st`` call here."""
-    return export(_report(scenario_json, draws, seed), fmt_, table=table)
+    return export(_with_segments(_report(scenario_json, draws, seed), segments_json, notes), fmt_, table=table)
 
 
 def _download_name(d: ReportData, fmt_: str, table: str) -> str:
@@ -75,7 +88,13 @@ def render() -> None:
         seed = st.number_input("Seed", min_value=0, max_value=2**31 - 1, value=DEFAULT_SEED, step=1,
                                key="report-seed", help="Same seed, same numbers.")
     sj = state.scenario_json()
-    d = cached_report(sj, int(draws), int(seed))
+    census = active_census()
+    seg_json = None if census is None else census.table().to_json(orient="split")
+    seg_notes = () if census is None else tuple(census.notes) + (
+        (f"{census.rows_excluded:,} census rows with problems were excluded",) if census.rows_excluded else ())
+    d = _with_segments(cached_report(sj, int(draws), int(seed)), seg_json, seg_notes)
+    if census is not None:
+        st.caption(f"Your census is in use: the reports add a table of {len(d.segments)} workforce segments.")
 
     st.subheader("Preview of page 1")
     st.markdown(f"**{fmt.md(d.verdict())}**")
@@ -97,7 +116,7 @@ def render() -> None:
     row = st.container(horizontal=True, gap="small")
     for fmt_, table, label, icon in DOWNLOADS:
         row.download_button(
-            label, data=lambda f=fmt_, t=table: file_bytes(sj, int(draws), int(seed), f, t),
+            label, data=lambda f=fmt_, t=table: file_bytes(sj, int(draws), int(seed), f, t, seg_json, seg_notes),
             file_name=_download_name(d, fmt_, table), mime=MEDIA_TYPES[fmt_],
             key=f"report-download-{fmt_}-{table}", icon=icon, on_click="ignore")
     st.caption(

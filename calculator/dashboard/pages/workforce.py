@@ -137,6 +137,13 @@ def _current_result(base: Scenario) -> CensusResult | None:
     return cached_result(data, name, kind, cmap, to_json(base), tuple(by), exclude, _industry())
 
 
+def active_census() -> CensusResult | None:
+    """The census result every page uses, or None when no census is in use (for the Report page)."""
+    if not _ss().get(ACTIVE_KEY):
+        return None
+    return _current_result(_base_scenario())
+
+
 def _record(applied: list, kind: str) -> None:
     src = _sources()
     for a in applied:
