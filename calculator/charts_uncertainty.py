@@ -194,9 +194,14 @@ def _wrap(text: str, width: int = 40) -> str:
     return "<br>".join([*lines, line])
 
 
-def p_best_figure(table: pd.DataFrame) -> go.Figure:
-    """Probability that each therapy has the highest net benefit (``CompareResult.table``)."""
+def p_best_figure(table: pd.DataFrame, p_none_best: float | None = None) -> go.Figure:
+    """Probability that each choice has the highest net benefit (``CompareResult.table``), with
+    "cover none" as its own bar when ``p_none_best`` is given (the bars then add up to 100%)."""
     df = table.sort_values("p_best", ascending=True, kind="stable")
+    if p_none_best is not None:
+        none = pd.DataFrame([{"label": "Cover none (no therapy pays for itself)", "p_best": p_none_best,
+                              "chosen": False}])
+        df = pd.concat([df, none], ignore_index=True).sort_values("p_best", ascending=True, kind="stable")
     colours = [OKABE_ITO["orange"] if c else OKABE_ITO["blue"] for c in df.get("chosen", [False] * len(df))]
     fig = go.Figure(go.Bar(
         y=df["label"], x=df["p_best"] * 100, orientation="h", marker_color=colours,

@@ -175,7 +175,7 @@ def cmd_psa(args: argparse.Namespace) -> str:
     except UncertaintyError as exc:
         raise UserError(str(exc)) from None
     if args.format == "json":
-        return dumps(r.to_dict())
+        return dumps(r.to_dict() | _census_json(args))
     if args.format == "csv":
         return r.draws.to_csv(index=False).rstrip("\n")
     head = (f"Monte Carlo analysis: {r.draws_n:,} draws, seed {r.seed}"
@@ -187,9 +187,10 @@ def cmd_psa(args: argparse.Namespace) -> str:
             "5%": t["p5_net_benefit"].map(_money), "95%": t["p95_net_benefit"].map(_money),
             "P(ROI>0)": t["p_roi_positive"].map(_pct), "P(best)": t["p_best"].map(_pct)})
         return "\n".join([head, "", _table(view), "",
-                          f"No therapy pays for itself in {_pct(r.p_none_best)} of simulations.",
+                          f"No therapy pays for itself in {_pct(r.p_none_best)} of simulations (then covering "
+                          "none is best; P(best) counts a therapy only where it beats covering none).",
                           f"EVPI (which therapy, or none): {_money(r.evpi['total'])} in total, "
-                          f"${r.evpi['per_employee']:,.2f} per employee"])
+                          f"${r.evpi['per_employee']:,.2f} per employee", *_census_lines(args)])
     sm = r.summary.set_index("outcome")
     lines = [f"{head}", f"Program: {r.therapy_label}", "",
              f"  {'':16}{'base case':>12}{'mean':>12}{'5%':>12}{'median':>12}{'95%':>12}"]
@@ -207,7 +208,7 @@ def cmd_psa(args: argparse.Namespace) -> str:
     lines.append(f"  In {r.probability('roi_positive'):.0%} of simulations the program pays for itself.")
     lines.append(f"  EVPI (cover / don't cover): {_money(r.evpi['total'])} in total, "
                  f"${r.evpi['per_employee']:,.2f} per employee")
-    return "\n".join(lines)
+    return "\n".join(lines + _census_lines(args))
 
 
 def cmd_tornado(args: argparse.Namespace) -> str:

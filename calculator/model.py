@@ -241,6 +241,21 @@ _MONTHLY_COLUMNS = {
 }
 
 
+def _breakeven_effect_possible(p: Any, be_mult: float, effect: float) -> bool:
+    """The linear break-even effect holds only inside the allowed ranges and below the 100% cap.
+
+    Beyond the effect multiplier's allowed maximum, beyond the disability scale (the effect-size
+    bound), or where the reduction would exceed 100% of a cost, no real effect breaks even.
+    """
+    lib = library()
+    if be_mult > lib.parameter("program.effect_multiplier").max_allowed:
+        return False
+    size = lib.therapy_parameter(p.therapy, "effect_size")
+    if p.effect_multiplier > 0 and be_mult * effect / p.effect_multiplier > size.max_allowed:
+        return False
+    return True
+
+
 def _program_result(scenario: Scenario, i: int, sim: dict[str, Any]) -> ProgramResult:
     lib = library()
     p = scenario.programs[i]
@@ -252,6 +267,8 @@ def _program_result(scenario: Scenario, i: int, sim: dict[str, Any]) -> ProgramR
     cost, sav = float(sim["total_cost"]), float(sim["total_savings"])
     be_mult = _f(sim["breakeven_effect_multiplier"])
     eff = float(p.resolved("effect_size"))
+    if be_mult is not None and not _breakeven_effect_possible(p, be_mult, eff):
+        be_mult = None
     return ProgramResult(
         therapy=p.therapy, therapy_label=th.label, evidence_grade=th.evidence_grade,
         cost=cost, savings=sav,
@@ -296,6 +313,11 @@ def _warnings(scenario: Scenario, burden: Burden, progs: list[ProgramResult],
                 "roi_above_evidence", f"{where}.roi",
                 f"ROI of {p.roi:.1f} is above {roi_high:g}, beyond what published back-pain "
                 "programme evaluations support: check uptake, effect and the translation to work loss."))
+        if p.breakeven_effect_multiplier is None and p.savings < p.cost and sim["breakeven_effect_multiplier"] > 0:
+            out.append(Warning(
+                "no_breakeven_effect", f"{where}.breakeven_effect_size",
+                "No plausible effect makes this program break even within the horizon: the cost is too "
+                "high for any effect within the allowed range."))
         if bool(np.any(sim["reduction_clipped"])):
             out.append(Warning(
                 "effect_capped", f"{where}.savings",

@@ -204,8 +204,22 @@ class Scenario(BaseModel):
         default_factory=lambda: [Program()])
     analysis: Analysis = Field(default_factory=Analysis)
 
+    @field_validator("name")
+    @classmethod
+    def _printable_name(cls, v: str) -> str:
+        bad = sorted({f"U+{ord(ch):04X}" for ch in v if ord(ch) < 32 or 127 <= ord(ch) < 160})
+        if bad:
+            raise ValueError(f"the name contains control characters ({', '.join(bad)}); use plain text")
+        return v
+
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
+        wage = self.workforce.effective_hourly_wage
+        lo, hi = Workforce.model_fields["hourly_wage"].metadata[0].ge, Workforce.model_fields["hourly_wage"].metadata[1].le
+        if not lo <= wage <= hi:
+            raise ValueError(
+                f"workforce.annual_salary / workforce.annual_hours = {wage:.4g} USD/h is outside the allowed "
+                f"hourly wage range {lo:g} to {hi:g}")
         absence_h = self.condition.absence_days * self.condition.hours_per_day
         if absence_h > self.workforce.annual_hours:
             raise ValueError(

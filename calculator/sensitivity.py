@@ -23,13 +23,14 @@ import csv
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .evidence import library
 from .model import build_inputs, evaluate
-from .scenario import Scenario, ScenarioError, apply_sets, parameter_id_for_path
+from .scenario import Scenario, ScenarioError, apply_sets, get_path, parameter_id_for_path
 from .uncertainty import UncertaintyError, _evaluate, resolve_inputs, uncertainty_table
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "scenario_presets",
     "preset_names",
     "apply_scenario_preset",
+    "preset_overrides",
     "compare_presets",
 ]
 
@@ -337,22 +339,45 @@ def preset_names() -> list[str]:
     return list(dict.fromkeys(scenario_presets()["preset"]))
 
 
-def apply_scenario_preset(scenario: Scenario, name: str) -> Scenario:
-    """The scenario with a preset's overrides applied (``programs.*`` reaches every program).
+def preset_overrides(scenario: Scenario, name: str) -> list[dict[str, Any]]:
+    """A preset's overrides for this scenario, one dict per path, with whether each is applied.
 
-    >>> s = apply_scenario_preset(Scenario(), "conservative")
-    >>> s.programs[0].effect_multiplier, s.workforce.turnover
-    (0.5, 0.4)
+    Keys: ``path, value, default, current, applied``. A preset moves an input only in its own
+    direction, judged from the library default: a value below the default applies only where it is
+    below the scenario's own value, one above only where above. So the conservative preset is never
+    more favourable than the scenario on any input it touches, and the optimistic one never less.
     """
     names = preset_names()
     if name not in names:
         raise SensitivityError(f"unknown preset {name!r}; choose one of: {', '.join(names)}")
+    lib = library()
     df = scenario_presets()
     rows = df[(df["preset"] == name) & (df["path"] != "")]
-    sets = []
+    out = []
     for r in rows.itertuples(index=False):
         paths = [r.path.replace("*", str(i)) for i in range(len(scenario.programs))] if "*" in r.path else [r.path]
-        sets.extend((p, r.value) for p in paths)
+        for path in paths:
+            value = float(r.value)
+            current = float(get_path(scenario, path))
+            pid = parameter_id_for_path(scenario, path)
+            default = lib.parameter(pid).value if pid else current
+            applied = value <= current if value < default else value >= current if value > default else True
+            out.append({"path": path, "value": value, "default": default, "current": current, "applied": applied})
+    return out
+
+
+def apply_scenario_preset(scenario: Scenario, name: str) -> Scenario:
+    """The scenario with a preset's overrides applied in the preset's direction only (``programs.*``
+    reaches every program; see :func:`preset_overrides`).
+
+    >>> s = apply_scenario_preset(Scenario(), "conservative")
+    >>> s.programs[0].effect_multiplier, s.workforce.turnover
+    (0.5, 0.4)
+    >>> worse = apply_sets(Scenario(), [("workforce.turnover", "0.6")])
+    >>> apply_scenario_preset(worse, "conservative").workforce.turnover   # already more pessimistic
+    0.6
+    """
+    sets = [(o["path"], o["value"]) for o in preset_overrides(scenario, name) if o["applied"]]
     try:
         return apply_sets(scenario, sets) if sets else scenario
     except ScenarioError as err:

@@ -602,10 +602,12 @@ class CompareResult:
 
     ``table``: one row per therapy (base case and mean net benefit, its 5-95% interval, mean ROI,
     P(ROI > 0), P(payback within the plan year), P(best): the share of draws in which the therapy
-    has the highest net benefit, with its Monte Carlo SE), sorted by mean net benefit.
+    has the highest net benefit and beats covering nothing, with its Monte Carlo SE), sorted by mean
+    net benefit. P(best) over the therapies plus ``p_none_best`` is 1.
     ``draws``: long table (therapy, draw, outcomes). ``evpi``: expected value of perfect
     information for the choice among "cover none" and every therapy [USD over the horizon], total
-    and per employee. ``p_none_best``: share of draws in which no therapy has a positive net benefit.
+    and per employee. ``p_none_best``: share of draws in which no therapy has a positive net benefit
+    (covering none is the best choice).
     """
 
     draws_n: int
@@ -673,7 +675,9 @@ def psa_compare(scenario: Scenario, draws: int = DEFAULT_DRAWS, seed: int | None
         cols[f] = np.concatenate(parts)
     out, _ = _evaluate(bases[0], cols, n * T)
     nb = out["net_benefit"].reshape(T, n)
-    best = np.argmax(nb, axis=0)
+    # The best choice in each draw among "cover none" (net benefit 0) and every therapy: a therapy is
+    # best only where it also beats doing nothing.
+    best = np.argmax(np.vstack([np.zeros((1, n)), nb]), axis=0) - 1
     lib = library()
     rows = []
     for t, (tid, _) in enumerate(scenarios):

@@ -72,10 +72,11 @@ def test_break_even_figure_draws_grid_and_line():
 
 
 def test_p_best_figure_orders_by_probability():
-    t = psa_compare(Scenario(), draws=500, seed=1).table
-    fig = p_best_figure(t)
+    cr = psa_compare(Scenario(), draws=500, seed=1)
+    fig = p_best_figure(cr.table, cr.p_none_best)
     xs = list(fig.data[0].x)
     assert xs == sorted(xs) and sum(xs) == pytest.approx(100)
+    assert "Cover none (no therapy pays for itself)" in list(fig.data[0].y)
 
 
 def test_figures_add_no_numbers_of_their_own_to_an_empty_tornado():

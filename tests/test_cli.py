@@ -118,3 +118,20 @@ def test_outside_contract_check_passes():
     p = subprocess.run([sys.executable, str(CONTRACT)], capture_output=True, text=True, timeout=600,
                        env={**os.environ, "CLI": exe})
     assert p.returncode == 0, p.stdout[-2000:]
+
+
+def test_psa_and_report_with_a_census_carry_the_segment_table(capsys, tmp_path):
+    sample = str(ROOT / "assets" / "sample_census.csv")
+    code, out, _ = run(capsys, "psa", "--draws", "200", "--census", sample, "--format", "json")
+    assert code == 0
+    d = json.loads(out)
+    assert sum(s["employees"] for s in d["segments"]) == 1200 and min(s["employees"] for s in d["segments"]) >= 10
+    code, out, _ = run(capsys, "psa", "--draws", "200", "--census", sample)
+    assert code == 0 and "Your workforce: 1,200 employees" in out
+    target = tmp_path / "seg.csv"
+    code, out, err = run(capsys, "report", "--census", sample, "--draws", "0", "--out", str(target),
+                         "--table", "segments")
+    assert code == 0, err
+    assert target.read_text().startswith("segment,")
+    code, _, err = run(capsys, "report", "--draws", "0", "--out", str(tmp_path / "x.csv"), "--table", "segments")
+    assert code == 2 and "needs a census" in err

@@ -68,6 +68,14 @@ def test_breakeven_effect_size_respects_the_multiplier():
     assert evaluate(small([("programs.0.effect_multiplier", "0")])).program.breakeven_effect_size is None
 
 
+def test_impossible_breakeven_effect_is_none_with_a_warning():
+    # A $200,000 setup cost for 10 participants: no effect within the allowed range breaks even.
+    r = evaluate(small([("programs.0.setup_cost", "200000")]))
+    assert r.program.breakeven_effect_multiplier is None and r.program.breakeven_effect_size is None
+    w = next(w for w in r.warnings if w.code == "no_breakeven_effect")
+    assert w.concerns == "program.breakeven_effect_size"
+
+
 def test_turnover_takes_the_benefit_away():
     # Monthly retention r = (1 - 0.5)^(1/12); members are counted at mid-month.
     p = evaluate(small([("workforce.turnover", "0.5")])).program

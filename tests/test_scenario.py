@@ -97,6 +97,17 @@ def test_inconsistent_values_are_rejected():
         apply_sets(Scenario(), [("workforce.annual_hours", "100"), ("condition.absence_days", "13")])
 
 
+def test_salary_must_give_a_plausible_hourly_wage():
+    with pytest.raises(ScenarioError, match="outside the allowed hourly wage range 0.01 to 1000"):
+        set_path(Scenario(), "workforce.annual_salary", "1")
+
+
+def test_name_rejects_control_characters():
+    with pytest.raises(ScenarioError, match=r"control characters \(U\+000B\)"):
+        from_json('{"name": "Q3\\u000bplan"}')
+    assert from_json('{"name": "Plant <A> & =SUM(1)"}').name == "Plant <A> & =SUM(1)"
+
+
 def test_several_errors_are_reported_together():
     with pytest.raises(ScenarioError) as e:
         build({"workforce": {"employees": -1, "turnover": 2}})

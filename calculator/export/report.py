@@ -27,7 +27,7 @@ import pandas as pd
 from .. import __version__
 from ..evidence import Reference, library
 from ..model import Result, compare, evaluate, input_table
-from ..scenario import Scenario, apply_sets, parameter_id_for_path, to_json
+from ..scenario import Scenario, parameter_id_for_path, to_json
 
 __all__ = [
     "Uncertainty",
@@ -320,9 +320,10 @@ def conservative_overrides(scenario: Scenario | None = None) -> list[dict[str, A
 
 
 def conservative_scenario(scenario: Scenario) -> Scenario:
-    """The scenario with the ``conservative`` preset applied where it is more pessimistic (see above)."""
-    sets = [(o["path"], o["value"]) for o in conservative_overrides(scenario) if o["applied"]]
-    return apply_sets(scenario, sets) if sets else scenario
+    """The scenario with the ``conservative`` preset applied where it is more pessimistic: the same
+    rule as the dashboard and ``--preset conservative`` (:func:`calculator.sensitivity.apply_scenario_preset`)."""
+    from ..sensitivity import apply_scenario_preset
+    return apply_scenario_preset(scenario, CONSERVATIVE_PRESET)
 
 
 def conservative_summary(scenario: Scenario | None = None) -> str:

@@ -274,7 +274,7 @@ def render() -> None:
 
     st.subheader("All therapies at once")
     cr = cached_psa_compare(sj, min(int(draws), DEFAULT_DRAWS), int(seed), bool(correlated), tuple(sorted(fixed)))
-    ui.chart(cu.p_best_figure(cr.table), key="chart-unc-pbest")
+    ui.chart(cu.p_best_figure(cr.table, cr.p_none_best), key="chart-unc-pbest")
     st.caption(fmt.md(
         f"Every therapy is simulated {cr.draws_n:,} times with the same workforce draws. In "
         f"{chance(cr.p_none_best)} of simulations no therapy pays for itself. Better evidence on which "
