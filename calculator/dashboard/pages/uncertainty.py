@@ -47,12 +47,12 @@ MAP_NAMES = {"uptake": "Uptake", "effect_size": "effect size", "price_per_sessio
 # Cached core calls: thin wrappers whose only inputs are their arguments
 
 
-@st.cache_data(max_entries=32, show_spinner="Running the simulations ...")
+@st.cache_data(max_entries=8, ttl=3600, show_spinner="Running the simulations ...")  # draws are large: keep few
 def cached_psa(scenario_json: str, draws: int, seed: int, correlated: bool, fixed: tuple[str, ...]) -> PSAResult:
     return psa(from_json(scenario_json), draws, seed, correlated=correlated, fixed=fixed, monthly=True)
 
 
-@st.cache_data(max_entries=16, show_spinner="Comparing every therapy ...")
+@st.cache_data(max_entries=4, ttl=3600, show_spinner="Comparing every therapy ...")
 def cached_psa_compare(scenario_json: str, draws: int, seed: int, correlated: bool,
                        fixed: tuple[str, ...]) -> CompareResult:
     return psa_compare(from_json(scenario_json), draws, seed, correlated=correlated, fixed=fixed)

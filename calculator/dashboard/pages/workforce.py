@@ -13,6 +13,7 @@ comparison, uncertainty, report) uses the census; "Stop using it" restores the v
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ SAMPLE = Path(__file__).resolve().parents[3] / "assets" / "sample_census.csv"
 
 P = "bp_census_"
 FILE_KEY = P + "file"  # (name, bytes): the census, in memory only
+DIGEST_KEY = P + "digest"  # (bytes object, its SHA-256): hashed once per file
 UPLOAD_KEY = P + "upload"
 ACTIVE_KEY = P + "active"  # {"base": scenario JSON before the census, "employees": N, "name": file name}
 SOURCES_KEY = P + "sources"  # path -> where its value came from (preset, survey, census)
@@ -67,16 +69,20 @@ SEVERITY_WORDS = {"error": "Problem", "warning": "Note"}
 # Cached core calls (inputs are all arguments; results stay in memory)
 
 
+# The upload (up to 200 MB) is hashed once, when it arrives; the caches are keyed on that digest and
+# take the bytes and the parsed census as unhashed (underscore) arguments.
+
+
 @st.cache_data(max_entries=4, show_spinner="Reading and checking the census ...")
-def cached_census(data: bytes, name: str, kind: str, column_map: tuple[tuple[str, str], ...]) -> Census:
-    return read_census(data, name, kind=kind, column_map=dict(column_map))
+def cached_census(digest: str, name: str, kind: str, column_map: tuple[tuple[str, str], ...],
+                  _data: bytes) -> Census:
+    return read_census(_data, name, kind=kind, column_map=dict(column_map))
 
 
 @st.cache_data(max_entries=8, show_spinner="Computing the segment results ...")
-def cached_result(data: bytes, name: str, kind: str, column_map: tuple[tuple[str, str], ...], scenario_json: str,
-                  by: tuple[str, ...], exclude: bool, industry: str | None) -> CensusResult:
-    census = read_census(data, name, kind=kind, column_map=dict(column_map))
-    return evaluate_census(from_json(scenario_json), census, by=by, exclude_invalid=exclude, industry=industry)
+def cached_result(digest: str, name: str, kind: str, column_map: tuple[tuple[str, str], ...], scenario_json: str,
+                  by: tuple[str, ...], exclude: bool, industry: str | None, _census: Census) -> CensusResult:
+    return evaluate_census(from_json(scenario_json), _census, by=by, exclude_invalid=exclude, industry=industry)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -95,8 +101,18 @@ def _file() -> tuple[str, bytes] | None:
     return _ss().get(FILE_KEY)
 
 
+def _digest(data: bytes) -> str:
+    """SHA-256 of the file in memory, computed once per file and kept in the session."""
+    known = _ss().get(DIGEST_KEY)
+    if known is not None and known[0] is data:
+        return known[1]
+    digest = hashlib.sha256(data).hexdigest()
+    _ss()[DIGEST_KEY] = (data, digest)
+    return digest
+
+
 def _column_map_key(name: str, data: bytes) -> str:
-    return P + f"map:{name}:{len(data)}"
+    return P + f"map:{name}:{_digest(data)[:16]}"
 
 
 def _column_map(name: str, data: bytes) -> tuple[tuple[str, str], ...]:
@@ -132,9 +148,10 @@ def _current_result(base: Scenario) -> CensusResult | None:
     if opts is None:
         return None
     name, data, kind, cmap, by, exclude = opts
-    census = cached_census(data, name, kind, cmap)
+    digest = _digest(data)
+    census = cached_census(digest, name, kind, cmap, data)
     by = by if by is not None else tuple(d for d in DEFAULT_BY if d in census.fields())
-    return cached_result(data, name, kind, cmap, to_json(base), tuple(by), exclude, _industry())
+    return cached_result(digest, name, kind, cmap, to_json(base), tuple(by), exclude, _industry(), census)
 
 
 def active_census() -> CensusResult | None:
@@ -469,7 +486,7 @@ def render() -> None:
     name, data = f
     body.caption(fmt.md(f"File: {name} ({len(data) / 1024:,.0f} kB, in memory only)."))
     try:
-        census = cached_census(data, name, _ss().get(KIND_KEY, "auto"), _column_map(name, data))
+        census = cached_census(_digest(data), name, _ss().get(KIND_KEY, "auto"), _column_map(name, data), data)
     except CensusError as exc:
         body.error(fmt.md(f"{name} could not be read as a census: {exc}. Nothing was changed."),
                    icon=":material/error:")
