@@ -25,3 +25,13 @@ def test_a_value_edited_after_the_preset_counts_as_yours():
     s = apply_sets(Scenario(), [("workforce.hourly_wage", "27")])
     t = parameter_table(input_table(s), {"workforce.hourly_wage": {"kind": "preset", "value": 25.0, "keys": []}})
     assert "Changed by you" in set(t["Comes from"]) and "Industry or job preset" not in set(t["Comes from"])
+
+
+def test_field_caption_names_the_survey_as_the_source():
+    from calculator.dashboard.fields import default_caption
+
+    s = apply_sets(Scenario(), [("condition.presenteeism", "0.07")])
+    survey = {"condition.presenteeism": {"kind": "survey", "value": 0.07}}
+    assert default_caption(s, "condition.presenteeism", survey).startswith("From your survey")
+    assert default_caption(s, "condition.presenteeism").startswith("Changed by you")
+    assert default_caption(Scenario(), "condition.presenteeism", survey).startswith("Default")

@@ -278,8 +278,15 @@ def help_text(scenario: Scenario, path: str) -> str:
     return "\n\n".join(lines)
 
 
-def default_caption(scenario: Scenario, path: str) -> str:
-    """Short line under a field: 'Default 8.1% · Luckhaupt et al. 2019' or 'Changed (default 8.1%)'."""
+#: Words for a value set by the Your workforce page (path -> {"kind", "value", ...} in this key).
+ORIGINS_KEY = "bp_census_sources"
+ORIGIN_CAPTIONS = {"preset": "From the industry or job preset", "survey": "From your survey",
+                   "census": "From your census"}
+
+
+def default_caption(scenario: Scenario, path: str, origins: dict | None = None) -> str:
+    """Short line under a field: 'Default · Luckhaupt et al. 2019', 'Changed by you · default 8.1% · ...'
+    or, for a value set by a preset, survey or census (``origins``), 'From your survey · default 10%'."""
     spec = FIELDS[path]
     par = parameter(scenario, path)
     now, default = current_value(scenario, path), default_value(scenario, path)
@@ -288,6 +295,10 @@ def default_caption(scenario: Scenario, path: str) -> str:
     src = f" · {fmt.citations(par.source_keys)}" if par is not None else ""
     if same:
         return fmt.md(f"Default{src}")
+    origin = (origins or {}).get(path)
+    if (origin is not None and isinstance(now, (int, float)) and isinstance(origin.get("value"), (int, float))
+            and abs(float(now) - float(origin["value"])) < 1e-9):
+        return fmt.md(f"{ORIGIN_CAPTIONS.get(origin.get('kind'), 'From your data')} · default {spec.show(default)}")
     return fmt.md(f"Changed by you · default {spec.show(default)}{src}")
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from . import fmt, state
-from .fields import FIELDS, current_value, default_caption, help_text
+from .fields import FIELDS, ORIGINS_KEY, current_value, default_caption, help_text
 
 
 def field(path: str, where: Any = None, *, label: str | None = None, caption: bool = True) -> None:
@@ -47,7 +47,7 @@ def field(path: str, where: Any = None, *, label: str | None = None, caption: bo
     if err:
         dg.error(fmt.md(err), icon=":material/error:")
     elif caption:
-        dg.caption(default_caption(scenario, path))
+        dg.caption(default_caption(scenario, path, st.session_state.get(ORIGINS_KEY)))
 
 
 def fields(paths: list[str], where: Any = None, columns: int = 1) -> None:

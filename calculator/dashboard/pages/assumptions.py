@@ -10,7 +10,15 @@ import streamlit as st
 from calculator import library
 
 from .. import fmt, state, ui
-from ..fields import FIELDS, UNIT_WORDS, changed_paths, current_value, default_value, label_for_path
+from ..fields import (
+    FIELDS,
+    ORIGINS_KEY,
+    UNIT_WORDS,
+    changed_paths,
+    current_value,
+    default_value,
+    label_for_path,
+)
 
 PERCENT_UNITS = {"fraction", "fraction/yr", "fraction/RDQ point"}
 
@@ -66,9 +74,8 @@ def _link(url: str) -> str:
     return quote(url, safe=":/?&=#%+,;@~")
 
 
-#: Where a non-default value came from, as recorded by the Your workforce page
-#: (path -> {"kind": "preset" | "survey" | "census", "value": ..., "source": ...}).
-ORIGINS_KEY = "bp_census_sources"
+#: Where a non-default value came from, as recorded by the Your workforce page under
+#: ``fields.ORIGINS_KEY`` (path -> {"kind": "preset" | "survey" | "census", "value": ..., "source": ...}).
 ORIGIN_WORDS = {"preset": "Industry or job preset", "survey": "Your survey", "census": "Your census"}
 
 
