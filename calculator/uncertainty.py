@@ -195,10 +195,15 @@ def _recentre(d: str, params: dict[str, float], default: float, value: float) ->
     if d == "normal":
         sd = params["sd"] if default == 0 else params["sd"] * abs(value / default)
         return {"mean": value, "sd": sd} if sd > 0 else {"value": value}
-    # triangular, uniform: scale the bounds (shift them when the library value is 0)
-    if default == 0:
-        return {k: v + value for k, v in params.items()}
-    return {k: v * value / default for k, v in params.items()}
+    # triangular, uniform: a symmetric range around the user's value (so it is the most likely value
+    # and, unless the allowed range clips it, the mean too), as wide as the library's wider side,
+    # scaled by value / default (kept absolute when the library value is 0).
+    scale = 1.0 if default == 0 else abs(value / default)
+    if d == "triangular":
+        half = max(params["mode"] - params["low"], params["high"] - params["mode"]) * scale
+        return {"low": value - half, "mode": value, "high": value + half}
+    half = (params["high"] - params["low"]) / 2 * scale
+    return {"low": value - half, "high": value + half}
 
 
 def _range(low: float, high: float, default: float, value: float, lo_ok: float, hi_ok: float,

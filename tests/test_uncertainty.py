@@ -70,10 +70,15 @@ def test_changed_beta_keeps_its_effective_sample_size(default_scenario):
     assert spec(s).at["uptake", "sd"] == pytest.approx(math.sqrt(0.3 * 0.7 / (kappa + 1)), rel=1e-12)
 
 
-def test_changed_triangular_scales_its_bounds(default_scenario):
+def test_changed_triangular_is_symmetric_around_the_users_value(default_scenario):
+    # Library price: triangular(61, 75, 92); its wider side (17) scaled by 150/75 = 34 either side.
     s = apply_sets(default_scenario, [("programs.0.price_per_session", "150")])
     p = spec(s).at["price_per_session", "dist_params"]
-    assert p == {"low": pytest.approx(122), "mode": pytest.approx(150), "high": pytest.approx(184)}
+    assert p == {"low": pytest.approx(116), "mode": pytest.approx(150), "high": pytest.approx(184)}
+    assert spec(s).at["price_per_session", "mean"] == pytest.approx(150)
+    # The effect multiplier's library shape (0.3, 1.0, 1.0) must not turn a user's 0.5 into a ceiling.
+    m = spec(apply_sets(default_scenario, [("programs.0.effect_multiplier", "0.5")])).loc["effect_multiplier"]
+    assert m["dist_params"]["low"] < 0.5 < m["dist_params"]["high"] and m["mean"] == pytest.approx(0.5)
     t = spec(s)
     assert (t.at["price_per_session", "range_low"], t.at["price_per_session", "range_high"]) == (
         pytest.approx(122), pytest.approx(184))
