@@ -341,9 +341,10 @@ def _warnings(scenario: Scenario, burden: Burden, progs: list[ProgramResult],
                 "boosters_assumed", f"{where}.savings",
                 "Booster courses are assumed to restore the end-of-course effect; trials have not "
                 "tested maintenance sessions for chronic low back pain."))
-    if scenario.analysis.perspective == "health_plan" and any(p.on_paid_time for p in scenario.programs):
-        out.append(Warning("health_plan_work_time", "program.cost",
-                           "From a health plan's perspective paid work time is not a cost; it is left out."))
+    for i, prog in enumerate(scenario.programs):
+        if scenario.analysis.perspective == "health_plan" and prog.on_paid_time:
+            out.append(Warning("health_plan_work_time", "program.cost" if i == 0 else f"programs.{i}.cost",
+                               "From a health plan's perspective paid work time is not a cost; it is left out."))
     return out
 
 
