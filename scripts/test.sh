@@ -5,12 +5,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+apt_install() {
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-    chromium poppler-utils fonts-dejavu-core >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
+  apt_install chromium poppler-utils fonts-dejavu-core
 fi
 
-python3 -m pip install -q --disable-pip-version-check -e '.[test]'
-python3 -m pytest -p no:cacheprovider "$@"
+PY=python3
+# A Debian system Python refuses system-wide pip installs (PEP 668): use a virtual environment there.
+if [ -f "$($PY -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')/EXTERNALLY-MANAGED" ]; then
+  $PY -m venv --help >/dev/null 2>&1 || apt_install python3-venv
+  [ -x .venv/bin/python ] || $PY -m venv .venv
+  PY=.venv/bin/python
+  export PATH="$PWD/.venv/bin:$PATH"
+fi
+
+"$PY" -m pip install -q --disable-pip-version-check -e '.[test]'
+"$PY" -m pytest -p no:cacheprovider "$@"
