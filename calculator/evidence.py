@@ -193,25 +193,31 @@ def _data_dir() -> Traversable:
     return resources.files("calculator") / "data"
 
 
-def _read(name: str, data_dir: Traversable | Path | None = None) -> list[dict[str, str]]:
+def read_table(name: str, data_dir: Traversable | Path | None = None,
+               error: type[Exception] = EvidenceError) -> list[dict[str, str]]:
+    """Rows of a CSV file under ``calculator/data`` (or ``data_dir``); ``error`` for a ragged row."""
     path = (data_dir or _data_dir()) / name
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         rows = list(reader)
     for i, row in enumerate(rows, start=2):
         if None in row or any(v is None for v in row.values()):
-            raise EvidenceError(f"{name} line {i}: wrong number of columns")
+            raise error(f"{name} line {i}: wrong number of columns")
     return rows
 
 
-def _num(name: str, line: int, col: str, text: str) -> float:
+def read_number(name: str, line: int, col: str, text: str, error: type[Exception] = EvidenceError) -> float:
+    """A finite number from a data-file cell, or ``error`` naming the file, line and column."""
     try:
         val = float(text)
     except ValueError:
-        raise EvidenceError(f"{name} line {line}: column {col!r} is not a number: {text!r}") from None
+        raise error(f"{name} line {line}: column {col!r} is not a number: {text!r}") from None
     if not math.isfinite(val):
-        raise EvidenceError(f"{name} line {line}: column {col!r} is not finite: {text!r}")
+        raise error(f"{name} line {line}: column {col!r} is not finite: {text!r}")
     return val
+
+
+_read, _num = read_table, read_number
 
 
 def _check_parameter(p: Parameter, where: str) -> None:

@@ -33,18 +33,16 @@ calculator.presets.PresetError: unknown preset 'mining'; choose one of: all_indu
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .evidence import PROVENANCE, library
+from .evidence import PROVENANCE, library, read_number, read_table
 from .scenario import Scenario, ScenarioError, apply_sets
 
 __all__ = [
@@ -147,23 +145,11 @@ def _norm(text: str) -> str:
 
 
 def _data(name: str) -> list[dict[str, str]]:
-    path = resources.files("calculator") / "data" / name
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    for i, row in enumerate(rows, start=2):
-        if None in row or any(v is None for v in row.values()):
-            raise PresetError(f"{name} line {i}: wrong number of columns")
-    return rows
+    return read_table(name, error=PresetError)
 
 
 def _float(name: str, line: int, col: str, text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise PresetError(f"{name} line {line}: column {col!r} is not a number: {text!r}") from None
-    if not math.isfinite(v):
-        raise PresetError(f"{name} line {line}: column {col!r} is not finite")
-    return v
+    return read_number(name, line, col, text, error=PresetError)
 
 
 def _keys(name: str, line: int, text: str) -> tuple[str, ...]:
