@@ -16,7 +16,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from calculator import Scenario, apply_sets, evaluate
+from calculator import Scenario, ScenarioError, apply_sets, evaluate
 from calculator.export.report import build_report
 from calculator.export.safe import TRIGGERS
 from calculator.export.xlsx import RESULT_NAMES, input_name, xlsx_bytes
@@ -229,8 +229,12 @@ HOSTILE = [
     "\r=1+1",
     "\uff1d1+1",
     "  =1+1",
-    "=1+1\x00\x07",
 ]
+
+
+def test_control_characters_in_a_name_are_refused_before_any_export():
+    with pytest.raises(ScenarioError, match="control characters"):
+        apply_sets(Scenario(), [("name", "=1+1\x00\x07")])
 
 
 @pytest.mark.parametrize("name", HOSTILE)

@@ -601,9 +601,18 @@ def _program_sheets(book: _Book, s: Scenario, i: int) -> None:
           f"=SUM({col('K')})/12*(IF({P}counts_productivity,per_affected_absenteeism*{P}unit_absenteeism+"
           f"per_affected_presenteeism*{P}unit_presenteeism,0)+IF({P}counts_medical,per_affected_medical*{P}unit_medical,0))",
           "USD", P + "savings_per_unit_multiplier", "Savings per unit of effect multiplier before the 100% cap.")
-    k.put("Break-even effect multiplier",
+    lib = library()
+    max_mult = lib.parameter("program.effect_multiplier").max_allowed
+    max_size = lib.therapy_parameter(prog.therapy, "effect_size").max_allowed
+    k.put("Break-even effect multiplier, unrestricted",
           f"=IF({P}savings_per_unit_multiplier>0,{P}cost/{P}savings_per_unit_multiplier,NA())", "ratio",
-          P + "breakeven_effect_multiplier", "Share of the trial effect at which savings = cost.", fmt=_FMT["n3"])
+          P + "breakeven_multiplier_raw", "Cost / savings per unit of effect multiplier.", fmt=_FMT["n3"])
+    k.put("Break-even effect multiplier",
+          f"=IF(AND({P}breakeven_multiplier_raw<={max_mult:g},IF({inp('effect_multiplier')}>0,"
+          f"{P}breakeven_multiplier_raw*{inp('effect_size')}/{inp('effect_multiplier')}<={max_size:g},TRUE)),"
+          f"{P}breakeven_multiplier_raw,NA())", "ratio", P + "breakeven_effect_multiplier",
+          f"Share of the trial effect at which savings = cost; #N/A when no allowed effect breaks even "
+          f"(multiplier above {max_mult:g} or an effect beyond the {max_size:g}-point scale).", fmt=_FMT["n3"])
     k.put("Break-even effect size",
           f"=IF({inp('effect_multiplier')}>0,{P}breakeven_effect_multiplier*{inp('effect_size')}"
           f"/{inp('effect_multiplier')},NA())", "RDQ points",
