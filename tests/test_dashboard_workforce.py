@@ -229,3 +229,17 @@ def test_report_page_adds_the_segment_table_when_the_census_is_in_use():
                              seg_json, tuple(expected.notes))
     import json
     assert sum(s["employees"] for s in json.loads(data)["segments"]) == 1200
+
+
+def test_an_edit_on_another_page_after_the_census_is_flagged():
+    at = open_page()
+    at.button(key=page.P + "sample").click().run()
+    at.button(key=page.P + "use").click().run()
+    s = at.session_state[state.SCENARIO_KEY]
+    edited = apply_sets(s, [("condition.prevalence", "0.2")])
+    assert page.edited_since_census(edited, s) == ["condition.prevalence"]
+    assert page.edited_since_census(s, s) == []
+    at.session_state[state.SCENARIO_KEY] = edited
+    at.run()
+    assert not at.exception
+    assert "Since your census was applied you changed" in " ".join(w.value for w in at.warning)

@@ -239,6 +239,17 @@ def _on_industry() -> None:
             _sources().pop(p)
 
 
+def edited_since_census(current: Scenario, census_scenario: Scenario) -> list[str]:
+    """The census-set inputs whose current value differs from the census's (changed on another page)."""
+    out = []
+    for p in CENSUS_PATHS:
+        a, b = get_path(current, p), get_path(census_scenario, p)
+        if a != b and not (isinstance(a, (int, float)) and isinstance(b, (int, float))
+                           and abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(b)))):
+            out.append(p)
+    return out
+
+
 def _use_census() -> None:
     ss = _ss()
     base = _base_scenario()
@@ -376,6 +387,13 @@ def _results_section(res: CensusResult, active: bool) -> None:
     notes = st.container()
     for n in res.notes:
         notes.info(fmt.md(n[0].upper() + n[1:] + "."), icon=":material/info:")
+    if active:
+        edited = edited_since_census(state.current_scenario(), res.scenario)
+        if edited:
+            notes.warning(fmt.md(
+                f"Since your census was applied you changed {', '.join(label_for_path(p) for p in edited)} on "
+                "another page. The results here use the census's values; “Update the other pages” would "
+                "replace your change with them."), icon=":material/edit_note:")
     table = res.table()
     if table.empty:
         st.caption("No segment table: every group would be smaller than the minimum group size.")
