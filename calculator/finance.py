@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["discount_factors", "npv", "roi", "payback_month"]
+__all__ = ["discount_factors", "npv", "roi", "payback_month", "payback_from_cumulative"]
 
 
 def discount_factors(n_months: int, annual_rate: ArrayLike) -> np.ndarray:
@@ -61,7 +61,19 @@ def payback_month(net_flows: ArrayLike) -> np.ndarray:
     >>> payback_month([-100, 40, 70]).tolist(), bool(np.isnan(payback_month([-1, 0, 0])))
     (3.0, True)
     """
-    cum = np.cumsum(np.asarray(net_flows, dtype=float), axis=-1)
+    return payback_from_cumulative(np.cumsum(np.asarray(net_flows, dtype=float), axis=-1))
+
+
+def payback_from_cumulative(cumulative: ArrayLike) -> np.ndarray:
+    """:func:`payback_month` from already cumulated net flows (last axis = months).
+
+    A cumulative value within 1e-9 (relative to the largest absolute cumulative value) of zero
+    counts as reached, so rounding noise does not move the month.
+
+    >>> payback_from_cumulative([-100, -60, 10]).tolist()
+    3.0
+    """
+    cum = np.asarray(cumulative, dtype=float)
     ok = cum >= -1e-9 * np.maximum(1.0, np.abs(cum).max(axis=-1, keepdims=True))
     first = np.argmax(ok, axis=-1).astype(float) + 1.0
     return np.where(ok.any(axis=-1), first, np.nan)

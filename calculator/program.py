@@ -29,7 +29,7 @@ import numpy as np
 
 from . import burden as bd
 from .effect import WEEKS_PER_MONTH, effect_profile
-from .finance import discount_factors, npv, payback_month, roi
+from .finance import discount_factors, payback_from_cumulative, roi
 
 __all__ = ["ProgramInputs", "NUMERIC_FIELDS", "simulate", "annual_burden"]
 
@@ -137,15 +137,19 @@ def annual_burden(inp: ProgramInputs) -> dict[str, np.ndarray]:
     }
 
 
-def simulate(inp: ProgramInputs) -> dict[str, np.ndarray]:
+def simulate(inp: ProgramInputs, detail: bool = True) -> dict[str, np.ndarray]:
     """Monthly cash flows and totals of one program (vectorised over draws).
 
-    Returns monthly arrays (last axis = month): ``cost_setup``, ``cost_admin``, ``cost_sessions``,
+    Returns monthly arrays (last axis = month): ``net``, ``cumulative_net``, ``discount_factor``
+    and, with ``detail`` (the default), ``cost_setup``, ``cost_admin``, ``cost_sessions``,
     ``cost_work_time``, ``cost``, ``saving_absenteeism``, ``saving_presenteeism``,
-    ``saving_medical``, ``savings``, ``net``, ``participants_active``, ``effect_fraction``; and
-    totals: ``total_cost``, ``total_savings``, ``net_benefit``, ``roi``, ``bcr``, ``npv``,
-    ``payback_month``, ``participants``, ``participants_affected``, ``sessions_purchased``,
-    ``breakeven_price_per_session``, ``breakeven_effect_multiplier``, ``reduction_clipped``.
+    ``saving_medical``, ``savings``, ``participants_active``, ``effective_participants``,
+    ``sessions_purchased_monthly``; and totals: ``total_cost``, ``total_savings``,
+    ``savings_absenteeism``/``presenteeism``/``medical``, ``net_benefit``, ``roi``, ``bcr``,
+    ``npv``, ``payback_month``, ``participants``, ``participants_affected``,
+    ``sessions_purchased``, ``breakeven_price_per_session``, ``breakeven_effect_multiplier``,
+    ``reduction_clipped``. ``detail=False`` (Monte Carlo) skips the per-component monthly arrays;
+    every total is the same.
     """
     H = int(inp.horizon_months)
     months = np.arange(H)
@@ -207,19 +211,17 @@ def simulate(inp: ProgramInputs) -> dict[str, np.ndarray]:
     starters = n_all0[..., 0] * (1.0 + later[..., 0] * len(starts))
     starters_aff = aff0[..., 0] * (1.0 + later[..., 0] * len(starts))
 
-    shape = np.broadcast_shapes(np.shape(effective_people), np.shape(sessions_m), (H,))
-    purchased = np.broadcast_to(sessions_m + booster_m, shape)
+    purchased = sessions_m + booster_m if boosting else sessions_m
     price = col(inp.price_per_session)
     share_emp = col(inp.employer_share)
-    cost_sessions = purchased * price * share_emp
     comp = col(b["hourly_compensation"])
     pays_time = inp.on_paid_time and inp.perspective != "health_plan"
     hours_per_session = col(inp.session_hours) + (0.0 if inp.on_site else col(inp.travel_hours))
-    cost_time = purchased * hours_per_session * comp if pays_time else np.zeros(shape)
-    cost_admin = np.broadcast_to(col(eligible * _a(inp.admin_pepm)), shape)
-    cost_setup = np.zeros(shape)
-    cost_setup[..., 0] = np.broadcast_to(_a(inp.setup_cost), shape[:-1])
-    cost = cost_setup + cost_admin + cost_sessions + cost_time
+    time_rate = hours_per_session * comp if pays_time else 0.0  # [USD/session]
+    admin = col(eligible * _a(inp.admin_pepm))
+    setup = _a(inp.setup_cost)
+    # cost per month = sessions x (employer's price + work time) + admin, plus setup in month 0
+    cost_flow = purchased * (price * share_emp + time_rate) + admin
 
     counts = {"absenteeism": inp.perspective != "health_plan",
               "presenteeism": inp.perspective != "health_plan",
@@ -227,19 +229,24 @@ def simulate(inp: ProgramInputs) -> dict[str, np.ndarray]:
     per_aff = {"absenteeism": col(b["per_affected_absenteeism"]),
                "presenteeism": col(b["per_affected_presenteeism"]),
                "medical": col(b["per_affected_medical"])}
-    saving = {}
-    unit_total = 0.0
-    for key in ("absenteeism", "presenteeism", "medical"):
-        flow = np.broadcast_to(effective_people * per_aff[key] / 12.0, shape)
-        saving[key] = flow * reduction[key] if counts[key] else np.zeros(shape)
-        if counts[key]:
-            unit_total = unit_total + np.sum(flow * unit[key], axis=-1)
-    savings = saving["absenteeism"] + saving["presenteeism"] + saving["medical"]
+    # savings of component x in month m = effective participants x per-affected cost / 12 x reduction
+    coef = {key: (per_aff[key] / 12.0 * reduction[key] if counts[key] else 0.0) for key in per_aff}
+    savings_flow = effective_people * (coef["absenteeism"] + coef["presenteeism"] + coef["medical"])
+    shape = np.broadcast_shapes(np.shape(cost_flow), np.shape(savings_flow), np.shape(setup) + (1,), (H,))
+    cost = np.broadcast_to(cost_flow, shape).copy()
+    cost[..., 0] += setup
+    savings = np.broadcast_to(savings_flow, shape)
+    people_total = effective_people.sum(axis=-1)
+    saving_totals = {key: np.broadcast_to(people_total * np.asarray(v)[..., 0] if np.ndim(v) else
+                                          people_total * v, shape[:-1]) for key, v in coef.items()}
+    unit_total = sum(people_total * (per_aff[key] / 12.0 * unit[key])[..., 0] for key in per_aff if counts[key])
     net = savings - cost
+    cumulative = np.cumsum(net, axis=-1)
+    dfac = discount_factors(H, inp.discount_rate)
 
     total_cost = cost.sum(axis=-1)
     total_savings = savings.sum(axis=-1)
-    price_coef = (purchased * share_emp).sum(axis=-1)  # d(total cost)/d(price)
+    price_coef = purchased.sum(axis=-1) * share_emp[..., 0]  # d(total cost)/d(price)
     fixed = total_cost - price_coef * _a(inp.price_per_session)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         be_price = np.where(price_coef > 0, (total_savings - fixed) / price_coef, np.nan)
@@ -247,33 +254,21 @@ def simulate(inp: ProgramInputs) -> dict[str, np.ndarray]:
         be_mult = np.where(_a(unit_total) > 0, total_cost / unit_total, np.nan)
         bcr = np.where(total_cost > 0, total_savings / np.where(total_cost > 0, total_cost, 1), np.nan)
     participants = _a(starters)
-    return {
+    out = {
         "months": months,
-        "cost_setup": cost_setup,
-        "cost_admin": cost_admin,
-        "cost_sessions": cost_sessions,
-        "cost_work_time": cost_time,
-        "cost": cost,
-        "saving_absenteeism": saving["absenteeism"],
-        "saving_presenteeism": saving["presenteeism"],
-        "saving_medical": saving["medical"],
-        "savings": savings,
         "net": net,
-        "cumulative_net": np.cumsum(net, axis=-1),
-        "discount_factor": discount_factors(H, inp.discount_rate),
-        "participants_active": np.broadcast_to(active_m, shape),
-        "effective_participants": np.broadcast_to(effective_people, shape),
-        "sessions_purchased_monthly": purchased,
+        "cumulative_net": cumulative,
+        "discount_factor": dfac,
         "total_cost": total_cost,
         "total_savings": total_savings,
-        "savings_absenteeism": saving["absenteeism"].sum(axis=-1),
-        "savings_presenteeism": saving["presenteeism"].sum(axis=-1),
-        "savings_medical": saving["medical"].sum(axis=-1),
+        "savings_absenteeism": saving_totals["absenteeism"],
+        "savings_presenteeism": saving_totals["presenteeism"],
+        "savings_medical": saving_totals["medical"],
         "net_benefit": total_savings - total_cost,
         "roi": roi(total_savings, total_cost),
         "bcr": bcr,
-        "npv": npv(net, inp.discount_rate),
-        "payback_month": payback_month(net),
+        "npv": np.sum(net * dfac, axis=-1),
+        "payback_month": payback_from_cumulative(cumulative),
         "participants": participants,
         "participants_affected": _a(starters_aff),
         "sessions_purchased": purchased.sum(axis=-1),
@@ -282,3 +277,22 @@ def simulate(inp: ProgramInputs) -> dict[str, np.ndarray]:
         "reduction_clipped": clipped,
         "burden": b,
     }
+    if detail:
+        purchased_full = np.broadcast_to(purchased, shape)
+        cost_setup = np.zeros(shape)
+        cost_setup[..., 0] = np.broadcast_to(setup, shape[:-1])
+        out |= {
+            "cost_setup": cost_setup,
+            "cost_admin": np.broadcast_to(admin, shape),
+            "cost_sessions": purchased_full * price * share_emp,
+            "cost_work_time": purchased_full * time_rate if pays_time else np.zeros(shape),
+            "cost": cost,
+            "saving_absenteeism": np.broadcast_to(effective_people * coef["absenteeism"], shape),
+            "saving_presenteeism": np.broadcast_to(effective_people * coef["presenteeism"], shape),
+            "saving_medical": np.broadcast_to(effective_people * coef["medical"], shape),
+            "savings": savings,
+            "participants_active": np.broadcast_to(active_m, shape),
+            "effective_participants": np.broadcast_to(effective_people, shape),
+            "sessions_purchased_monthly": purchased_full,
+        }
+    return out

@@ -351,7 +351,7 @@ def _evaluate(base: ProgramInputs, cols: dict[str, np.ndarray], n: int,
     block = n if not cols else max(1, _BLOCK_CELLS // H)
     for a in range(0, n, block):
         b = min(n, a + block)
-        sim = simulate(dataclasses.replace(base, **{k: v[a:b] for k, v in cols.items()}))
+        sim = simulate(dataclasses.replace(base, **{k: v[a:b] for k, v in cols.items()}), detail=False)
         for key, src in OUTCOMES.items():
             out[key][a:b] = sim[src]
         if cum is not None:
