@@ -109,6 +109,20 @@ def _kpi(slide: Any, left: int, top: int, width: int, label: str, value: str, su
     ], fill=TINT)
 
 
+def _bar_chart(slide: Any, categories: list[str], series: str, values: Any, box: tuple, label_format: str):
+    """A native (editable) horizontal bar chart with value labels; returns (chart, plot)."""
+    data = CategoryChartData()
+    data.categories = categories
+    data.add_series(series, values)
+    ch = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, *box, data).chart
+    _style_chart(ch)
+    plot = ch.plots[0]
+    plot.has_data_labels = True
+    plot.data_labels.number_format = label_format
+    plot.data_labels.number_format_is_linked = False
+    return ch, plot
+
+
 def _style_chart(chart: Any, *, legend: bool = False, number_format: str = '"$"#,##0') -> None:
     chart.has_legend = legend
     if legend:
@@ -159,16 +173,9 @@ def _slide_problem(prs: Any, d: ReportData) -> None:
                                          ("Excess medical care", b.medical, GREEN_OI))):
         _kpi(s, M + i * (third + Inches(0.2)), Inches(1.45), third, label, money(v),
              f"{v / b.total:.0%} of the total" if b.total else "", col)
-    data = CategoryChartData()
-    data.categories = ["Absenteeism", "Presenteeism", "Medical"]
-    data.add_series("US$ per year", (b.absenteeism, b.presenteeism, b.medical))
-    gf = s.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, M, Inches(3.0), Inches(7.4), Inches(3.7), data)
-    ch = gf.chart
-    _style_chart(ch)
-    plot = ch.plots[0]
-    plot.has_data_labels = True
-    plot.data_labels.number_format = '"$"#,##0'
-    plot.data_labels.number_format_is_linked = False
+    ch, plot = _bar_chart(s, ["Absenteeism", "Presenteeism", "Medical"], "US$ per year",
+                          (b.absenteeism, b.presenteeism, b.medical), (M, Inches(3.0), Inches(7.4), Inches(3.7)),
+                          '"$"#,##0')
     plot.data_labels.position = XL_LABEL_POSITION.OUTSIDE_END
     for idx, col in enumerate((BLUE, ORANGE, GREEN_OI)):
         pt = plot.series[0].points[idx]
@@ -247,16 +254,9 @@ def _slide_comparison(prs: Any, d: ReportData) -> None:
         headline = f"{name} would return more than the proposal"
     _title(s, headline, f"EVERY THERAPY UNDER THE SAME BENEFIT DESIGN, {d.horizon} MONTHS")
     ordered = list(reversed(rows))  # bar charts draw the first category at the bottom
-    data = CategoryChartData()
-    data.categories = [r["short_label"] + (" (proposal)" if r["chosen"] else "") for r in ordered]
-    data.add_series("Net benefit (US$)", [float(r["net_benefit"]) for r in ordered])
-    gf = s.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, M, Inches(1.35), Inches(6.6), Inches(5.6), data)
-    ch = gf.chart
-    _style_chart(ch)
-    plot = ch.plots[0]
-    plot.has_data_labels = True
-    plot.data_labels.number_format = '"$"#,##0;-"$"#,##0'
-    plot.data_labels.number_format_is_linked = False
+    ch, plot = _bar_chart(s, [r["short_label"] + (" (proposal)" if r["chosen"] else "") for r in ordered],
+                          "Net benefit (US$)", [float(r["net_benefit"]) for r in ordered],
+                          (M, Inches(1.35), Inches(6.6), Inches(5.6)), '"$"#,##0;-"$"#,##0')
     plot.data_labels.font.size = Pt(10)
     for idx, r in enumerate(ordered):
         pt = plot.series[0].points[idx]
