@@ -46,7 +46,7 @@ from .program import NUMERIC_FIELDS, ProgramInputs, simulate
 from .scenario import THERAPY_FIELDS, Program, Scenario, apply_sets, field_paths, from_json, to_json
 
 __all__ = [
-    "BookError", "Group", "GroupsFile", "BookResult", "ROW_COLUMNS", "CONFIDENT_P", "MAX_GROUPS",
+    "BookError", "Group", "TOTAL_COLUMNS", "WHOLE_BOOK", "GroupsFile", "BookResult", "ROW_COLUMNS", "CONFIDENT_P", "MAX_GROUPS",
     "read_groups", "groups_from_frame", "group_seed", "chunk_size", "run_chunk", "run", "portfolio",
 ]
 
@@ -73,6 +73,17 @@ ROW_COLUMNS = (
     "roi_mean", "roi_p5", "roi_median", "roi_p95", "prob_roi_positive", "prob_payback_12m", "evpi",
     "evpi_per_employee",
 )
+#: Book totals columns (one row per therapy; ``therapy == WHOLE_BOOK`` is the book as given).
+TOTAL_COLUMNS = (
+    "therapy", "label", "groups", "groups_failed", "employees", "cost_base", "savings_base", "net_benefit_base",
+    "roi_base", "net_benefit_mean", "net_benefit_p5", "net_benefit_median", "net_benefit_p95", "roi_mean",
+    "roi_p5", "roi_p95", "prob_net_positive", "prob_roi_positive_weighted", "roi_mean_weighted", "group_roi_p5",
+    "group_roi_p25", "group_roi_median", "group_roi_p75", "group_roi_p95", "groups_confident",
+    "employees_confident", "evpi",
+)
+#: The totals row of the whole book when each group keeps its own therapy.
+WHOLE_BOOK = "whole_book"
+_INT_COLUMNS = ("row", "employees", "horizon_months", "draws")
 _TEXT_COLUMNS = ("group_id", "name", "status", "industry", "therapy", "perspective")
 
 
@@ -525,14 +536,22 @@ class _Totals:
             else:
                 self.sums[therapy] = acc.copy()
 
-    def frame(self, rows: pd.DataFrame, confident: float) -> pd.DataFrame:
+    def frame(self, rows: pd.DataFrame, confident: float, whole_book: bool) -> pd.DataFrame:
+        """One row per therapy; first, with ``whole_book``, the book as given (each group's own therapy)."""
         out = []
         ok = rows[rows["status"] == "ok"]
+        if whole_book:
+            total = sum(self.sums.values()) if self.sums else None
+            out.append(_therapy_totals(WHOLE_BOOK, ok, total, confident, int((rows["status"] != "ok").sum())))
         for therapy in sorted(set(ok["therapy"]) | set(self.sums)):
             r = ok[ok["therapy"] == therapy]
             out.append(_therapy_totals(therapy, r, self.sums.get(therapy), confident,
                                        int((rows["therapy"] == therapy).sum() - len(r))))
-        return pd.DataFrame(out)
+        return pd.DataFrame(out, columns=TOTAL_COLUMNS)
+
+
+def _label(therapy: str) -> str:
+    return "Whole book (each group's own therapy)" if therapy == WHOLE_BOOK else library().therapy(therapy).label
 
 
 def _therapy_totals(therapy: str, r: pd.DataFrame, sums: np.ndarray | None, confident: float,
@@ -550,7 +569,7 @@ def _therapy_totals(therapy: str, r: pd.DataFrame, sums: np.ndarray | None, conf
     cost_b, sav_b = float(r["cost_base"].sum()), float(r["savings_base"].sum())
     nb_q, roi_q = _q(net), _q(book_roi)
     return {
-        "therapy": therapy, "label": library().therapy(therapy).label, "groups": int(len(r)),
+        "therapy": therapy, "label": _label(therapy), "groups": int(len(r)),
         "groups_failed": failed, "employees": int(emp.sum()), "cost_base": cost_b, "savings_base": sav_b,
         "net_benefit_base": sav_b - cost_b, "roi_base": (sav_b - cost_b) / cost_b if cost_b > 0 else math.nan,
         "net_benefit_mean": float(net.mean()), "net_benefit_p5": nb_q[0], "net_benefit_median": nb_q[1],
@@ -567,7 +586,9 @@ def _therapy_totals(therapy: str, r: pd.DataFrame, sums: np.ndarray | None, conf
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=list(ROW_COLUMNS))
     for c in ROW_COLUMNS:
-        if c not in _TEXT_COLUMNS:
+        if c in _INT_COLUMNS:
+            df[c] = pd.to_numeric(df[c], errors="coerce").round().astype("Int64")
+        elif c not in _TEXT_COLUMNS:
             df[c] = pd.to_numeric(df[c], errors="coerce").astype(float)
         else:
             df[c] = df[c].fillna("").astype(str)
@@ -633,11 +654,12 @@ def run(book: GroupsFile, draws: int = unc.DEFAULT_DRAWS, seed: int = unc.DEFAUL
         base: Scenario | None = None, therapy: str | None = None, backend: str = "local", jobs: int = 1,
         scheduler: str | None = None, client: Any = None, exclude_invalid_rows: bool = False,
         batch: bool = True, progress: Callable[[int, int], None] | None = None,
-        sink: Callable[[pd.DataFrame], None] | None = None, confident: float = CONFIDENT_P) -> BookResult:
+        sink: Callable[[pd.DataFrame], None] | None = None, stop: Callable[[], bool] | None = None,
+        confident: float = CONFIDENT_P) -> BookResult:
     """Run every group of ``book``; rows go to ``sink`` (in file order) as chunks finish.
 
-    A Ctrl-C (KeyboardInterrupt) stops the run cleanly: the rows finished so far have been passed to
-    ``sink`` and the result has ``interrupted=True``.
+    A Ctrl-C (KeyboardInterrupt), or ``stop()`` returning True after a chunk, stops the run cleanly:
+    the rows finished so far have been passed to ``sink`` and the result has ``interrupted=True``.
     """
     _check_run(draws, seed, backend, jobs)
     if len(book.invalid) and not exclude_invalid_rows:
@@ -662,13 +684,16 @@ def run(book: GroupsFile, draws: int = unc.DEFAULT_DRAWS, seed: int = unc.DEFAUL
             done += len({r["row"] for r in res.rows})
             if progress is not None:
                 progress(done, total)
+            if stop is not None and stop() and done < total:
+                interrupted = True
+                break
     except KeyboardInterrupt:
         interrupted = True
     finally:
         if hasattr(stream, "close"):
             stream.close()
     rows = pd.concat(frames, ignore_index=True) if frames else _frame([])
-    return BookResult(rows, totals.frame(rows, confident), int(draws), int(seed), backend, int(jobs),
+    return BookResult(rows, totals.frame(rows, confident, therapies == (None,)), int(draws), int(seed), backend, int(jobs),
                       interrupted, total + len(book.invalid), time.perf_counter() - t0, confident)
 
 

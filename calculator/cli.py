@@ -481,6 +481,7 @@ def build_parser() -> argparse.ArgumentParser:
     _census_file_args(ce)
     ce.add_argument("--presets", action="store_true", help="list the industry and job-family presets instead")
     ce.add_argument("--format", choices=("json", "table"), default="table")
+    __import__("calculator.cli_portfolio", fromlist=["register"]).register(sub)  # issue 12: book of business
     return parser
 
 
