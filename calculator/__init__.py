@@ -9,10 +9,12 @@ The public API::
     compare(Scenario())                     # every therapy, one row each (DataFrame)
     psa(Scenario(), draws=10_000, seed=1)   # Monte Carlo uncertainty (tables in .summary ...)
     one_way(Scenario())                     # the tornado table
+    portfolio(groups_df, draws=10_000, seed=1)  # a book of employer groups: (groups, totals)
 
 ``import calculator`` never imports streamlit; the dashboard lives in ``calculator.dashboard``.
 """
 
+from .book import portfolio  # issue 12: book of business (module calculator.book)
 from .evidence import EvidenceError, library
 from .model import Result, build_inputs, compare, effect_curve, evaluate, input_table
 from .scenario import (
@@ -49,6 +51,7 @@ __all__ = [
     "library",
     "load",
     "one_way",
+    "portfolio",
     "psa",
     "psa_compare",
     "save",

@@ -208,8 +208,7 @@ def _validate_rows(cells: dict[str, list[str]], rows: Iterable[int], base: Scena
             found.append(("industry", cells["industry"][i], why))
         sets = tuple((p, cells[p][i].strip()) for p in paths if cells[p][i].strip())
         g = Group(int(row), safe_label(gid)[0], name, ind, sets)
-        if not found:
-            found = _cell_problems(g, base)
+        found += _cell_problems(g, base)
         for col, value, text in found:
             problems.append({"row": int(row), "group_id": g.group_id, "column": col, "value": value, "problem": text})
         (bad if found else ok).append(g)
