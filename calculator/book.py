@@ -490,7 +490,7 @@ def _dask_client(jobs: int, scheduler: str | None) -> tuple[Any, Any]:
             return Client(scheduler, timeout="20s"), None
         except (OSError, TimeoutError, ValueError) as exc:
             raise BookError(f"cannot reach the Dask scheduler at {scheduler!r}: {exc}") from None
-    cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+    cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=":0")
     return Client(cluster), cluster
 
 

@@ -47,7 +47,7 @@ def sample_run(sample_book):
 def dask_client():
     """One real Dask LocalCluster for the module (threads: fast start; the CLI test uses processes)."""
     distributed = pytest.importorskip("dask.distributed")
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None)
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0")
     client = distributed.Client(cluster)
     yield client
     client.close()
