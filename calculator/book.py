@@ -389,16 +389,20 @@ def draw(s: Scenario, inp: ProgramInputs, n: int, rng: np.random.Generator) -> d
     return {name: np.clip(dist.sample(d, params, n, rng), lo, hi) for name, d, params, lo, hi in draw_spec(s, inp)}
 
 
-def _full_columns(inp: ProgramInputs, draws: dict[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
-    return {f: draws[f] if f in draws else np.full(n, float(getattr(inp, f))) for f in NUMERIC_FIELDS}
-
-
 @dataclass
 class _Item:
     group: Group
     scenario: Scenario
     inputs: ProgramInputs
     draws: dict[str, np.ndarray]
+
+
+def _stack(items: list[_Item], n: int) -> pd.DataFrame:
+    """One column per input that is drawn, or differs between the items; the rest stay scalars."""
+    varying = [f for f in NUMERIC_FIELDS if any(f in it.draws for it in items)
+               or len({float(getattr(it.inputs, f)) for it in items}) > 1]
+    return pd.DataFrame({f: np.concatenate([it.draws[f] if f in it.draws else np.full(n, float(getattr(it.inputs, f)))
+                                            for it in items]) for f in varying})
 
 
 def _evaluate_items(items: list[_Item], n: int, batch: bool) -> list[dict[str, np.ndarray]]:
@@ -409,10 +413,7 @@ def _evaluate_items(items: list[_Item], n: int, batch: bool) -> list[dict[str, n
         groups.setdefault(key, []).append(i)
     out: list[dict[str, np.ndarray]] = [{} for _ in items]
     for idx in groups.values():
-        cols = [_full_columns(items[i].inputs, items[i].draws, n) for i in idx]
-        stacked = pd.DataFrame({f: np.concatenate([c[f] for c in cols]) if len(cols) > 1 else cols[0][f]
-                                for f in NUMERIC_FIELDS})
-        res = unc.evaluate_draws(items[idx[0]].scenario, stacked)
+        res = unc.evaluate_draws(items[idx[0]].scenario, _stack([items[i] for i in idx], n))
         for j, i in enumerate(idx):
             out[i] = {k: v.to_numpy()[j * n:(j + 1) * n] for k, v in res.items()}
     return out
