@@ -62,8 +62,8 @@ CHUNK_GROUPS_MAX = 64
 #: Chunks in flight per worker (the window that bounds memory while keeping workers busy).
 WINDOW_PER_WORKER = 2
 _RESERVED = ("group_id", "name", "industry")
-_STRUCTURAL = ("visit_cap", "multiplier_on_presenteeism", "on_paid_time", "on_site", "offer_interval_months",
-               "booster_interval_months", "booster_sessions", "horizon_months", "valuation", "perspective")
+#: Structural (never sampled) model settings: groups that share them are evaluated in one call.
+_STRUCTURAL = tuple(f.name for f in dataclasses.fields(ProgramInputs) if f.name not in NUMERIC_FIELDS)
 
 #: Per-group output columns, in order (units: USD over the horizon, ROI as a ratio).
 ROW_COLUMNS = (
