@@ -33,6 +33,7 @@ calculator.presets.PresetError: unknown preset 'mining'; choose one of: all_indu
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass
@@ -62,6 +63,9 @@ __all__ = [
     "presets_frame",
     "age_sex_table",
     "relative_prevalence",
+    "SurveyResults",
+    "parse_survey",
+    "apply_survey",
 ]
 
 #: What each preset parameter does: (scenario path, "set" or "scale", unit).
@@ -353,3 +357,113 @@ def relative_prevalence(age_band: Any, sex: Any) -> np.ndarray:
     a, s = np.broadcast_arrays(a, s)
     return np.array([lookup[(str(x), str(y))] for x, y in zip(a.ravel(), s.ravel(), strict=True)],
                     dtype=float).reshape(a.shape)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bring-your-own survey (WPAI)
+
+
+def _survey_error(message: str) -> ValueError:
+    """Survey problems are census-upload problems to the user (imported late: census imports presets)."""
+    from .census.files import CensusError
+
+    return CensusError(message)
+
+
+@dataclass(frozen=True)
+class SurveyResults:
+    """Aggregate results of the employer's own WPAI (or similar) survey [fractions 0-1].
+
+    ``presenteeism``: mean impairment while working among respondents with chronic back pain;
+    ``absenteeism``: mean share of work time missed among them; ``respondents``: how many of them.
+    ``comparison_*``: the same among respondents *without* back pain (default: the library's
+    ``survey.comparison_*`` values), subtracted so that only the excess is costed.
+    """
+
+    respondents: int
+    presenteeism: float | None = None
+    absenteeism: float | None = None
+    comparison_presenteeism: float | None = None
+    comparison_absenteeism: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.presenteeism is None and self.absenteeism is None:
+            raise _survey_error("survey: give presenteeism, absenteeism or both")
+        for name in ("presenteeism", "absenteeism", "comparison_presenteeism", "comparison_absenteeism"):
+            v = getattr(self, name)
+            if v is not None and not (isinstance(v, (int, float)) and math.isfinite(v) and 0 <= v <= 1):
+                raise _survey_error(f"survey: {name} = {v!r} must be a fraction from 0 to 1 (e.g. 0.31 or 31%)")
+        mg = int(library().value("census.min_group_size"))
+        if not isinstance(self.respondents, int) or self.respondents < mg:
+            raise _survey_error(f"survey: respondents = {self.respondents!r}; at least {mg} are needed for a "
+                              "reliable, anonymous average")
+
+
+def parse_survey(text: str) -> SurveyResults:
+    """``"presenteeism=31%,absenteeism=0.04,respondents=85"`` -> :class:`SurveyResults` (CLI ``--survey``).
+
+    >>> parse_survey("presenteeism=31%, respondents=85").presenteeism
+    0.31
+    """
+    vals: dict[str, Any] = {}
+    allowed = {f.name for f in dataclasses.fields(SurveyResults)}
+    for item in (i for i in text.split(",") if i.strip()):
+        key, eq, raw = item.partition("=")
+        key, raw = key.strip().lower(), raw.strip()
+        if not eq or key not in allowed:
+            raise _survey_error(f"survey: {item.strip()!r} is not KEY=VALUE with KEY one of {', '.join(sorted(allowed))}")
+        if key == "respondents":
+            if not raw.isdigit():
+                raise _survey_error(f"survey: respondents must be a whole number, got {raw!r}")
+            vals[key] = int(raw)
+            continue
+        pct = raw.endswith("%")
+        try:
+            v = float(raw[:-1] if pct else raw)
+        except ValueError:
+            raise _survey_error(f"survey: {key} must be a number such as 0.31 or 31%, got {raw!r}") from None
+        if not pct and v > 1:
+            raise _survey_error(f"survey: {key} = {raw} is ambiguous; write a fraction (0.31) or a percentage (31%)")
+        vals[key] = v / 100 if pct else v
+    if "respondents" not in vals:
+        raise _survey_error("survey: give the number of respondents with back pain, e.g. respondents=85")
+    return SurveyResults(**vals)
+
+
+def apply_survey(scenario: Scenario, survey: SurveyResults) -> tuple[Scenario, list[AppliedValue]]:
+    """The scenario with presenteeism and/or absence days from the survey; what was replaced.
+
+    Attributable presenteeism = survey mean - comparison (at least 0). Absence days =
+    (work time missed - comparison) x annual hours / hours per day (WPAI's absenteeism is the share
+    of scheduled hours missed).
+
+    >>> s, a = apply_survey(Scenario(), SurveyResults(respondents=85, presenteeism=0.30))
+    >>> round(s.condition.presenteeism, 3), a[0].source
+    (0.085, 'your survey (n=85)')
+    """
+    lib = library()
+    sets: list[tuple[str, Any]] = []
+    applied: list[AppliedValue] = []
+    label = f"your survey (n={survey.respondents})"
+    if survey.presenteeism is not None:
+        comp = survey.comparison_presenteeism
+        comp_note = "your comparison group" if comp is not None else "Montgomery 2017 controls (library)"
+        comp = lib.value("survey.comparison_presenteeism") if comp is None else comp
+        v = max(0.0, survey.presenteeism - comp)
+        sets.append(("condition.presenteeism", v))
+        applied.append(AppliedValue("condition.presenteeism", v, label, () if survey.comparison_presenteeism
+                                    is not None else lib.parameter("survey.comparison_presenteeism").source_keys,
+                                    "DERIVED", f"{survey.presenteeism:.1%} impairment with back pain - "
+                                               f"{comp:.1%} without ({comp_note})"))
+    if survey.absenteeism is not None:
+        comp = survey.comparison_absenteeism
+        comp = lib.value("survey.comparison_absenteeism") if comp is None else comp
+        days = max(0.0, survey.absenteeism - comp) * scenario.workforce.annual_hours / scenario.condition.hours_per_day
+        sets.append(("condition.absence_days", days))
+        applied.append(AppliedValue("condition.absence_days", days, label, (), "DERIVED",
+                                    f"({survey.absenteeism:.1%} - {comp:.1%}) of {scenario.workforce.annual_hours:g} h"
+                                    f" / {scenario.condition.hours_per_day:g} h per day"))
+    try:
+        return apply_sets(scenario, sets), applied
+    except ScenarioError as exc:
+        raise _survey_error(f"survey: {exc}") from None
