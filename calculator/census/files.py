@@ -22,7 +22,6 @@ import io
 import math
 import os
 import re
-import sys
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -30,6 +29,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from .. import guards as _guards
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -280,6 +281,10 @@ def _read_parquet(data: bytes, max_bytes: int, max_rows: int) -> TextTable:
         raise CensusError(f"the file has {meta.num_rows:,} rows; at most {max_rows:,} are accepted")
     if meta.num_columns > MAX_COLUMNS:
         raise CensusError(f"the file has {meta.num_columns:,} columns; at most {MAX_COLUMNS} are accepted")
+    unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if unpacked > XLSX_EXPANSION * max_bytes:
+        raise CensusError(f"the Parquet file unpacks to {_mb(unpacked)}, more than {XLSX_EXPANSION} x the "
+                          f"{_mb(max_bytes)} limit: upload an aggregated file instead")
     try:
         t = pf.read()
     except (pa.ArrowException, OSError, ValueError):
@@ -372,38 +377,11 @@ def read_table(data: bytes, filename: str | None = None, *, max_bytes: int = DEF
 
 
 def read_limited(source: str | os.PathLike | BinaryIO, max_bytes: int, what: str = "the file") -> bytes:
-    """The bytes of a file, ``-`` (stdin) or an open binary stream, refusing more than ``max_bytes``.
-
-    Reads at most ``max_bytes + 1`` bytes, so ``/dev/zero``, a FIFO or a huge file costs no more
-    than the limit. Raises :class:`CensusError` (a ``ValueError``) naming the file and the limit,
-    or the OS's reason (missing file, a directory, no permission) in one line.
-    """
-    if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes < 0:
-        raise CensusError(f"the byte limit must be a whole number of bytes >= 0, got {max_bytes!r}")
-    name = str(source) if isinstance(source, (str, os.PathLike)) else what
+    """:func:`calculator.guards.read_limited` raising :class:`CensusError` (stops at ``max_bytes``)."""
     try:
-        if isinstance(source, (str, os.PathLike)):
-            if str(source) == "-":
-                return _read_capped(sys.stdin.buffer, max_bytes, "standard input")
-            with open(source, "rb") as fh:
-                return _read_capped(fh, max_bytes, name)
-        return _read_capped(source, max_bytes, name)
-    except OSError as exc:
-        raise CensusError(f"{name}: cannot be read ({exc.strerror or exc})") from None
-
-
-def _read_capped(fh: BinaryIO, max_bytes: int, name: str) -> bytes:
-    chunks, total = [], 0
-    while total <= max_bytes:
-        chunk = fh.read(min(1 << 20, max_bytes + 1 - total))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        total += len(chunk)
-    if total > max_bytes:
-        raise CensusError(f"{name} is larger than the {_mb(max_bytes)} limit ({max_bytes:,} bytes); "
-                          "nothing more was read")
-    return b"".join(chunks)
+        return _guards.read_limited(source, max_bytes, what)
+    except _guards.InputError as exc:
+        raise CensusError(str(exc)) from None
 
 
 from .xlsx import read_xlsx  # noqa: E402  (xlsx.py uses TextTable and CensusError defined above)
