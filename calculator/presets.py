@@ -33,18 +33,20 @@ calculator.presets.PresetError: unknown preset 'mining'; choose one of: all_indu
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .evidence import PROVENANCE, library, read_number, read_table
-from .scenario import Scenario, ScenarioError, apply_sets
+from .scenario import Scenario, ScenarioError, apply_sets, get_path, parameter_id_for_path
 
 __all__ = [
     "PRESET_PARAMETERS",
@@ -63,6 +65,13 @@ __all__ = [
     "presets_frame",
     "age_sex_table",
     "relative_prevalence",
+    "scenario_presets",
+    "preset_names",
+    "preset_overrides",
+    "moves_in_direction",
+    "apply_named_preset",
+    "apply_scenario_preset",
+    "compare_presets",
     "SurveyResults",
     "parse_survey",
     "apply_survey",
@@ -357,6 +366,169 @@ def relative_prevalence(age_band: Any, sex: Any) -> np.ndarray:
     a, s = np.broadcast_arrays(a, s)
     return np.array([lookup[(str(x), str(y))] for x, y in zip(a.ravel(), s.ravel(), strict=True)],
                     dtype=float).reshape(a.shape)
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenario presets
+
+
+@lru_cache(maxsize=1)
+def scenario_presets() -> pd.DataFrame:
+    """The scenario presets (``calculator/data/presets.csv``), validated.
+
+    One row per override: preset, path (``programs.*`` = every program), value, reason,
+    source_keys; plus one row per preset with an empty path that describes it. Every source key is
+    in ``references.csv``, every path is a scenario field backed by a library parameter, and every
+    value lies inside that parameter's low-high range (a preset stays within the evidence).
+    """
+    lib = library()
+    default = Scenario()
+    path = resources.files("calculator") / "data" / "presets.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    described: set[str] = set()
+    seen: set[tuple[str, str]] = set()
+    for line, r in enumerate(rows, start=2):
+        where = f"presets.csv line {line}"
+        if None in r or any(v is None for v in r.values()):
+            raise PresetError(f"{where}: wrong number of columns")
+        keys = [k for k in r["source_keys"].split(";") if k]
+        missing = [k for k in keys if k not in lib.references]
+        if not keys or missing:
+            raise PresetError(f"{where}: unknown or missing source key(s) {', '.join(missing) or '(none)'}")
+        if not r["reason"].strip():
+            raise PresetError(f"{where}: every row needs a reason")
+        if not r["path"]:
+            described.add(r["preset"])
+            continue
+        if (r["preset"], r["path"]) in seen:
+            raise PresetError(f"{where}: {r['preset']} sets {r['path']} twice")
+        seen.add((r["preset"], r["path"]))
+        concrete = r["path"].replace("*", "0")
+        pid = parameter_id_for_path(default, concrete)
+        if pid is None:
+            raise PresetError(f"{where}: {r['path']!r} is not a scenario field with a library parameter")
+        par = lib.parameter(pid)
+        try:
+            value = float(r["value"])
+        except ValueError:
+            raise PresetError(f"{where}: value {r['value']!r} is not a number") from None
+        if value == par.value:
+            raise PresetError(f"{where}: {r['path']} = {value:g} equals the library default, so it has no "
+                              "direction (a preset moves a value only in its own direction)")
+        if not par.low <= value <= par.high:
+            raise PresetError(f"{where}: {r['path']} = {value:g} lies outside the parameter's range "
+                                   f"{par.low:g} to {par.high:g}")
+    df = pd.DataFrame(rows)
+    undescribed = set(df["preset"]) - described
+    if undescribed:
+        raise PresetError(f"presets.csv: preset(s) {', '.join(sorted(undescribed))} need a row with an "
+                               "empty path that describes them")
+    return df
+
+
+def preset_names() -> list[str]:
+    """Names of the scenario presets, in file order (conservative, base, optimistic)."""
+    return list(dict.fromkeys(scenario_presets()["preset"]))
+
+
+def preset_overrides(scenario: Scenario, name: str) -> list[dict[str, Any]]:
+    """A preset's overrides for this scenario, one dict per path, with whether each is applied.
+
+    Keys: ``path, value, default, current, applied``. A preset moves an input only in its own
+    direction, judged from the library default: a value below the default applies only where it is
+    below the scenario's own value, one above only where above. So the conservative preset is never
+    more favourable than the scenario on any input it touches, and the optimistic one never less.
+    """
+    names = preset_names()
+    if name not in names:
+        raise PresetError(f"unknown preset {name!r}; choose one of: {', '.join(names)}")
+    lib = library()
+    df = scenario_presets()
+    rows = df[(df["preset"] == name) & (df["path"] != "")]
+    out = []
+    for r in rows.itertuples(index=False):
+        paths = [r.path.replace("*", str(i)) for i in range(len(scenario.programs))] if "*" in r.path else [r.path]
+        for path in paths:
+            value = float(r.value)
+            current = float(get_path(scenario, path))
+            pid = parameter_id_for_path(scenario, path)
+            default = lib.parameter(pid).value if pid else current
+            applied = moves_in_direction(value, default, current)
+            out.append({"path": path, "value": value, "default": default, "current": current, "applied": applied})
+    return out
+
+
+def moves_in_direction(value: float, default: float, current: float) -> bool:
+    """THE direction rule (its one home): a preset value below the library default applies only where
+    it is at or below the scenario's own value, one above only where at or above. So a conservative
+    preset never makes a scenario more favourable on any input it touches, and an optimistic one
+    never less. A value equal to the default has no direction (the data loader refuses it).
+
+    >>> moves_in_direction(0.5, 1.0, 0.8), moves_in_direction(0.5, 1.0, 0.3), moves_in_direction(0.4, 0.25, 0.6)
+    (True, False, False)
+    """
+    if value < default:
+        return value <= current
+    if value > default:
+        return value >= current
+    raise PresetError(f"a preset value {value:g} equal to its default has no direction")
+
+
+def apply_named_preset(scenario: Scenario, name: str) -> tuple[Scenario, list[AppliedValue]]:
+    """A scenario preset applied by the direction rule, and the values it applied."""
+    df = scenario_presets()
+    reasons = {(r.preset, r.path): (r.reason, tuple(k for k in r.source_keys.split(";") if k))
+               for r in df.itertuples(index=False)}
+    chosen = [o for o in preset_overrides(scenario, name) if o["applied"]]
+    applied = []
+    for o in chosen:
+        pattern = next((p for (n, p) in reasons if n == name and p and
+                        re.fullmatch(p.replace(".", r"\.").replace("*", r"\d+"), o["path"])), o["path"])
+        reason, keys = reasons.get((name, pattern), ("", ()))
+        applied.append(AppliedValue(o["path"], o["value"], f"preset: {name}", keys, "ASSUMPTION", reason))
+    sets = [(o["path"], o["value"]) for o in chosen]
+    try:
+        return (apply_sets(scenario, sets) if sets else scenario), applied
+    except ScenarioError as err:
+        raise PresetError(f"preset {name!r} does not fit this scenario: {err}") from None
+
+
+def apply_scenario_preset(scenario: Scenario, name: str) -> Scenario:
+    """The scenario with a preset's overrides applied in the preset's direction only (``programs.*``
+    reaches every program; see :func:`preset_overrides`).
+
+    >>> s = apply_scenario_preset(Scenario(), "conservative")
+    >>> s.programs[0].effect_multiplier, s.workforce.turnover
+    (0.5, 0.4)
+    >>> worse = apply_sets(Scenario(), [("workforce.turnover", "0.6")])
+    >>> apply_scenario_preset(worse, "conservative").workforce.turnover   # already more pessimistic
+    0.6
+    """
+    return apply_named_preset(scenario, name)[0]
+
+
+def compare_presets(scenario: Scenario, program_index: int = 0) -> pd.DataFrame:
+    """Every preset applied to the scenario, side by side: one row per preset.
+
+    Columns: preset, description, cost, savings, net_benefit, roi, npv, payback_month [USD over the
+    horizon; ROI ratio; months, nan = not within the horizon], overrides (``path=value; ...``).
+    """
+    df = scenario_presets()
+    rows = []
+    for name in preset_names():
+        sub = df[df["preset"] == name]
+        from .model import evaluate  # the model is downstream of the presets
+
+        p = evaluate(apply_scenario_preset(scenario, name)).programs[program_index]
+        rows.append({
+            "preset": name, "description": sub.loc[sub["path"] == "", "reason"].iloc[0],
+            "cost": p.cost, "savings": p.savings, "net_benefit": p.net_benefit,
+            "roi": np.nan if p.roi is None else p.roi, "npv": p.npv,
+            "payback_month": np.nan if p.payback_month is None else p.payback_month,
+            "overrides": "; ".join(f"{r.path}={r.value}" for r in sub[sub["path"] != ""].itertuples()),
+        })
+    return pd.DataFrame(rows)
 
 
 # ---------------------------------------------------------------------------------------------
