@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from .evidence import PROVENANCE, library, read_number, read_table
+from .guards import MAX_NUMBER_CHARS, InputError, parse_int
 from .scenario import Scenario, ScenarioError, apply_sets, get_path, parameter_id_for_path
 
 __all__ = [
@@ -585,13 +586,17 @@ def parse_survey(text: str) -> SurveyResults:
         if not eq or key not in allowed:
             raise _survey_error(f"survey: {item.strip()!r} is not KEY=VALUE with KEY one of {', '.join(sorted(allowed))}")
         if key == "respondents":
-            if not raw.isdigit():
-                raise _survey_error(f"survey: respondents must be a whole number, got {raw!r}")
-            vals[key] = int(raw)
+            try:
+                vals[key] = parse_int(raw, "survey: respondents", max_digits=9)
+            except InputError as exc:
+                raise _survey_error(str(exc)) from None
             continue
         pct = raw.endswith("%")
+        num = raw[:-1] if pct else raw
         try:
-            v = float(raw[:-1] if pct else raw)
+            if len(num) > MAX_NUMBER_CHARS or not num.isascii():
+                raise ValueError(num)
+            v = float(num)
         except ValueError:
             raise _survey_error(f"survey: {key} must be a number such as 0.31 or 31%, got {raw!r}") from None
         if not pct and v > 1:

@@ -306,6 +306,65 @@ _THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
 _THOUSANDS_OTHER = re.compile(r"^[+-]?\d{1,3}(?:['’_]\d{3})+(?:\.\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 
+_PROVES_POINT = (re.compile(r"^\d{1,3}(?:,\d{3})+\.\d+$"), re.compile(r"^\d{1,3}(?:,\d{3}){2,}$"),
+                 re.compile(r"^\d*\.(?:\d{1,2}|\d{4,})$"))
+_PROVES_COMMA = (re.compile(r"^\d{1,3}(?:\.\d{3})+,\d+$"), re.compile(r"^\d{1,3}(?:\.\d{3}){2,}$"),
+                 re.compile(r"^\d*,(?:\d{1,2}|\d{4,})$"))
+_EITHER = re.compile(r"^\d{1,3}[.,]\d{3}$")
+_MONEY_NOISE = re.compile(r"[$€£¥\s\u00a0\u202f()+-]|usd|eur|gbp|k$|%$", re.I)
+
+
+def decimal_mark(values: Iterable[str], prior: str = "point") -> tuple[str, str, str]:
+    """The decimal mark of one column, decided from all its distinct values.
+
+    Returns ``(mark, point_example, comma_example)``: ``"point"`` or ``"comma"`` when some value
+    proves it (``$48,500.00`` or ``1,000,000`` prove a point; ``1.234,5`` or ``24,50`` a comma), the
+    ``prior`` (the file's convention) when no value is ambiguous either way, ``"ambiguous"`` when
+    values prove both, or when only values like ``75,250`` / ``1.500`` exist and the prior is
+    ``"ask"``.
+
+    >>> decimal_mark(["$52,000", "$48,500.00", "75,250"], prior="ask")[0]
+    'point'
+    >>> decimal_mark(["24,50", "1.234,5"])[0], decimal_mark(["75,250"], prior="ask")[0]
+    ('comma', 'ambiguous')
+    """
+    point = comma = either = ""
+    for v in values:
+        t = _MONEY_NOISE.sub("", str(v))
+        if not point and any(r.match(t) for r in _PROVES_POINT):
+            point = str(v)
+        elif not comma and any(r.match(t) for r in _PROVES_COMMA):
+            comma = str(v)
+        elif not either and _EITHER.match(t):
+            either = str(v)
+    if point and comma:
+        return "ambiguous", point, comma
+    if point or comma:
+        return ("point" if point else "comma"), point, comma
+    if either and prior == "ask":
+        return "ambiguous", either, either
+    return ("comma" if prior == "comma" else "point"), "", ""
+
+
+def _column_decimal(t: TextTable, col: str, choice: str) -> bool:
+    """True when column ``col`` uses a decimal comma; asks (CensusError) when it cannot tell."""
+    if choice in ("point", "comma"):
+        return choice == "comma"
+    _, uniques = _distinct(t.cells[col])
+    mark, p, c = decimal_mark(uniques, prior="ask" if t.decimal_comma else "point")
+    if mark == "ambiguous":
+        what = (f"{p!r} reads as a decimal point and {c!r} as a decimal comma" if p != c else
+                f"{p!r} could be {_show_both(p)}")
+        raise CensusError(f"column {col!r}: cannot tell the decimal mark ({what}); say which: --decimal point "
+                          "or --decimal comma (on the page: 'Decimal mark')")
+    return mark == "comma"
+
+
+def _show_both(v: str) -> str:
+    t = _MONEY_NOISE.sub("", v)
+    return f"{t.replace(',', '').replace('.', '')} or {t.replace(',', '.').replace('.', '.', 1)}"
+
+
 def _distinct(a: pa.Array) -> tuple[np.ndarray, list[str]]:
     """Codes and distinct values of a string array (checks run once per distinct value)."""
     enc = a.dictionary_encode()
@@ -559,7 +618,7 @@ def _money(x: float) -> str:
     return f"${x:,.0f}"
 
 
-def _pay(report: _Report, t: TextTable, columns: dict[str, str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def _pay(report: _Report, t: TextTable, columns: dict[str, str], decimal: str = "auto") -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Hourly wage and annual pay arrays (NaN = not given), with unit checks."""
     n = len(t.rows)
     hourly = np.full(n, np.nan)
@@ -570,7 +629,7 @@ def _pay(report: _Report, t: TextTable, columns: dict[str, str]) -> tuple[np.nda
             continue
         col = columns[fld]
         raw = t.cells[col]
-        v, codes = _parse_numbers(raw, t.decimal_comma)
+        v, codes = _parse_numbers(raw, _column_decimal(t, col, decimal))
         _number_issues(report, codes, raw, fld, col, "a wage or salary in US dollars, e.g. 52000 or $24.50")
         if (codes == CLEANED).any():
             notes.append(f"{col}: read {int((codes == CLEANED).sum()):,} amounts written with currency symbols "
@@ -612,7 +671,7 @@ def _pay(report: _Report, t: TextTable, columns: dict[str, str]) -> tuple[np.nda
     return hourly, annual, notes
 
 
-def _hours(report: _Report, t: TextTable, columns: dict[str, str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def _hours(report: _Report, t: TextTable, columns: dict[str, str], decimal: str = "auto") -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Hours per year and FTE arrays (NaN = not given)."""
     n = len(t.rows)
     per_year = np.full(n, np.nan)
@@ -624,7 +683,7 @@ def _hours(report: _Report, t: TextTable, columns: dict[str, str]) -> tuple[np.n
             continue
         col = columns[fld]
         raw = t.cells[col]
-        v, codes = _parse_numbers(raw, t.decimal_comma, percent_ok=(fld == "fte"))
+        v, codes = _parse_numbers(raw, _column_decimal(t, col, decimal), percent_ok=(fld == "fte"))
         _number_issues(report, codes, raw, fld, col, FIELDS[fld][0])
         ok = np.isfinite(v)
         report.add(ok & (v < 0), code="negative_hours", severity="error", field=fld, column=col, values=raw,
@@ -726,20 +785,8 @@ def _sex(report: _Report, t: TextTable, columns: dict[str, str]) -> np.ndarray:
     return out
 
 
-def read_census(data: bytes, filename: str | None = None, *, column_map: Mapping[str, str] | None = None,
-                kind: str = "auto", job_map: Mapping[str, str] | None = None,
-                max_bytes: int = DEFAULT_MAX_BYTES, max_rows: int = DEFAULT_MAX_ROWS) -> Census:
-    """Read and validate a census file given as bytes (never touches the disk).
-
-    ``kind``: ``"auto"`` (aggregated when a headcount column exists), ``"employee"`` or
-    ``"aggregated"`` (then ``headcount`` is required). ``job_map`` maps job-family labels of the
-    file to preset ids (``{"RN": "patient_care"}``) when the names are not recognised.
-    Raises :class:`CensusError` for a file that cannot be a census; everything else is an
-    :class:`Issue` in :attr:`Census.issues`.
-    """
-    if kind not in ("auto", "employee", "aggregated"):
-        raise CensusError(f"kind must be auto, employee or aggregated, got {kind!r}")
-    t = read_text_table(data, filename, max_bytes=max_bytes, max_rows=max_rows)
+def _shape_checks(t: TextTable, column_map: Mapping[str, str] | None, kind: str) -> tuple[dict[str, str], bool]:
+    """Columns mapped to fields, and whether the file is aggregated; CensusError when unusable."""
     if len(t.columns) == 1 and not column_map:
         known = {name for _, names in FIELDS.values() for name in names}
         words = [w for w in _norm_name(t.columns[0]).split("_") if w in known]
@@ -748,24 +795,26 @@ def read_census(data: bytes, filename: str | None = None, *, column_map: Mapping
                               f"({', '.join(words)}): separate the columns with commas, semicolons, tabs or "
                               "vertical bars")
     columns = detect_columns(t.columns, column_map)
-    unused = tuple(c for c in t.columns if c not in columns.values())
+    found = ", ".join(repr(c) for c in t.columns[:20])
     if not columns:
         hint = ""
         if len(t.columns) == 1:
             hint = (" Only one column was found, so the values may be separated by something other than "
                     "commas, semicolons, tabs or vertical bars.")
-        raise CensusError(f"no column was recognised (found: {', '.join(repr(c) for c in t.columns[:20])}).{hint} "
+        raise CensusError(f"no column was recognised (found: {found}).{hint} "
                           f"Name the columns like {', '.join(FIELDS)} or map them, e.g. --column-map "
                           "'Pay Rate=hourly_wage'")
     if kind == "aggregated" and "headcount" not in columns:
         raise CensusError("missing required column 'headcount': an aggregated file needs the number of "
-                          f"employees in each row (columns found: {', '.join(repr(c) for c in t.columns[:20])})")
+                          f"employees in each row (columns found: {found})")
     if kind == "employee" and "headcount" in columns:
         raise CensusError(f"column {columns['headcount']!r} looks like a headcount, but the file was declared "
                           "employee-level; choose 'aggregated' or map the column to 'ignore'")
-    agg = "headcount" in columns
+    return columns, "headcount" in columns
 
-    # blank rows carry nothing: drop them (and say so)
+
+def _drop_blank(t: TextTable) -> tuple[TextTable, list[str]]:
+    """Blank rows carry nothing: drop them, and say so."""
     nonblank = np.zeros(len(t.rows), dtype=bool)
     for col in t.columns:
         nonblank |= pc.not_equal(pc.utf8_trim_whitespace(t.cells[col]), "").to_numpy(zero_copy_only=False)
@@ -774,64 +823,63 @@ def read_census(data: bytes, filename: str | None = None, *, column_map: Mapping
         notes.append(f"skipped {int((~nonblank).sum()):,} blank row(s)")
         keep = pa.array(nonblank)
         t = TextTable(t.columns, {c: v.filter(keep) for c, v in t.cells.items()}, t.rows[nonblank], t.fmt, notes,
-                   t.broken, t.decimal_comma)
+                      t.broken, t.decimal_comma)
     if len(t.rows) == 0 and not t.broken:
         raise CensusError("the file has a header but no data rows")
-    report = _Report(t.rows)
+    return t, notes
+
+
+def _headcount(report: _Report, t: TextTable, columns: dict[str, str], decimal: str) -> np.ndarray:
+    """Employees per row (1 in an employee-level file); NaN where the headcount is unusable."""
+    if "headcount" not in columns:
+        return np.ones(len(t.rows))
+    col = columns["headcount"]
+    raw = t.cells[col]
+    hc, codes = _parse_numbers(raw, _column_decimal(t, col, decimal))
+    _number_issues(report, codes, raw, "headcount", col, "the number of employees in the row")
+    add = dict(severity="error", field="headcount", column=col, values=raw)
+    report.add(codes == MISSING, code="missing_required", **add,
+               message=lambda x, c=col: f"{c}: empty; every row of an aggregated file needs a headcount")
+    ok = np.isfinite(hc)
+    report.add(ok & (hc < 0), code="negative", **add,
+               message=lambda x, c=col: f"{c}: {x} is negative; a headcount is 0 or more")
+    report.add(ok & (hc >= 0) & (hc != np.round(hc)), code="not_whole", **add,
+               message=lambda x, c=col: f"{c}: {x} is not a whole number of employees")
+    report.add(ok & (hc > HEADCOUNT_MAX), code="out_of_range", **add,
+               message=lambda x, c=col: f"{c}: {x} is above {HEADCOUNT_MAX:,}")
+    report.add(ok & (hc == 0), code="zero_headcount", **{**add, "severity": "warning"},
+               message=lambda x, c=col: f"{c}: {x}: the row has no employees and adds nothing")
+    good = ok & (hc >= 0) & (hc == np.round(hc)) & (hc <= HEADCOUNT_MAX)
+    return np.where(good, hc, np.nan)
+
+
+def _duplicate_ids(report: _Report, t: TextTable, columns: dict[str, str]) -> None:
+    if "employee_id" not in columns:
+        return
+    col = columns["employee_id"]
+    ids = pc.utf8_trim_whitespace(t.cells[col])
+    vc = pc.value_counts(ids)
+    repeated = vc.field("values").filter(pc.and_(pc.greater(vc.field("counts"), 1),
+                                                 pc.not_equal(vc.field("values"), "")))
+    dup = pc.is_in(ids, value_set=repeated).to_numpy(zero_copy_only=False)
+    if not dup.any():
+        return
+    idx = np.flatnonzero(dup)
+    sub = pd.Series(t.rows[idx]).groupby(ids.take(pa.array(idx)).to_pylist())
+    where = sub.agg(lambda r: ", ".join(map(str, r.iloc[:5])) + (" ..." if len(r) > 5 else ""))
+    report.add(dup, code="duplicate_id", severity="error", field="employee_id", column=col, values=ids,
+               message=lambda x, c=col: f"{c}: employee ID {x} appears more than once",
+               extra=lambda raw: f" (rows {where.get(raw, '?')}); keep one row per employee")
+
+
+def _labels(report: _Report, t: TextTable, columns: dict[str, str]) -> dict[str, pd.Categorical]:
     n = len(t.rows)
+    return {fld: (_label_column(t.cells[columns[fld]], report, fld, columns[fld]) if fld in columns else
+                  pd.Categorical.from_codes(np.zeros(n, int), categories=["unspecified"]))
+            for fld in ("job_family", "industry", "location")}
 
-    # headcount
-    if agg:
-        col = columns["headcount"]
-        raw = t.cells[col]
-        hc, codes = _parse_numbers(raw, t.decimal_comma)
-        _number_issues(report, codes, raw, "headcount", col, "the number of employees in the row")
-        report.add(codes == MISSING, code="missing_required", severity="error", field="headcount", column=col,
-                   values=raw, message=lambda x, c=col: f"{c}: empty; every row of an aggregated file needs a headcount")
-        ok = np.isfinite(hc)
-        report.add(ok & (hc < 0), code="negative", severity="error", field="headcount", column=col, values=raw,
-                   message=lambda x, c=col: f"{c}: {x} is negative; a headcount is 0 or more")
-        report.add(ok & (hc >= 0) & (hc != np.round(hc)), code="not_whole", severity="error", field="headcount",
-                   column=col, values=raw, message=lambda x, c=col: f"{c}: {x} is not a whole number of employees")
-        report.add(ok & (hc > HEADCOUNT_MAX), code="out_of_range", severity="error", field="headcount", column=col,
-                   values=raw, message=lambda x, c=col: f"{c}: {x} is above {HEADCOUNT_MAX:,}")
-        report.add(ok & (hc == 0), code="zero_headcount", severity="warning", field="headcount", column=col,
-                   values=raw, message=lambda x, c=col: f"{c}: {x}: the row has no employees and adds nothing")
-        good = ok & (hc >= 0) & (hc == np.round(hc)) & (hc <= HEADCOUNT_MAX)
-        headcount = np.where(good, hc, np.nan)
-    else:
-        headcount = np.ones(n)
 
-    # duplicate employee IDs
-    if "employee_id" in columns:
-        col = columns["employee_id"]
-        ids = pc.utf8_trim_whitespace(t.cells[col])
-        vc = pc.value_counts(ids)
-        repeated = vc.field("values").filter(pc.and_(pc.greater(vc.field("counts"), 1),
-                                                     pc.not_equal(vc.field("values"), "")))
-        dup = pc.is_in(ids, value_set=repeated).to_numpy(zero_copy_only=False)
-        if dup.any():
-            idx = np.flatnonzero(dup)
-            sub = pd.Series(t.rows[idx]).groupby(ids.take(pa.array(idx)).to_pylist())
-            where = sub.agg(lambda r: ", ".join(map(str, r.iloc[:5])) + (" ..." if len(r) > 5 else ""))
-            report.add(dup, code="duplicate_id", severity="error", field="employee_id", column=col, values=ids,
-                       message=lambda x, c=col: f"{c}: employee ID {x} appears more than once",
-                       extra=lambda raw: f" (rows {where.get(raw, '?')}); keep one row per employee")
-
-    hourly, annual, pay_notes = _pay(report, t, columns)
-    per_year, fte, hour_notes = _hours(report, t, columns)
-    notes += pay_notes + hour_notes
-    band = _age(report, t, columns)
-    sex = _sex(report, t, columns)
-
-    labels: dict[str, pd.Categorical] = {}
-    for fld in ("job_family", "industry", "location"):
-        if fld in columns:
-            labels[fld] = _label_column(t.cells[columns[fld]], report, fld, columns[fld])
-        else:
-            labels[fld] = pd.Categorical.from_codes(np.zeros(n, int), categories=["unspecified"])
-
-    # job families and industries -> presets
+def _check_job_map(job_map: Mapping[str, str] | None) -> dict[str, str]:
     jm = {str(k).strip().lower(): v for k, v in (job_map or {}).items()}
     for v in jm.values():
         try:
@@ -841,52 +889,78 @@ def read_census(data: bytes, filename: str | None = None, *, column_map: Mapping
         if p.kind != "job_family":
             raise CensusError(f"job map: {v!r} is an industry preset; use a job family: "
                               f"{', '.join(p.id for p in presets().values() if p.kind == 'job_family')}")
-    preset_cols: dict[str, pd.Categorical] = {}
-    for fld, kind_ in (("job_family", "job_family"), ("industry", "industry")):
+    return jm
+
+
+def _preset_columns(report: _Report, labels: dict[str, pd.Categorical], columns: dict[str, str],
+                    jm: dict[str, str]) -> dict[str, pd.Categorical]:
+    """Job families and industries -> preset ids ('' = unknown, flagged as a warning)."""
+    out: dict[str, pd.Categorical] = {}
+    for fld in ("job_family", "industry"):
         cat = labels[fld]
         matched = []
         for u in cat.categories:
             m = jm.get(str(u).lower()) if fld == "job_family" else None
-            matched.append(m or (match_preset(str(u).lstrip("'"), kind_) if u != "unspecified" else None) or "")
+            matched.append(m or (match_preset(str(u).lstrip("'"), fld) if u != "unspecified" else None) or "")
         mcodes, mcats = pd.factorize(pd.Series(matched, dtype=object))
         codes = np.asarray(cat.codes)
-        preset_cols[fld] = pd.Categorical.from_codes(mcodes[codes] if len(matched) else codes, categories=mcats)
-        if fld in columns:
-            names = ", ".join(p.id for p in presets().values() if p.kind == kind_)
-            unmatched = np.array([m == "" and u != "unspecified" for m, u in zip(matched, cat.categories,
-                                                                                 strict=True)] or [False])
-            report.add(unmatched[codes], code="unknown_category", severity="warning",
-                       field=fld, column=columns[fld], values=np.asarray(cat.categories, dtype=object)[codes]
-                       if len(matched) else None,
-                       message=lambda x, c=columns[fld], nm=names, f=fld: (
-                           f"{c}: {x} is not a known {f.replace('_', ' ')}; it gets the workforce's average "
-                           f"prevalence and absence. Map it to one of: {nm}"))
+        out[fld] = pd.Categorical.from_codes(mcodes[codes] if len(matched) else codes, categories=mcats)
+        if fld not in columns:
+            continue
+        names = ", ".join(p.id for p in presets().values() if p.kind == fld)
+        unmatched = np.array([m == "" and u != "unspecified" for m, u in zip(matched, cat.categories, strict=True)]
+                             or [False])
+        report.add(unmatched[codes], code="unknown_category", severity="warning", field=fld, column=columns[fld],
+                   values=np.asarray(cat.categories, dtype=object)[codes] if len(matched) else None,
+                   message=lambda x, c=columns[fld], nm=names, f=fld: (
+                       f"{c}: {x} is not a known {f.replace('_', ' ')}; it gets the workforce's average "
+                       f"prevalence and absence. Map it to one of: {nm}"))
+    return out
 
-    # structurally broken rows
-    for row, msg in t.broken:
+
+def read_census(data: bytes, filename: str | None = None, *, column_map: Mapping[str, str] | None = None,
+                kind: str = "auto", job_map: Mapping[str, str] | None = None,
+                max_bytes: int = DEFAULT_MAX_BYTES, max_rows: int = DEFAULT_MAX_ROWS,
+                decimal: str = "auto") -> Census:
+    """Read and validate a census file given as bytes (never touches the disk).
+
+    ``kind``: ``"auto"`` (aggregated when a headcount column exists), ``"employee"`` or
+    ``"aggregated"`` (then ``headcount`` is required). ``job_map`` maps job-family labels of the
+    file to preset ids (``{"RN": "patient_care"}``) when the names are not recognised.
+    ``decimal``: ``"auto"`` decides the decimal mark per column from all its values
+    (:func:`decimal_mark`) and raises :class:`CensusError` asking for ``"point"`` or ``"comma"``
+    only when a column is truly ambiguous. Raises :class:`CensusError` for a file that cannot be a
+    census; everything else is an :class:`Issue` in :attr:`Census.issues`.
+    """
+    if kind not in ("auto", "employee", "aggregated"):
+        raise CensusError(f"kind must be auto, employee or aggregated, got {kind!r}")
+    if decimal not in ("auto", "point", "comma"):
+        raise CensusError(f"decimal must be auto, point or comma, got {decimal!r}")
+    t = read_text_table(data, filename, max_bytes=max_bytes, max_rows=max_rows)
+    columns, agg = _shape_checks(t, column_map, kind)
+    unused = tuple(c for c in t.columns if c not in columns.values())
+    jm = _check_job_map(job_map)
+    t, notes = _drop_blank(t)
+    report = _Report(t.rows)
+    headcount = _headcount(report, t, columns, decimal)
+    _duplicate_ids(report, t, columns)
+    hourly, annual, pay_notes = _pay(report, t, columns, decimal)
+    per_year, fte, hour_notes = _hours(report, t, columns, decimal)
+    notes += pay_notes + hour_notes
+    band = _age(report, t, columns)
+    sex = _sex(report, t, columns)
+    labels = _labels(report, t, columns)
+    preset_cols = _preset_columns(report, labels, columns, jm)
+    for row, msg in t.broken:  # structurally broken rows
         report.items.append(Issue("wrong_field_count", "error", "", "", "", 1, (row,), f"row {row} {msg}"))
-    issues = report.frame()
-
     df = pd.DataFrame({
-        "row": t.rows,
-        "headcount": headcount,
-        "hourly_wage": hourly,
-        "annual_pay": annual,
-        "hours_per_year": per_year,
-        "fte": fte,
+        "row": t.rows, "headcount": headcount, "hourly_wage": hourly, "annual_pay": annual,
+        "hours_per_year": per_year, "fte": fte,
         "age_band": pd.Categorical.from_codes(band, categories=_BAND_CATEGORIES),
         "sex": pd.Categorical.from_codes(sex, categories=_SEX_CATEGORIES),
-        "job_family": labels["job_family"],
-        "job_preset": preset_cols["job_family"],
-        "industry": labels["industry"],
-        "industry_preset": preset_cols["industry"],
-        "location": labels["location"],
-        "error": report.error,
-        "warning": report.warning,
+        "job_family": labels["job_family"], "job_preset": preset_cols["job_family"],
+        "industry": labels["industry"], "industry_preset": preset_cols["industry"],
+        "location": labels["location"], "error": report.error, "warning": report.warning,
     })
-    return Census(df, issues, "aggregated" if agg else "employee", t.fmt, columns, unused, tuple(notes),
+    return Census(df, report.frame(), "aggregated" if agg else "employee", t.fmt, columns, unused, tuple(notes),
                   len(t.broken), filename or "", tuple(t.columns))
-
-
-# ---------------------------------------------------------------------------------------------
-# Segments
