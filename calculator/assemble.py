@@ -87,11 +87,13 @@ def _survey(value: SurveyResults | str | None) -> SurveyResults | None:
 def assemble(base: Scenario, preset: str | None = None, industry: str | None = None,
              survey: SurveyResults | str | None = None, census: Any = None,
              sets: Sequence[tuple[str, Any]] = (), *, by: Iterable[str] | None = None,
-             exclude_invalid: bool = False, program_index: int = 0) -> Assembled:
+             exclude_invalid: bool = False, program_index: int = 0, industry_in_base: bool = False) -> Assembled:
     """Stack the sources in :data:`ORDER`; raise on a census/``--set`` conflict (never silence).
 
     ``census`` is a validated :class:`calculator.census.Census` (read by the caller: this function
-    does no I/O). Errors: :class:`~calculator.presets.PresetError`,
+    does no I/O). ``industry_in_base``: ``base`` already holds the ``industry`` preset (the
+    dashboard applies it when chosen); the census still needs its name so a job family's preset
+    replaces it rather than stacking on it. Errors: :class:`~calculator.presets.PresetError`,
     :class:`~calculator.scenario.ScenarioError`, :class:`~calculator.census.CensusError`,
     :class:`AssemblyError`; each message names the source.
     """
@@ -99,7 +101,7 @@ def assemble(base: Scenario, preset: str | None = None, industry: str | None = N
     if preset:
         s, got = apply_named_preset(s, preset)
         applied += got
-    if industry:
+    if industry and not industry_in_base:
         s, got = apply_preset(s, industry)
         applied += got
     sv = _survey(survey)
