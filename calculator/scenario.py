@@ -50,6 +50,7 @@ __all__ = [
     "field_paths",
     "parameter_id_for_path",
     "PATH_TO_PARAMETER",
+    "therapy_switch",
 ]
 
 SCHEMA_VERSION = 1
@@ -133,6 +134,16 @@ class Translation(BaseModel):
 
 THERAPY_FIELDS = ("price_per_session", "sessions", "course_weeks", "effect_size", "decay_per_week",
                   "session_hours")
+
+
+def therapy_switch(therapy: str) -> dict[str, Any]:
+    """THE therapy-switch rule (its one home): a program that changes therapy takes the new therapy's
+    catalogue price, sessions, effect ... (its therapy-specific overrides are cleared to ``None``).
+
+    >>> sorted(therapy_switch("yoga"))[:3], therapy_switch("yoga")["therapy"]
+    (['course_weeks', 'decay_per_week', 'effect_size'], 'yoga')
+    """
+    return {"therapy": therapy, **{f: None for f in THERAPY_FIELDS}}
 
 
 class Program(BaseModel):

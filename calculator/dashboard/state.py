@@ -50,7 +50,7 @@ from calculator import (
 )
 from calculator import to_json as _to_json
 from calculator.guards import is_ascii_digits
-from calculator.scenario import THERAPY_FIELDS, to_dict
+from calculator.scenario import THERAPY_FIELDS, therapy_switch, to_dict
 
 from . import fmt
 from .fields import FIELDS, current_value, label_for_path, range_text
@@ -359,7 +359,7 @@ def on_widget_change(path: str) -> None:
     is_therapy = path.endswith(".therapy")
     if is_therapy:  # a new therapy brings its own published price, sessions and effect
         prefix = path.rsplit(".", 1)[0]
-        sets += [(f"{prefix}.{name}", None) for name in THERAPY_FIELDS]
+        sets = [(f"{prefix}.{k}", _encode(v) if isinstance(v, str) else v) for k, v in therapy_switch(value).items()]
     try:
         new = apply_sets(scenario, sets)
     except ScenarioError as err:
