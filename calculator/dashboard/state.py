@@ -50,7 +50,7 @@ from calculator import (
 )
 from calculator import to_json as _to_json
 from calculator.guards import is_ascii_digits
-from calculator.scenario import THERAPY_FIELDS, therapy_switch, to_dict
+from calculator.scenario import therapy_switch, to_dict
 
 from . import fmt
 from .fields import FIELDS, current_value, label_for_path, range_text
@@ -369,7 +369,7 @@ def on_widget_change(path: str) -> None:
     ss[SCENARIO_KEY] = new
     if is_therapy:
         prefix = path.rsplit(".", 1)[0]
-        therapy_paths = [f"{prefix}.{name}" for name in THERAPY_FIELDS]
+        therapy_paths = [p for p, _ in sets if p != path]
         clear_widgets(therapy_paths)
         for p in therapy_paths:
             errs.pop(p, None)
