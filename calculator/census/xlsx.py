@@ -32,9 +32,14 @@ import pyarrow as pa
 
 from .files import MAX_COLUMNS, XLSX_EXPANSION, CensusError, TextTable, _header, _mb
 
-__all__ = ["read_xlsx"]
+__all__ = ["read_xlsx", "XLSX_CELL_MAX", "XLSX_TEXT_RATIO"]
 
 _CHUNK = 1 << 16
+#: Excel's own limit on the characters of one cell: a longer string is not from a real workbook.
+XLSX_CELL_MAX = 32_767
+#: The text a workbook holds may be at most this many times its size on the wire (and at most the
+#: byte limit): a real census .xlsx holds 5-30 x its size as text (repeated job titles), a bomb 1,000 x.
+XLSX_TEXT_RATIO = 100
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 # built-in number formats that are dates or times (ECMA-376 18.8.30)
 _DATE_IDS = set(range(14, 18)) | {22} | set(range(27, 37)) | set(range(50, 59))
@@ -180,6 +185,7 @@ class _Sheet:
         self.buf: list[str] = []
         self.grab = False
         self.col = -1
+        self.size = 0
 
     def start(self, tag: str, a: dict) -> None:
         if tag == "row":
@@ -188,13 +194,17 @@ class _Sheet:
         elif tag == "c":
             ref = a.get("r", "")
             self.col = _col_index(ref) if ref[:1].isalpha() else self.col + 1
-            self.cell, self.buf = a, []
+            self.cell, self.buf, self.size = a, [], 0
         elif tag in ("v", "t") and self.cell is not None:
             self.grab = True
 
     def text(self, data: str) -> None:
         if self.grab:
             self.buf.append(data)
+            self.size += len(data)
+            if self.size > XLSX_CELL_MAX:
+                raise CensusError(f"row {self.rnum}: a cell is longer than Excel's {XLSX_CELL_MAX:,}-character "
+                                  "limit: this is not a workbook saved by Excel")
 
     def end(self, tag: str) -> None:
         if tag in ("v", "t"):
@@ -232,17 +242,20 @@ class _Sheet:
             self.cur.append((self.col, val))
 
 
-def _shared(zf: zipfile.ZipFile, cap: int, wanted: set[int]) -> dict[int, str]:
+def _shared(zf: zipfile.ZipFile, cap: int, wanted: set[int], budget: int) -> dict[int, str]:
     """Only the shared strings the sheet uses (phonetic runs skipped)."""
     if "xl/sharedStrings.xml" not in zf.namelist():
         return {}
     out: dict[int, str] = {}
-    st = {"i": -1, "buf": [], "grab": False, "ph": 0}
+    st = {"i": -1, "buf": [], "grab": False, "ph": 0, "len": 0, "kept": 0}
+    last = max(wanted)
 
     def start(tag: str, a: dict) -> None:
         if tag == "si":
             st["i"] += 1
-            st["buf"] = []
+            st["buf"], st["len"] = [], 0
+            if st["i"] > last:  # every string the sheet uses is read: stop unpacking
+                raise _Done
         elif tag == "rPh":
             st["ph"] += 1
         elif tag == "t" and not st["ph"] and st["i"] in wanted:
@@ -255,13 +268,28 @@ def _shared(zf: zipfile.ZipFile, cap: int, wanted: set[int]) -> dict[int, str]:
             st["ph"] -= 1
         elif tag == "si" and st["i"] in wanted:
             out[st["i"]] = "".join(st["buf"])
+            st["kept"] += st["len"]
+            if st["kept"] > budget:
+                raise CensusError(f"the workbook's text is more than {_mb(budget)} ({XLSX_TEXT_RATIO} x its size, "
+                                  "at most the upload limit): save the census sheet alone as CSV")
 
     def text(data: str) -> None:
         if st["grab"]:
             st["buf"].append(data)
+            st["len"] += len(data)
+            if st["len"] > XLSX_CELL_MAX:
+                raise CensusError(f"shared string {st['i']:,} is longer than Excel's {XLSX_CELL_MAX:,}-character "
+                                  "cell limit: this is not a workbook saved by Excel")
 
-    _stream(zf, "xl/sharedStrings.xml", cap, start, end, text)
+    try:
+        _stream(zf, "xl/sharedStrings.xml", cap, start, end, text)
+    except _Done:
+        pass
     return out
+
+
+class _Done(Exception):
+    """Raised inside a parser callback to stop reading a member early (nothing more is needed)."""
 
 
 def _open(data: bytes) -> zipfile.ZipFile:
@@ -275,21 +303,32 @@ def _open(data: bytes) -> zipfile.ZipFile:
     return zf
 
 
+def _check_members(zf: zipfile.ZipFile, cap: int) -> None:
+    """Every member's declared unpacked size under the cap, read or not (before anything unpacks)."""
+    for info in zf.infolist():
+        if info.file_size > cap:
+            raise CensusError(f"the workbook member {info.filename[:80]} unpacks to {_mb(info.file_size)}, more "
+                              f"than the {_mb(cap)} allowed ({XLSX_EXPANSION} x the upload limit): save the "
+                              "census sheet alone as CSV")
+
+
 def read_xlsx(data: bytes, max_bytes: int, max_rows: int) -> TextTable:
     """The first sheet of an .xlsx as text columns (see the module's guards)."""
     zf = _open(data)
     cap = XLSX_EXPANSION * max_bytes
+    _check_members(zf, cap)
     path, title, n_sheets = _first_sheet(zf, cap)
     sheet = _Sheet(_date_styles(zf, cap), max_rows)
     _stream(zf, path, cap, sheet.start, sheet.end, sheet.text)
     wanted = {v for _, cells in sheet.rows for _, v in cells if isinstance(v, int)}
-    strings = _shared(zf, cap, wanted) if wanted else {}
+    budget = min(max_bytes, XLSX_TEXT_RATIO * len(data))
+    strings = _shared(zf, cap, wanted, budget) if wanted else {}
     missing = wanted - strings.keys()
     if missing:
         raise CensusError(f"the sheet refers to {len(missing):,} shared string(s) the workbook does not have: "
                           "save it again")
     notes = [f"read the first sheet, {title!r}, of {n_sheets}"] if n_sheets > 1 else []
-    return _table(sheet.rows, strings, max_bytes, notes)
+    return _table(sheet.rows, strings, budget, notes)
 
 
 def _table(rows: list, strings: dict[int, str], max_bytes: int, notes: list[str]) -> TextTable:
@@ -319,8 +358,8 @@ def _table(rows: list, strings: dict[int, str], max_bytes: int, notes: list[str]
                 continue
             texts[c] = s
         if budget > max_bytes:
-            raise CensusError(f"the sheet holds more than {_mb(max_bytes)} of text (the upload limit): save "
-                              "an aggregated file instead")
+            raise CensusError(f"the sheet holds more than {_mb(max_bytes)} of text ({XLSX_TEXT_RATIO} x the "
+                              "file's size, at most the upload limit): save an aggregated file instead")
         if over:
             beyond.append(rnum)
         elif any(t.strip() for t in texts):
