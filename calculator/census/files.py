@@ -129,9 +129,9 @@ _DELIMS = (",", ";", "\t", "|")
 _DELIM_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars"}
 
 
-def _sniff(text: str) -> str:
+def _sniff(text: str, cut: bool | None = None) -> str:
     lines = [ln for ln in text[:65536].splitlines()[:60] if ln.strip()]
-    if len(lines) > 1 and len(text) > 65536:
+    if len(lines) > 1 and (len(text) > 65536 if cut is None else cut):
         lines = lines[:-1]  # the last sampled line may be cut
     best, best_score = ",", (0, 0)
     for d in _DELIMS:
@@ -172,7 +172,7 @@ def _read_csv(text: str, max_rows: int) -> TextTable:
     if first_line is None or not any(c.strip() for c in first_line):
         raise CensusError("the first line (the header with the column names) is empty")
     columns = _header(first_line)
-    table = _read_csv_arrow(text, delim, columns, max_rows)
+    table = _read_csv_arrow(text.encode("utf-8"), delim, columns, max_rows)
     if table is None:  # a row did not fit the header, or a cell spans lines: exact line numbers
         table = _read_csv_python(text, delim, columns, max_rows)
     table.notes[:0] = notes
@@ -180,7 +180,38 @@ def _read_csv(text: str, max_rows: int) -> TextTable:
     return table
 
 
-def _read_csv_arrow(text: str, delim: str, columns: list[str], max_rows: int) -> TextTable | None:
+def _read_utf8_csv(data: bytes, max_rows: int) -> TextTable | None:
+    """UTF-8 bytes straight to pyarrow, without a decoded copy of the file (memory: issue 10).
+
+    Only a 64 kB sample is decoded, to detect the delimiter and read the header. None when the
+    file needs the exact path (not UTF-8, a row that does not fit, a line break inside a cell)."""
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    head = data[:65536]
+    if head[0::2].count(0) or head[1::2].count(0):  # UTF-16 or binary: the exact path says which
+        return None
+    sample = head.decode("utf-8", errors="ignore")
+    if len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
+        return None
+    cut = len(data) > 65536
+    if cut and "\n" not in sample:
+        return None
+    delim = _sniff(sample, cut)
+    try:
+        first_line = next(csv.reader(io.StringIO(sample, newline=""), delimiter=delim), None)
+    except csv.Error:
+        return None
+    if first_line is None or not any(c.strip() for c in first_line):
+        return None
+    table = _read_csv_arrow(data, delim, _header(first_line), max_rows)
+    if table is not None:
+        if delim != ",":
+            table.notes.insert(0, f"columns are separated by {_DELIM_NAMES[delim]}, not commas (detected)")
+        table.decimal_comma = delim == ";"
+    return table
+
+
+def _read_csv_arrow(raw: bytes, delim: str, columns: list[str], max_rows: int) -> TextTable | None:
     """Fast path (pyarrow, multi-threaded). None when row numbers would not match lines."""
     import pyarrow.csv as pacsv
 
@@ -192,8 +223,9 @@ def _read_csv_arrow(text: str, delim: str, columns: list[str], max_rows: int) ->
 
     try:
         t = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            read_options=pacsv.ReadOptions(column_names=[f"c{i}" for i in range(len(columns))], skip_rows=1),
+            io.BytesIO(raw),
+            read_options=pacsv.ReadOptions(column_names=[f"c{i}" for i in range(len(columns))], skip_rows=1,
+                                           use_threads=False, block_size=1 << 22),
             parse_options=pacsv.ParseOptions(delimiter=delim, ignore_empty_lines=False,
                                               newlines_in_values=True, invalid_row_handler=handler),
             convert_options=pacsv.ConvertOptions(
@@ -204,7 +236,7 @@ def _read_csv_arrow(text: str, delim: str, columns: list[str], max_rows: int) ->
         return None
     if broken:
         return None
-    if '"' in text:  # only a quoted cell can hold a line break
+    if b'"' in raw:  # only a quoted cell can hold a line break
         for col in t.columns:
             if pc.any(pc.match_substring_regex(col, r"[\r\n]")).as_py():
                 return None
@@ -334,9 +366,11 @@ def read_text_table(data: bytes, filename: str | None = None, *, max_bytes: int 
     else:
         if name.endswith((".xlsx", ".parquet", ".pq")):
             raise CensusError(f"{filename} is named like an Excel or Parquet file but is not one")
-        text, notes = _decode(data)
-        table = _read_csv(text, max_rows)
-        table.notes[:0] = notes
+        table = _read_utf8_csv(data, max_rows)
+        if table is None:
+            text, notes = _decode(data)
+            table = _read_csv(text, max_rows)
+            table.notes[:0] = notes
     if not table.columns:
         raise CensusError("the file has no columns")
     return table
