@@ -277,3 +277,17 @@ def test_whole_number_widget_refuses_a_fraction_and_a_boolean():
         with pytest.raises(ValueError):
             spec.to_model(bad)
     assert spec.to_model(3.0) == 3
+
+
+def test_chart_labels_from_a_census_show_quotes_as_typed_and_never_as_markup():
+    import pandas as pd
+
+    from calculator.charts_census import segment_burden_figure
+
+    label = 'Nurse "RN" <a href="http://x">x</a>'
+    t = pd.DataFrame({"segment": [label] * 3, "component": ["a", "b", "c"],
+                      "key": ["absenteeism", "presenteeism", "medical"], "usd_per_year": [1.0, 2.0, 3.0],
+                      "employees": [10.0] * 3})
+    y = segment_burden_figure(t).data[0].y[0]
+    assert "&quot;" not in y and '"RN"' in y  # plotly does not decode &quot;: it showed literally
+    assert "<a" not in y and "&lt;a href" in y  # markup stays text
