@@ -327,6 +327,11 @@ def render() -> None:
              help="Decided per column from all its values ($48,500.00 shows that commas group thousands). "
                   "Choose only when the page asks: a column such as 75,250 alone could be either.")
 
+    _census_section(bool(active))
+
+
+def _census_section(active: bool) -> None:
+    """The uploaded census: mapping, validation report, options and results (or why not)."""
     f = cs.current_file()
     body = st.container()
     if f is None:
