@@ -43,7 +43,7 @@ from . import uncertainty as unc
 from .evidence import library
 from .model import build_inputs, input_table
 from .program import NUMERIC_FIELDS, ProgramInputs, simulate
-from .scenario import THERAPY_FIELDS, Program, Scenario, apply_sets, field_paths, from_json, to_json
+from .scenario import Program, Scenario, apply_sets, field_paths, from_json, therapy_switch, to_json
 
 __all__ = [
     "BookError", "Group", "TOTAL_COLUMNS", "WHOLE_BOOK", "GroupsFile", "BookResult", "ROW_COLUMNS", "CONFIDENT_P", "MAX_GROUPS",
@@ -230,19 +230,16 @@ def _groups(columns: list[str], cells: dict[str, list[str]], rows: Iterable[int]
 
 def read_groups(data: bytes, filename: str | None = None, base: Scenario | None = None, *,
                 max_bytes: int | None = None) -> GroupsFile:
-    """Bytes of a CSV, XLSX or Parquet groups file -> validated groups (guarded census reader)."""
+    """Bytes of a CSV, XLSX or Parquet groups file -> validated groups (the census module's guarded
+    :func:`calculator.census.read_table`: byte and row limits, zip-bomb check, encoding detection)."""
     from .census import DEFAULT_MAX_BYTES, CensusError, read_table
     try:
         t = read_table(data, filename, max_bytes=max_bytes or DEFAULT_MAX_BYTES, max_rows=MAX_GROUPS)
     except CensusError as exc:
         raise BookError(str(exc).replace("census", "groups file")) from None
-    cols = [c.strip() for c in t.columns]
-    cells = {c: [str(v) for v in t.cells[raw].to_pylist()] for c, raw in zip(cols, t.columns, strict=True)}
-    notes = list(t.notes) + [f"row {r}: {m}" for r, m in t.broken]
-    if t.broken:
-        raise BookError(f"{len(t.broken)} row(s) could not be split into the columns: "
-                        + "; ".join(f"row {r}: {m}" for r, m in t.broken[:5]))
-    return _groups(cols, cells, t.rows.tolist(), base, notes)
+    cols = [str(c).strip() for c in t.columns]
+    cells = {c: [str(v) for v in t[raw].tolist()] for c, raw in zip(cols, t.columns, strict=True)}
+    return _groups(cols, cells, t.attrs.get("rows", range(2, len(t) + 2)), base, list(t.attrs.get("notes", [])))
 
 
 def _text(v: Any) -> str:
@@ -299,9 +296,10 @@ class ChunkResult:
 
 
 def _with_therapy(s: Scenario, therapy: str | None) -> Scenario:
+    """The scenario with one program: program 0, switched to ``therapy`` (the project's switch rule)."""
     prog = s.programs[0]
     if therapy is not None and therapy != prog.therapy:
-        prog = prog.model_copy(update={"therapy": therapy, **{f: None for f in THERAPY_FIELDS}})
+        prog = prog.model_copy(update=therapy_switch(therapy))
     return s.model_copy(update={"programs": [prog]})
 
 

@@ -61,20 +61,12 @@ def _check_args(args: argparse.Namespace) -> str | None:
 
 
 def _read(path: str, base: Scenario) -> Any:
-    from .census import DEFAULT_MAX_BYTES
+    from .census import DEFAULT_MAX_BYTES, CensusError, read_limited
     try:
-        size = os.path.getsize(path)
-        if size > DEFAULT_MAX_BYTES:
-            raise cli.UserError(f"{path}: the file is {size / 2**20:,.1f} MB, over the "
-                                f"{DEFAULT_MAX_BYTES / 2**20:,.0f} MB limit")
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        raise cli.UserError(f"cannot read groups file {path!r}: {exc.strerror}") from None
-    try:
+        data = read_limited(path, DEFAULT_MAX_BYTES, "the groups file")
         return read_groups(data, os.path.basename(path), base)
-    except BookError as exc:
-        raise cli.UserError(f"{path}: {exc}") from None
+    except (BookError, CensusError) as exc:
+        raise cli.UserError(f"{path}: {exc}" if not str(exc).startswith(path) else str(exc)) from None
 
 
 class _Stop:

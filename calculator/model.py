@@ -22,7 +22,7 @@ import pandas as pd
 from .effect import WEEKS_PER_MONTH, effect_profile
 from .evidence import library
 from .program import NUMERIC_FIELDS, ProgramInputs, simulate
-from .scenario import THERAPY_FIELDS, Scenario, parameter_id_for_path, to_dict
+from .scenario import THERAPY_FIELDS, Scenario, parameter_id_for_path, therapy_switch, to_dict
 
 __all__ = [
     "Burden",
@@ -419,10 +419,9 @@ def compare(scenario: Scenario, program_index: int = 0) -> pd.DataFrame:
     """
     lib = library()
     base = scenario.programs[program_index]
-    reset = {f: None for f in THERAPY_FIELDS}
     rows = []
     for tid, th in lib.therapies.items():
-        prog = base if tid == base.therapy else base.model_copy(update={"therapy": tid, **reset})
+        prog = base if tid == base.therapy else base.model_copy(update=therapy_switch(tid))
         sc = scenario.model_copy(update={"programs": [prog]})
         sim = simulate(build_inputs(sc, 0))
         pr = _program_result(sc, 0, sim)

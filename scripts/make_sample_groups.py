@@ -3,7 +3,10 @@
 Sizes are log-uniform from 40 to 40,000 employees; industries, therapies, perspectives and horizons vary;
 some rows set their own wage, prevalence, uptake, price or on-site sessions. Every name is invented.
 """
-import csv, numpy as np
+import csv
+
+import numpy as np
+
 rng = np.random.default_rng(20240101)
 industries = ["office_professional","health_care","retail","manufacturing","transportation_warehousing",
               "construction","education","public_sector","hospitality","agriculture","all_industries"]
@@ -43,5 +46,6 @@ for i, (ind, w) in enumerate(pool[:50]):
     rows.append(r)
 with open("assets/sample_groups.csv", "w", newline="", encoding="utf-8") as fh:
     w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-    w.writeheader(); w.writerows(rows)
+    w.writeheader()
+    w.writerows(rows)
 print(len(rows))

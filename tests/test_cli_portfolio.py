@@ -102,7 +102,7 @@ def _err_line(capsys, *args) -> str:
 
 
 def test_user_errors_are_one_line(capsys, tmp_path):
-    assert "cannot read groups file" in _err_line(capsys, str(tmp_path / "missing.csv"))
+    assert "missing.csv: cannot be read (No such file or directory)" in _err_line(capsys, str(tmp_path / "missing.csv"))
     assert "the file name must end in .csv, .parquet, .xlsx, .pdf, .json" in _err_line(
         capsys, SAMPLE, "--out", str(tmp_path / "x.docx"))
     assert "--scheduler needs --backend dask" in _err_line(capsys, SAMPLE, "--scheduler", "tcp://127.0.0.1:9")
