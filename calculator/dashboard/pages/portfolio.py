@@ -75,7 +75,7 @@ def _settings() -> tuple[int, int, str | None]:
     options = [None, *lib.therapies]
     with row.container(width=320):
         therapy = st.selectbox("Therapy", options, key="book-therapy",
-                               format_func=lambda t: "Each group's own (programs.0.therapy)" if t is None
+                               format_func=lambda t: "Each group's own (from the file)" if t is None
                                else lib.therapy(t).label)
     return int(draws), int(seed), therapy
 
