@@ -1,6 +1,7 @@
 """Book-of-business charts: the per-group table in, a plotly figure out (no numbers of their own).
 
->>> import pandas as pd
+>>> import numpy as np
+import pandas as pd
 >>> g = pd.DataFrame({"group_id": ["A", "B"], "name": ["<b>x</b>", "Beta"], "status": ["ok", "ok"],
 ...                   "employees": [50, 5000], "prob_roi_positive": [0.2, 0.9], "roi_mean": [-0.3, 0.4],
 ...                   "roi_p5": [-0.6, 0.1], "roi_p95": [0.1, 0.8], "therapy": ["yoga", "yoga"],
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -47,9 +49,13 @@ def groups_scatter(groups: pd.DataFrame, confident: float = CONFIDENT_P) -> go.F
                           "<br>ROI %{customdata[2]:.0%} (5-95%: %{customdata[3]:.0%} to %{customdata[4]:.0%})"
                           "<br>mean net benefit $%{customdata[5]:,.0f}<extra></extra>")
     fig.add_hline(y=confident, line_dash="dash", line_color=_GREEN, line_width=1)
+    sizes = ok["employees"].astype(float)
+    decades = np.log10(sizes.max() / sizes.min()) if len(sizes) and sizes.min() > 0 else 0.0
     fig.update_layout(
         title="Group size vs P(ROI > 0)",
-        xaxis=dict(type="log", title="Employees (log scale)", separatethousands=True, dtick=1),
+        # one tick per power of ten when the sizes span decades; plotly's own ticks within one decade
+        xaxis=dict(type="log", title="Employees (log scale)", separatethousands=True,
+                   dtick=1 if decades >= 1.5 else None),
         yaxis=dict(title="P(ROI > 0)", tickformat=".0%", range=[-0.03, 1.03]),
         height=440, margin=dict(l=10, r=10, t=90, b=10), plot_bgcolor="white",
         legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0))

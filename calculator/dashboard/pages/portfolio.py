@@ -86,7 +86,8 @@ def _problems(book: GroupsFile) -> bool:
         return True
     st.warning(f"{len(book.invalid)} row(s) of the file have problems. Fix them in the file, or run the other "
                "groups and list these in the results.", icon=":material/warning:")
-    st.dataframe(book.problems.rename(columns=str.capitalize), hide_index=True, width="stretch", key="book-problems")
+    heads = {"row": "Row", "group_id": "Group", "column": "Column", "value": "Value", "problem": "Problem"}
+    st.dataframe(book.problems.rename(columns=heads), hide_index=True, width="stretch", key="book-problems")
     return st.checkbox("Run the valid groups and list the invalid rows in the results", key="book-exclude")
 
 
