@@ -1,7 +1,6 @@
 """Book-of-business charts: the per-group table in, a plotly figure out (no numbers of their own).
 
->>> import numpy as np
-import pandas as pd
+>>> import pandas as pd
 >>> g = pd.DataFrame({"group_id": ["A", "B"], "name": ["<b>x</b>", "Beta"], "status": ["ok", "ok"],
 ...                   "employees": [50, 5000], "prob_roi_positive": [0.2, 0.9], "roi_mean": [-0.3, 0.4],
 ...                   "roi_p5": [-0.6, 0.1], "roi_p95": [0.1, 0.8], "therapy": ["yoga", "yoga"],
