@@ -6,7 +6,7 @@
 ...                   "roi_p5": [-0.6, 0.1], "roi_p95": [0.1, 0.8], "therapy": ["yoga", "yoga"],
 ...                   "net_benefit_mean": [-100.0, 9000.0]})
 >>> fig = groups_scatter(g)
->>> fig.layout.xaxis.type, [round(y, 1) for y in fig.data[0].y], fig.data[0].customdata[0][0]
+>>> fig.layout.xaxis.type, [round(float(y), 1) for y in fig.data[0].y], fig.data[0].customdata[0][0]
 ('log', [0.2], 'A &lt;b&gt;x&lt;/b&gt;')
 >>> [t.name for t in fig.data]
 ['P(ROI > 0) below 80%', 'P(ROI > 0) 80% or more']
