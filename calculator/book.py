@@ -59,6 +59,9 @@ MAX_GROUPS = 1_000_000
 CHUNK_DRAWS = 100_000
 #: Most groups per chunk (few draws): keeps progress and streaming fine-grained.
 CHUNK_GROUPS_MAX = 64
+#: Evaluate a chunk's groups in one vectorised call below this many draws per group (measured: 1.65x
+#: faster at 1,000 draws; no gain at 10,000, where every call's arrays are already large).
+BATCH_BELOW_DRAWS = 5_000
 #: Chunks in flight per worker (the window that bounds memory while keeping workers busy).
 WINDOW_PER_WORKER = 2
 _RESERVED = ("group_id", "name", "industry")
@@ -651,11 +654,13 @@ def _check_run(draws: Any, seed: Any, backend: str, jobs: Any) -> None:
 def run(book: GroupsFile, draws: int = unc.DEFAULT_DRAWS, seed: int = unc.DEFAULT_SEED, *,
         base: Scenario | None = None, therapy: str | None = None, backend: str = "local", jobs: int = 1,
         scheduler: str | None = None, client: Any = None, exclude_invalid_rows: bool = False,
-        batch: bool = True, progress: Callable[[int, int], None] | None = None,
+        batch: bool | None = None, progress: Callable[[int, int], None] | None = None,
         sink: Callable[[pd.DataFrame], None] | None = None, stop: Callable[[], bool] | None = None,
         confident: float = CONFIDENT_P) -> BookResult:
     """Run every group of ``book``; rows go to ``sink`` (in file order) as chunks finish.
 
+    ``batch`` (None: automatic, below :data:`BATCH_BELOW_DRAWS` draws) evaluates each chunk's groups
+    in one vectorised call per structural setting; results are identical either way.
     A Ctrl-C (KeyboardInterrupt), or ``stop()`` returning True after a chunk, stops the run cleanly:
     the rows finished so far have been passed to ``sink`` and the result has ``interrupted=True``.
     """
@@ -665,6 +670,7 @@ def run(book: GroupsFile, draws: int = unc.DEFAULT_DRAWS, seed: int = unc.DEFAUL
     therapies = _therapies(therapy)
     base_json = to_json(base or Scenario())
     size = chunk_size(int(draws), len(therapies))
+    batch = int(draws) < BATCH_BELOW_DRAWS if batch is None else bool(batch)
     tasks = (ChunkTask(i, tuple(book.groups[a:a + size]), base_json, therapies, int(draws), int(seed), batch)
              for i, a in enumerate(range(0, len(book.groups), size)))
     frames = [book.invalid_rows()] if book.invalid else []

@@ -116,6 +116,7 @@ def _record(benchmark, groups: int, workers: int, floor_s: float, peak: int) -> 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_bench_book_throughput(benchmark, book, jobs):
     floor_s = draw_floor(book, DRAWS)
+    run(groups_from_frame(synthetic_book(2 * jobs, seed=4)), 100, 1, jobs=jobs)  # start (warm) the workers
     with PeakRSS() as mem:
         res = benchmark.pedantic(run, args=(book, DRAWS, 1), kwargs={"therapy": THERAPY, "jobs": jobs,
                                                                       "sink": lambda df: None},
