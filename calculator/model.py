@@ -341,11 +341,12 @@ def _warnings(scenario: Scenario, burden: Burden, progs: list[ProgramResult],
                 "roi_above_evidence", f"{where}.roi",
                 f"ROI of {p.roi:.1f} is above {roi_high:g}, beyond what published back-pain "
                 "programme evaluations support: check uptake, effect and the translation to work loss."))
-        if p.breakeven_effect_multiplier is None and p.savings < p.cost and sim["breakeven_effect_multiplier"] > 0:
+        if p.breakeven_effect_multiplier is None and p.savings < p.cost and float(sim["responder_share"]) > 0:
             out.append(Warning(
                 "no_breakeven_effect", f"{where}.breakeven_effect_size",
-                "No plausible effect makes this program break even within the horizon: the cost is too "
-                "high for any effect within the allowed range."))
+                "No plausible effect makes this program break even within the horizon: even if every "
+                "completer responded (or the effect reached its allowed maximum), savings would not cover "
+                "the cost."))
         if bool(np.any(sim["reduction_clipped"])):
             out.append(Warning(
                 "effect_capped", f"{where}.savings",
