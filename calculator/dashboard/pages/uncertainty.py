@@ -264,7 +264,7 @@ def render() -> None:
     with st.expander("What each preset changes, and why", key="exp-unc-presets", icon=":material/menu_book:"):
         rows = scenario_presets()
         for name, desc in zip(pres["preset"], pres["description"], strict=True):
-            st.markdown(f"**{fmt.md(name.replace("_", " ").capitalize())}.** {fmt.md(desc)}")
+            st.markdown(f"**{fmt.md(name.replace('_', ' ').capitalize())}.** {fmt.md(desc)}")
             for r_ in rows[(rows["preset"] == name) & (rows["path"] != "")].itertuples():
                 path = r_.path.replace("*", "0")
                 spec_f = FIELDS.get(path)
