@@ -5,9 +5,9 @@
 >>> round(r.burden.total), round(r.burden.per_employee)
 (752505, 753)
 >>> round(r.program.roi, 3), r.program.payback_month is None
-(-0.469, True)
+(-0.452, True)
 >>> round(r.program.breakeven_price_per_session, 2)
-26.58
+28.42
 """
 
 from __future__ import annotations
