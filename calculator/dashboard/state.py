@@ -50,7 +50,7 @@ from calculator import (
 )
 from calculator import to_json as _to_json
 from calculator.guards import is_ascii_digits
-from calculator.scenario import therapy_switch, to_dict
+from calculator.scenario import MAX_SCENARIO_BYTES, therapy_switch, to_dict
 
 from . import fmt
 from .fields import FIELDS, current_value, label_for_path, range_text
@@ -67,8 +67,8 @@ UPLOAD_KEY = "bp_upload"
 PIN_PARAM = "ps"
 #: Query parameters Streamlit itself may use; never treated as scenario fields.
 IGNORED_PARAMS = frozenset({"embed", "embed_options"})
-#: Largest scenario file accepted (a real scenario is a few kB; this keeps a stray upload harmless).
-MAX_UPLOAD_BYTES = 1_000_000
+#: Largest scenario file accepted: the core's one limit (a real scenario is a few kB).
+MAX_UPLOAD_BYTES = MAX_SCENARIO_BYTES
 #: Metadata that is not part of a share link.
 _NOT_SHARED = frozenset({"schema_version", "parameter_set"})
 
