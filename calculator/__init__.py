@@ -56,3 +56,8 @@ __all__ = [
     "to_json",
     "two_way",
 ]
+
+# --- issue 10: the one stacking order of scenario values (calculator/assemble.py) ---
+from .assemble import Assembled, assemble  # noqa: E402
+
+__all__ += ["Assembled", "assemble"]

@@ -47,7 +47,8 @@ def segment_burden_figure(table: pd.DataFrame) -> go.Figure:
     """
     fig = go.Figure()
     order = list(dict.fromkeys(table["segment"]))[::-1]
-    shown = [html.escape(str(s), quote=True) for s in order]
+    # quote=False: plotly decodes &lt; &gt; &amp; but not &quot; (which showed literally, issue 10)
+    shown = [html.escape(str(s), quote=False) for s in order]
     for key, part in table.groupby("key", sort=False):
         part = part.set_index("segment").reindex(order)
         fig.add_bar(y=shown, x=part["usd_per_year"], orientation="h",

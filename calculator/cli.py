@@ -19,8 +19,9 @@ from typing import Any
 import pandas as pd
 
 from .evidence import PRICE_YEAR, library
+from .guards import InputError
 from .model import compare, evaluate
-from .scenario import Scenario, ScenarioError, apply_sets, load, to_json
+from .scenario import Scenario, ScenarioError, load, to_json
 
 PROG = "backpain-roi"
 
@@ -51,22 +52,43 @@ def dumps(obj: Any) -> str:
     return json.dumps(_clean(obj), indent=2, ensure_ascii=False)
 
 
-def scenario_from_args(args: argparse.Namespace) -> Scenario:
-    """The scenario file (or defaults) with every ``--set PATH=VALUE`` applied."""
-    s = load(args.scenario) if getattr(args, "scenario", None) else Scenario()
-    if getattr(args, "scenario_preset", None):  # conservative / base / optimistic, before --set
-        from .sensitivity import SensitivityError, apply_scenario_preset
-        try:
-            s = apply_scenario_preset(s, args.scenario_preset)
-        except SensitivityError as exc:
-            raise UserError(str(exc)) from None
+def _parse_sets(args: argparse.Namespace) -> list[tuple[str, str]]:
     sets = []
     for item in getattr(args, "set", None) or []:
         path, eq, value = item.partition("=")
-        if not eq:
-            raise UserError(f"--set needs PATH=VALUE, got {item!r}")
+        if not eq or not path.strip():
+            raise UserError(f"--set needs PATH=VALUE, got {item[:80]!r}")
         sets.append((path.strip(), value))
-    return _with_census(args, s, sets)
+    return sets
+
+
+def scenario_from_args(args: argparse.Namespace) -> Scenario:
+    """The scenario of any scenario command: file (or defaults), then --preset, --industry, --survey,
+    --set and --census stacked by :func:`calculator.assemble.assemble` (census results on ``args``)."""
+    from .assemble import AssemblyError, assemble
+    from .census import CensusError
+    from .presets import PresetError
+    s = load(args.scenario) if getattr(args, "scenario", None) else Scenario()
+    sets = _parse_sets(args)
+    path = getattr(args, "census", None)
+    census = _read_census(args, path) if path else None
+    if census is not None and census.rows_with_errors and not args.exclude_invalid_rows:
+        raise UserError(f"{path}: {census.rows_with_errors:,} of {census.rows_read:,} rows have problems "
+                        f"(first: {census.first_error()}); fix the file, or pass --exclude-invalid-rows "
+                        f"(list them all: {PROG} census {path})")
+    by = [b.strip() for b in args.by.split(",") if b.strip()] if getattr(args, "by", None) else None
+    try:
+        out = assemble(s, getattr(args, "scenario_preset", None), getattr(args, "industry", None),
+                       getattr(args, "survey", None), census, sets, by=by,
+                       exclude_invalid=bool(getattr(args, "exclude_invalid_rows", False)))
+    except (CensusError, AssemblyError) as exc:
+        raise UserError(f"{path + ': ' if path else ''}{exc}") from None
+    except PresetError as exc:
+        raise UserError(str(exc)) from None
+    args.applied = out.applied
+    if out.census is not None:
+        args.census_result, args.census_summary = out.census, census.summary()
+    return out.scenario
 
 
 def _table(df: pd.DataFrame) -> str:
@@ -317,52 +339,43 @@ def _census_file_args(g: Any) -> None:
                    help="auto: aggregated when a headcount column exists")
     g.add_argument("--job-map", metavar="LABEL=PRESET,...",
                    help="map job-family labels to presets, e.g. 'RN=patient_care'")
-    g.add_argument("--max-census-mb", type=float, default=200.0, help="size limit of the census file (default 200)")
+    g.add_argument("--max-census-mb", type=_megabytes, default=200.0,
+                   help=f"size limit of the census file [MB] (default 200, at most {MAX_CENSUS_MB:,})")
+    g.add_argument("--decimal", choices=("auto", "point", "comma"), default="auto",
+                   help="decimal mark of the census numbers: auto decides per column from all its values "
+                        "and asks only when a column is truly ambiguous")
+
+
+#: Largest --max-census-mb accepted [MB].
+MAX_CENSUS_MB = 4096
+
+
+def _megabytes(text: str) -> float:
+    """--max-census-mb: a finite number of MB in (0, MAX_CENSUS_MB] (nan, inf, 1e999 refused)."""
+    try:
+        if len(text) > 40:
+            raise ValueError
+        mb = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of megabytes, got {text[:40]!r}") from None
+    if not (math.isfinite(mb) and 0 < mb <= MAX_CENSUS_MB):
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most {MAX_CENSUS_MB:,} MB, got {text[:40]}")
+    return mb
 
 
 def _read_census(args: argparse.Namespace, path: str) -> Any:
-    from .census import parse_column_map, read_census
+    from .census import CensusError, parse_column_map, read_census, read_limited
     limit = int(args.max_census_mb * 1024 * 1024)
     try:
-        size = os.path.getsize(path)
-        if size > limit:
-            raise UserError(f"{path}: the file is {size / 1048576:,.1f} MB, over the "
-                            f"{args.max_census_mb:g} MB limit (--max-census-mb)")
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        raise UserError(f"cannot read census file {path!r}: {exc.strerror}") from None
-    return read_census(data, os.path.basename(path), column_map=parse_column_map(args.column_map),
-                       kind=args.census_kind, job_map=parse_column_map(args.job_map, "--job-map"),
-                       max_bytes=limit)
-
-
-def _with_census(args: argparse.Namespace, s: Scenario, sets: list[tuple[str, str]]) -> Scenario:
-    """Industry preset, survey, then --set, then the census (its equivalent scenario; results on args)."""
-    industry, survey, path = (getattr(args, k, None) for k in ("industry", "survey", "census"))
-    if not (industry or survey or path):
-        return apply_sets(s, sets) if sets else s
-    from .census import CensusError, apply_survey, evaluate_census, parse_survey
-    from .presets import PresetError, apply_preset
+        data = read_limited(path, limit, "the census file")
+    except CensusError as exc:
+        raise UserError(f"census: {exc} (--max-census-mb)") from None
     try:
-        if industry:
-            s = apply_preset(s, industry)[0]
-        if survey:
-            s = apply_survey(s, parse_survey(survey))[0]
-        s = apply_sets(s, sets) if sets else s
-        if not path:
-            return s
-        census = _read_census(args, path)
-        if census.rows_with_errors and not args.exclude_invalid_rows:
-            raise UserError(f"{path}: {census.rows_with_errors:,} of {census.rows_read:,} rows have problems "
-                            f"(first: {census.first_error()}); fix the file, or pass --exclude-invalid-rows "
-                            f"(list them all: {PROG} census {path})")
-        by = [b.strip() for b in args.by.split(",") if b.strip()] if args.by else None
-        res = evaluate_census(s, census, by=by, exclude_invalid=args.exclude_invalid_rows, industry=industry)
-    except (CensusError, PresetError) as exc:
-        raise UserError(f"{path + ': ' if path else ''}{exc}") from None
-    args.census_result, args.census_summary = res, census.summary()
-    return res.scenario
+        return read_census(data, os.path.basename(path), column_map=parse_column_map(args.column_map),
+                           kind=args.census_kind, job_map=parse_column_map(args.job_map, "--job-map"),
+                           max_bytes=limit, decimal=getattr(args, "decimal", "auto"))
+    except CensusError as exc:
+        raise UserError(f"{path}: {exc}") from None
 
 
 def _census_json(args: argparse.Namespace) -> dict[str, Any]:
@@ -393,7 +406,6 @@ def _census_lines(args: argparse.Namespace) -> list[str]:
 
 
 def cmd_census(args: argparse.Namespace) -> str:
-    from .census import CensusError
     from .presets import presets_frame
     if args.presets:
         df = presets_frame()[["preset", "kind", "label", "parameter", "value", "low", "high", "unit",
@@ -401,10 +413,7 @@ def cmd_census(args: argparse.Namespace) -> str:
         return dumps(df.to_dict(orient="records")) if args.format == "json" else _table(df)
     if not args.file:
         raise UserError("give a census FILE to check (or --presets to list the presets)")
-    try:
-        census = _read_census(args, args.file)
-    except CensusError as exc:
-        raise UserError(f"{args.file}: {exc}") from None
+    census = _read_census(args, args.file)
     sm = census.summary()
     if args.format == "json":
         return dumps(sm)
@@ -435,10 +444,22 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], str]] = {
 }
 
 
-def _scenario_args(p: argparse.ArgumentParser) -> None:
+def scenario_options(p: argparse.ArgumentParser) -> None:
+    """THE options of every scenario command (evaluate, compare, psa, tornado, report and any command
+    a later module adds): the scenario file, --preset, --industry, --survey, --set and --census
+    (with its file options). :func:`scenario_from_args` reads them all, in the order of
+    :mod:`calculator.assemble`."""
     p.add_argument("scenario", nargs="?", help="scenario JSON file (default: the built-in defaults)")
+    p.add_argument("--preset", dest="scenario_preset", metavar="NAME",
+                   help="conservative, base or optimistic: moves each input only in its own direction "
+                        "(applied before --industry, --survey and --set)")
     p.add_argument("--set", action="append", metavar="PATH=VALUE",
                    help="override a field by dotted path, e.g. workforce.employees=500 (repeatable)")
+    _census_args(p)
+
+
+#: Older name of :func:`scenario_options` (other modules register commands with it).
+_scenario_args = scenario_options
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -446,21 +467,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sub.add_parser("defaults", help="print the default scenario as JSON")
     ev = sub.add_parser("evaluate", help="burden and program results for a scenario")
-    _scenario_args(ev)
-    _census_args(ev)
+    scenario_options(ev)
     ev.add_argument("--format", choices=("json", "table"), default="table")
     co = sub.add_parser("compare", help="every therapy for the same workforce")
-    _scenario_args(co)
-    _census_args(co)
+    scenario_options(co)
     co.add_argument("--format", choices=("json", "csv", "table"), default="table")
     pa = sub.add_parser("parameters", help="the parameter library with citations")
     pa.add_argument("--format", choices=("csv", "json"), default="csv")
     from .uncertainty import DEFAULT_DRAWS, DEFAULT_SEED
     ps = sub.add_parser("psa", help="Monte Carlo analysis: how sure is the ROI? (docs/UNCERTAINTY.md)")
-    _scenario_args(ps)
-    _census_args(ps)
-    ps.add_argument("--preset", dest="scenario_preset", metavar="NAME",
-                    help="conservative, base or optimistic (applied before --set)")
+    scenario_options(ps)
     ps.add_argument("--draws", type=int, default=DEFAULT_DRAWS, help=f"number of draws (default {DEFAULT_DRAWS})")
     ps.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed: same seed, same numbers")
     ps.add_argument("--all-therapies", action="store_true", help="every therapy at once, with P(best)")
@@ -471,20 +487,13 @@ def build_parser() -> argparse.ArgumentParser:
     ps.add_argument("--format", choices=("json", "csv", "table"), default="table",
                     help="table or json: the summary; csv: one row per draw")
     to = sub.add_parser("tornado", help="one-way sensitivity: what drives the answer")
-    _scenario_args(to)
-    _census_args(to)
-    to.add_argument("--preset", dest="scenario_preset", metavar="NAME",
-                    help="conservative, base or optimistic (applied before --set)")
+    scenario_options(to)
     to.add_argument("--outcome", choices=("roi", "net_benefit", "npv"), default="roi")
     to.add_argument("--inputs", action="append", metavar="INPUT",
                     help="only these inputs (names or scenario paths; comma-separated or repeated)")
     to.add_argument("--format", choices=("json", "csv", "table"), default="table")
     rp = sub.add_parser("report", help="write a report: PDF, Excel (live formulas), PPTX, CSV or JSON")
-    _scenario_args(rp)
-    if "_census_args" in globals():
-        globals()["_census_args"](rp)
-    rp.add_argument("--preset", dest="scenario_preset", metavar="NAME",
-                    help="conservative, base or optimistic (applied before --set)")
+    scenario_options(rp)
     rp.add_argument("--out", required=True, metavar="FILE",
                     help="output file; its extension picks the format: .pdf .xlsx .pptx .csv .json")
     rp.add_argument("--draws", type=int, default=DEFAULT_DRAWS,
@@ -506,7 +515,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         out = COMMANDS[args.command](args)
-    except (UserError, ScenarioError) as exc:
+    except (UserError, ScenarioError, InputError) as exc:
         msg = " ".join(str(exc).split())
         print(f"{PROG}: error: {msg}", file=sys.stderr)
         return 2

@@ -141,18 +141,10 @@ class Parameter:
             return {"low": self.low, "mode": mean, "high": self.high}
         if d == "uniform":
             return {"low": self.low, "high": self.high}
-        if d == "normal":
-            return {"mean": mean, "sd": sd}
-        if sd == 0:
-            return {"value": mean}
-        if d == "beta":
-            common = mean * (1 - mean) / sd**2 - 1
-            return {"alpha": mean * common, "beta": (1 - mean) * common}
-        if d == "gamma":
-            return {"shape": (mean / sd) ** 2, "scale": sd**2 / mean}
-        if d == "lognormal":
-            sigma2 = math.log(1 + (sd / mean) ** 2)
-            return {"mu": math.log(mean) - sigma2 / 2, "sigma": math.sqrt(sigma2)}
+        if d in ("normal", "beta", "gamma", "lognormal"):  # mean/SD -> parameters: one home
+            from .distributions import from_mean_sd
+
+            return from_mean_sd(d, mean, sd)
         raise EvidenceError(f"{self.id}: unknown distribution {d!r}")  # pragma: no cover
 
 
@@ -249,11 +241,13 @@ def _check_parameter(p: Parameter, where: str) -> None:
         raise EvidenceError(f"{where} ({p.id}): a {d} distribution needs low < high (use 'fixed')")
     if d in ("beta", "gamma", "lognormal") and p.value <= 0:
         raise EvidenceError(f"{where} ({p.id}): a {d} distribution needs a positive mean")
-    params = p.distribution_parameters()
-    if d == "beta" and not (params.get("alpha", 1) > 0 and params.get("beta", 1) > 0):
-        raise EvidenceError(
-            f"{where} ({p.id}): the range is too wide for a beta distribution with mean {p.value}"
-        )
+    from .distributions import DistributionError
+
+    try:
+        p.distribution_parameters()
+    except DistributionError as exc:
+        raise EvidenceError(f"{where} ({p.id}): the range is too wide for a {d} distribution with mean "
+                            f"{p.value} ({exc})") from None
 
 
 class Library:

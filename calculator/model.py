@@ -23,7 +23,7 @@ from .effect import WEEKS_PER_MONTH, effect_profile
 from .evidence import PRICE_YEAR, library
 from .perspective import rule
 from .program import NUMERIC_FIELDS, ProgramInputs, simulate
-from .scenario import THERAPY_FIELDS, Scenario, parameter_id_for_path, to_dict
+from .scenario import THERAPY_FIELDS, Scenario, parameter_id_for_path, therapy_switch, to_dict
 
 __all__ = [
     "Burden",
@@ -505,7 +505,6 @@ def compare(scenario: Scenario, program_index: int = 0) -> pd.DataFrame:
     """
     lib = library()
     base = scenario.programs[program_index]
-    reset = {f: None for f in THERAPY_FIELDS}
     rows = [{
         "therapy": "none", "label": "Cover nothing (no new benefit)", "comparator": "-",
         "evidence_grade": "-", "sessions": 0.0, "price_per_session": 0.0, "effect_size": 0.0,
@@ -514,7 +513,7 @@ def compare(scenario: Scenario, program_index: int = 0) -> pd.DataFrame:
         "cost_per_participant": np.nan, "breakeven_price_per_session": np.nan, "chosen": False,
     }]
     for tid, th in lib.therapies.items():
-        prog = base if tid == base.therapy else base.model_copy(update={"therapy": tid, **reset})
+        prog = base if tid == base.therapy else base.model_copy(update=therapy_switch(tid))
         sc = scenario.model_copy(update={"programs": [prog]})
         sim = simulate(build_inputs(sc, 0))
         pr = _program_result(sc, 0, sim)

@@ -33,17 +33,21 @@ calculator.presets.PresetError: unknown preset 'mining'; choose one of: all_indu
 
 from __future__ import annotations
 
+import csv
+import dataclasses
 import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .evidence import PROVENANCE, library, read_number, read_table
-from .scenario import Scenario, ScenarioError, apply_sets
+from .guards import MAX_NUMBER_CHARS, InputError, parse_int
+from .scenario import Scenario, ScenarioError, apply_sets, get_path, parameter_id_for_path
 
 __all__ = [
     "PRESET_PARAMETERS",
@@ -62,6 +66,16 @@ __all__ = [
     "presets_frame",
     "age_sex_table",
     "relative_prevalence",
+    "scenario_presets",
+    "preset_names",
+    "preset_overrides",
+    "moves_in_direction",
+    "apply_named_preset",
+    "apply_scenario_preset",
+    "compare_presets",
+    "SurveyResults",
+    "parse_survey",
+    "apply_survey",
 ]
 
 #: What each preset parameter does: (scenario path, "set" or "scale", unit).
@@ -353,3 +367,280 @@ def relative_prevalence(age_band: Any, sex: Any) -> np.ndarray:
     a, s = np.broadcast_arrays(a, s)
     return np.array([lookup[(str(x), str(y))] for x, y in zip(a.ravel(), s.ravel(), strict=True)],
                     dtype=float).reshape(a.shape)
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenario presets
+
+
+@lru_cache(maxsize=1)
+def scenario_presets() -> pd.DataFrame:
+    """The scenario presets (``calculator/data/presets.csv``), validated.
+
+    One row per override: preset, path (``programs.*`` = every program), value, reason,
+    source_keys; plus one row per preset with an empty path that describes it. Every source key is
+    in ``references.csv``, every path is a scenario field backed by a library parameter, and every
+    value lies inside that parameter's low-high range (a preset stays within the evidence).
+    """
+    lib = library()
+    default = Scenario()
+    path = resources.files("calculator") / "data" / "presets.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    described: set[str] = set()
+    seen: set[tuple[str, str]] = set()
+    for line, r in enumerate(rows, start=2):
+        where = f"presets.csv line {line}"
+        if None in r or any(v is None for v in r.values()):
+            raise PresetError(f"{where}: wrong number of columns")
+        keys = [k for k in r["source_keys"].split(";") if k]
+        missing = [k for k in keys if k not in lib.references]
+        if not keys or missing:
+            raise PresetError(f"{where}: unknown or missing source key(s) {', '.join(missing) or '(none)'}")
+        if not r["reason"].strip():
+            raise PresetError(f"{where}: every row needs a reason")
+        if not r["path"]:
+            described.add(r["preset"])
+            continue
+        if (r["preset"], r["path"]) in seen:
+            raise PresetError(f"{where}: {r['preset']} sets {r['path']} twice")
+        seen.add((r["preset"], r["path"]))
+        concrete = r["path"].replace("*", "0")
+        pid = parameter_id_for_path(default, concrete)
+        if pid is None:
+            raise PresetError(f"{where}: {r['path']!r} is not a scenario field with a library parameter")
+        par = lib.parameter(pid)
+        try:
+            value = float(r["value"])
+        except ValueError:
+            raise PresetError(f"{where}: value {r['value']!r} is not a number") from None
+        if value == par.value:
+            raise PresetError(f"{where}: {r['path']} = {value:g} equals the library default, so it has no "
+                              "direction (a preset moves a value only in its own direction)")
+        if not par.low <= value <= par.high:
+            raise PresetError(f"{where}: {r['path']} = {value:g} lies outside the parameter's range "
+                                   f"{par.low:g} to {par.high:g}")
+    df = pd.DataFrame(rows)
+    undescribed = set(df["preset"]) - described
+    if undescribed:
+        raise PresetError(f"presets.csv: preset(s) {', '.join(sorted(undescribed))} need a row with an "
+                               "empty path that describes them")
+    return df
+
+
+def preset_names() -> list[str]:
+    """Names of the scenario presets, in file order (conservative, base, optimistic)."""
+    return list(dict.fromkeys(scenario_presets()["preset"]))
+
+
+def preset_overrides(scenario: Scenario, name: str) -> list[dict[str, Any]]:
+    """A preset's overrides for this scenario, one dict per path, with whether each is applied.
+
+    Keys: ``path, value, default, current, applied``. A preset moves an input only in its own
+    direction, judged from the library default: a value below the default applies only where it is
+    below the scenario's own value, one above only where above. So the conservative preset is never
+    more favourable than the scenario on any input it touches, and the optimistic one never less.
+    """
+    names = preset_names()
+    if name not in names:
+        raise PresetError(f"unknown preset {name!r}; choose one of: {', '.join(names)}")
+    lib = library()
+    df = scenario_presets()
+    rows = df[(df["preset"] == name) & (df["path"] != "")]
+    out = []
+    for r in rows.itertuples(index=False):
+        paths = [r.path.replace("*", str(i)) for i in range(len(scenario.programs))] if "*" in r.path else [r.path]
+        for path in paths:
+            value = float(r.value)
+            current = float(get_path(scenario, path))
+            pid = parameter_id_for_path(scenario, path)
+            default = lib.parameter(pid).value if pid else current
+            applied = moves_in_direction(value, default, current)
+            out.append({"path": path, "value": value, "default": default, "current": current, "applied": applied})
+    return out
+
+
+def moves_in_direction(value: float, default: float, current: float) -> bool:
+    """THE direction rule (its one home): a preset value below the library default applies only where
+    it is at or below the scenario's own value, one above only where at or above. So a conservative
+    preset never makes a scenario more favourable on any input it touches, and an optimistic one
+    never less. A value equal to the default has no direction (the data loader refuses it).
+
+    >>> moves_in_direction(0.5, 1.0, 0.8), moves_in_direction(0.5, 1.0, 0.3), moves_in_direction(0.4, 0.25, 0.6)
+    (True, False, False)
+    """
+    if value < default:
+        return value <= current
+    if value > default:
+        return value >= current
+    raise PresetError(f"a preset value {value:g} equal to its default has no direction")
+
+
+def apply_named_preset(scenario: Scenario, name: str) -> tuple[Scenario, list[AppliedValue]]:
+    """A scenario preset applied by the direction rule, and the values it applied."""
+    df = scenario_presets()
+    reasons = {(r.preset, r.path): (r.reason, tuple(k for k in r.source_keys.split(";") if k))
+               for r in df.itertuples(index=False)}
+    chosen = [o for o in preset_overrides(scenario, name) if o["applied"]]
+    applied = []
+    for o in chosen:
+        pattern = next((p for (n, p) in reasons if n == name and p and
+                        re.fullmatch(p.replace(".", r"\.").replace("*", r"\d+"), o["path"])), o["path"])
+        reason, keys = reasons.get((name, pattern), ("", ()))
+        applied.append(AppliedValue(o["path"], o["value"], f"preset: {name}", keys, "ASSUMPTION", reason))
+    sets = [(o["path"], o["value"]) for o in chosen]
+    try:
+        return (apply_sets(scenario, sets) if sets else scenario), applied
+    except ScenarioError as err:
+        raise PresetError(f"preset {name!r} does not fit this scenario: {err}") from None
+
+
+def apply_scenario_preset(scenario: Scenario, name: str) -> Scenario:
+    """The scenario with a preset's overrides applied in the preset's direction only (``programs.*``
+    reaches every program; see :func:`preset_overrides`).
+
+    >>> s = apply_scenario_preset(Scenario(), "conservative")
+    >>> s.programs[0].effect_multiplier, s.workforce.turnover
+    (0.5, 0.4)
+    >>> worse = apply_sets(Scenario(), [("workforce.turnover", "0.6")])
+    >>> apply_scenario_preset(worse, "conservative").workforce.turnover   # already more pessimistic
+    0.6
+    """
+    return apply_named_preset(scenario, name)[0]
+
+
+def compare_presets(scenario: Scenario, program_index: int = 0) -> pd.DataFrame:
+    """Every preset applied to the scenario, side by side: one row per preset.
+
+    Columns: preset, description, cost, savings, net_benefit, roi, npv, payback_month [USD over the
+    horizon; ROI ratio; months, nan = not within the horizon], overrides (``path=value; ...``).
+    """
+    df = scenario_presets()
+    rows = []
+    for name in preset_names():
+        sub = df[df["preset"] == name]
+        from .model import evaluate  # the model is downstream of the presets
+
+        p = evaluate(apply_scenario_preset(scenario, name)).programs[program_index]
+        rows.append({
+            "preset": name, "description": sub.loc[sub["path"] == "", "reason"].iloc[0],
+            "cost": p.cost, "savings": p.savings, "net_benefit": p.net_benefit,
+            "roi": np.nan if p.roi is None else p.roi, "npv": p.npv,
+            "payback_month": np.nan if p.payback_month is None else p.payback_month,
+            "overrides": "; ".join(f"{r.path}={r.value}" for r in sub[sub["path"] != ""].itertuples()),
+        })
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bring-your-own survey (WPAI)
+
+
+def _survey_error(message: str) -> ValueError:
+    """Survey problems are census-upload problems to the user (imported late: census imports presets)."""
+    from .census.files import CensusError
+
+    return CensusError(message)
+
+
+@dataclass(frozen=True)
+class SurveyResults:
+    """Aggregate results of the employer's own WPAI (or similar) survey [fractions 0-1].
+
+    ``presenteeism``: mean impairment while working among respondents with chronic back pain;
+    ``absenteeism``: mean share of work time missed among them; ``respondents``: how many of them.
+    ``comparison_*``: the same among respondents *without* back pain (default: the library's
+    ``survey.comparison_*`` values), subtracted so that only the excess is costed.
+    """
+
+    respondents: int
+    presenteeism: float | None = None
+    absenteeism: float | None = None
+    comparison_presenteeism: float | None = None
+    comparison_absenteeism: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.presenteeism is None and self.absenteeism is None:
+            raise _survey_error("survey: give presenteeism, absenteeism or both")
+        for name in ("presenteeism", "absenteeism", "comparison_presenteeism", "comparison_absenteeism"):
+            v = getattr(self, name)
+            if v is not None and not (isinstance(v, (int, float)) and math.isfinite(v) and 0 <= v <= 1):
+                raise _survey_error(f"survey: {name} = {v!r} must be a fraction from 0 to 1 (e.g. 0.31 or 31%)")
+        mg = int(library().value("census.min_group_size"))
+        if not isinstance(self.respondents, int) or self.respondents < mg:
+            raise _survey_error(f"survey: respondents = {self.respondents!r}; at least {mg} are needed for a "
+                              "reliable, anonymous average")
+
+
+def parse_survey(text: str) -> SurveyResults:
+    """``"presenteeism=31%,absenteeism=0.04,respondents=85"`` -> :class:`SurveyResults` (CLI ``--survey``).
+
+    >>> parse_survey("presenteeism=31%, respondents=85").presenteeism
+    0.31
+    """
+    vals: dict[str, Any] = {}
+    allowed = {f.name for f in dataclasses.fields(SurveyResults)}
+    for item in (i for i in text.split(",") if i.strip()):
+        key, eq, raw = item.partition("=")
+        key, raw = key.strip().lower(), raw.strip()
+        if not eq or key not in allowed:
+            raise _survey_error(f"survey: {item.strip()!r} is not KEY=VALUE with KEY one of {', '.join(sorted(allowed))}")
+        if key == "respondents":
+            try:
+                vals[key] = parse_int(raw, "survey: respondents", max_digits=9)
+            except InputError as exc:
+                raise _survey_error(str(exc)) from None
+            continue
+        pct = raw.endswith("%")
+        num = raw[:-1] if pct else raw
+        try:
+            if len(num) > MAX_NUMBER_CHARS or not num.isascii():
+                raise ValueError(num)
+            v = float(num)
+        except ValueError:
+            raise _survey_error(f"survey: {key} must be a number such as 0.31 or 31%, got {raw!r}") from None
+        if not pct and v > 1:
+            raise _survey_error(f"survey: {key} = {raw} is ambiguous; write a fraction (0.31) or a percentage (31%)")
+        vals[key] = v / 100 if pct else v
+    if "respondents" not in vals:
+        raise _survey_error("survey: give the number of respondents with back pain, e.g. respondents=85")
+    return SurveyResults(**vals)
+
+
+def apply_survey(scenario: Scenario, survey: SurveyResults) -> tuple[Scenario, list[AppliedValue]]:
+    """The scenario with presenteeism and/or absence days from the survey; what was replaced.
+
+    Attributable presenteeism = survey mean - comparison (at least 0). Absence days =
+    (work time missed - comparison) x annual hours / hours per day (WPAI's absenteeism is the share
+    of scheduled hours missed).
+
+    >>> s, a = apply_survey(Scenario(), SurveyResults(respondents=85, presenteeism=0.30))
+    >>> round(s.condition.presenteeism, 3), a[0].source
+    (0.085, 'your survey (n=85)')
+    """
+    lib = library()
+    sets: list[tuple[str, Any]] = []
+    applied: list[AppliedValue] = []
+    label = f"your survey (n={survey.respondents})"
+    if survey.presenteeism is not None:
+        comp = survey.comparison_presenteeism
+        comp_note = "your comparison group" if comp is not None else "Montgomery 2017 controls (library)"
+        comp = lib.value("survey.comparison_presenteeism") if comp is None else comp
+        v = max(0.0, survey.presenteeism - comp)
+        sets.append(("condition.presenteeism", v))
+        applied.append(AppliedValue("condition.presenteeism", v, label, () if survey.comparison_presenteeism
+                                    is not None else lib.parameter("survey.comparison_presenteeism").source_keys,
+                                    "DERIVED", f"{survey.presenteeism:.1%} impairment with back pain - "
+                                               f"{comp:.1%} without ({comp_note})"))
+    if survey.absenteeism is not None:
+        comp = survey.comparison_absenteeism
+        comp = lib.value("survey.comparison_absenteeism") if comp is None else comp
+        days = max(0.0, survey.absenteeism - comp) * scenario.workforce.annual_hours / scenario.condition.hours_per_day
+        sets.append(("condition.absence_days", days))
+        applied.append(AppliedValue("condition.absence_days", days, label, (), "DERIVED",
+                                    f"({survey.absenteeism:.1%} - {comp:.1%}) of {scenario.workforce.annual_hours:g} h"
+                                    f" / {scenario.condition.hours_per_day:g} h per day"))
+    try:
+        return apply_sets(scenario, sets), applied
+    except ScenarioError as exc:
+        raise _survey_error(f"survey: {exc}") from None

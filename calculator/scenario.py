@@ -22,11 +22,14 @@ calculator.scenario.ScenarioError: condition.prevalence = 1.5 is out of range: a
 from __future__ import annotations
 
 import json
+import types
+import typing
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .evidence import library
+from .guards import InputError, is_ascii_digits, loads_json, parse_index, read_limited
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -48,10 +51,13 @@ __all__ = [
     "field_paths",
     "parameter_id_for_path",
     "PATH_TO_PARAMETER",
+    "therapy_switch",
 ]
 
 SCHEMA_VERSION = 1
 _LIB = library()
+#: Largest scenario file or upload read [bytes] (a scenario is about 3 KB).
+MAX_SCENARIO_BYTES = 1024 * 1024
 
 
 class ScenarioError(ValueError):
@@ -155,6 +161,16 @@ class Translation(BaseModel):
 
 THERAPY_FIELDS = ("price_per_session", "sessions", "course_weeks", "effect_size", "decay_per_week",
                   "session_hours")
+
+
+def therapy_switch(therapy: str) -> dict[str, Any]:
+    """THE therapy-switch rule (its one home): a program that changes therapy takes the new therapy's
+    catalogue price, sessions, effect ... (its therapy-specific overrides are cleared to ``None``).
+
+    >>> sorted(therapy_switch("yoga"))[:3], therapy_switch("yoga")["therapy"]
+    (['course_weeks', 'decay_per_week', 'effect_size'], 'yoga')
+    """
+    return {"therapy": therapy, **{f: None for f in THERAPY_FIELDS}}
 
 
 class Program(BaseModel):
@@ -303,9 +319,8 @@ def _messages(err: ValidationError) -> list[str]:
             lo, hi = _field_bounds(model, str(loc[-1])) if model and str(loc[-1]) in model.model_fields else (None, None)
             rng = f"allowed {_fmt_num(lo)} to {_fmt_num(hi)}" if lo is not None and hi is not None else e["msg"].lower()
             out.append(f"{path} = {_fmt_num(val)} is out of range: {rng}")
-        elif typ in ("int_parsing", "int_from_float", "float_parsing", "int_type", "float_type"):
-            kind = "a whole number" if typ.startswith("int") else "a number"
-            out.append(f"{path} must be {kind}, got {val!r}")
+        elif typ in ("int_parsing", "int_parsing_size", "int_from_float", "float_parsing", "int_type", "float_type"):
+            out.append(_type_message(loc, path, typ, val))
         elif typ == "bool_parsing" or typ == "bool_type":
             out.append(f"{path} must be true or false, got {val!r}")
         elif typ == "literal_error":
@@ -324,10 +339,55 @@ def _messages(err: ValidationError) -> list[str]:
     return out
 
 
+def _range_text(loc: tuple) -> str:
+    model = _model_at(loc[:1]) if len(loc) > 1 else Scenario
+    name = str(loc[-1])
+    if model is None or name not in model.model_fields:
+        return ""
+    lo, hi = _field_bounds(model, name)
+    return f" from {_fmt_num(lo)} to {_fmt_num(hi)}" if lo is not None and hi is not None else ""
+
+
+def _type_message(loc: tuple, path: str, typ: str, val: Any) -> str:
+    shown = _fmt_num(val) if isinstance(val, (int, float)) and not isinstance(val, bool) else repr(val)
+    if len(shown) > 40:
+        shown = shown[:37] + "..."
+    if typ.startswith("int"):
+        return f"{path} must be a whole number{_range_text(loc)}, got {shown}"
+    return f"{path} must be a number{_range_text(loc)}, got {shown}"
+
+
+def _is_bool_field(model: type[BaseModel], name: str) -> bool:
+    ann = model.model_fields[name].annotation
+    args = typing.get_args(ann) if typing.get_origin(ann) in (typing.Union, types.UnionType) else (ann,)
+    return bool in args
+
+
+def _refuse_bools(data: dict) -> None:
+    """JSON ``true``/``false`` is never a number (pydantic would read ``true`` as 1)."""
+    bad = []
+    if isinstance(data.get("schema_version"), bool):
+        bad.append(f"schema_version must be the number {SCHEMA_VERSION}, got {str(data['schema_version']).lower()}")
+    for sec, model in _SECTION_MODELS.items():
+        nodes = data.get(sec)
+        items = list(enumerate(nodes)) if sec == "programs" and isinstance(nodes, list) else [(None, nodes)]
+        for idx, node in items:
+            if not isinstance(node, dict):
+                continue
+            for k, v in node.items():
+                if isinstance(v, bool) and k in model.model_fields and not _is_bool_field(model, k):
+                    path = f"{sec}.{idx}.{k}" if idx is not None else f"{sec}.{k}"
+                    kind = "a whole number" if model.model_fields[k].annotation in (int, int | None) else "a number"
+                    bad.append(f"{path} must be {kind}{_range_text((sec, k))}, got {str(v).lower()}")
+    if bad:
+        raise ScenarioError(bad)
+
+
 def build(data: Any) -> Scenario:
     """Validate raw data (a dict from JSON, a form, a query string) into a :class:`Scenario`."""
     if not isinstance(data, dict):
         raise ScenarioError(f"a scenario must be a JSON object, got {type(data).__name__}")
+    _refuse_bools(data)
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:
@@ -353,23 +413,25 @@ def from_json(text: str | bytes) -> Scenario:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ScenarioError("the scenario file is not UTF-8 text") from None
+    if len(text) > MAX_SCENARIO_BYTES:
+        raise ScenarioError(f"the scenario is {len(text):,} characters; at most {MAX_SCENARIO_BYTES:,} are read")
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ScenarioError(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
-    if isinstance(data, dict) and data.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
-        raise ScenarioError(
-            f"schema_version {data['schema_version']!r} is not supported (this version reads {SCHEMA_VERSION})")
+        data = loads_json(text)
+    except InputError as exc:
+        raise ScenarioError(str(exc)) from None
+    version = data.get("schema_version", SCHEMA_VERSION) if isinstance(data, dict) else SCHEMA_VERSION
+    if type(version) is not int or version != SCHEMA_VERSION:
+        shown = json.dumps(version)[:40]
+        raise ScenarioError(f"schema_version {shown} is not supported (this version reads {SCHEMA_VERSION})")
     return build(data)
 
 
 def load(path: str) -> Scenario:
     """Read a scenario JSON file."""
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
-    except OSError as exc:
-        raise ScenarioError(f"cannot read scenario file {path!r}: {exc.strerror}") from None
+        raw = read_limited(path, MAX_SCENARIO_BYTES, "the scenario file")
+    except InputError as exc:
+        raise ScenarioError(f"cannot read scenario file: {exc}") from None
     try:
         return from_json(raw)
     except ScenarioError as exc:
@@ -388,9 +450,11 @@ def _parse_value(text: Any) -> Any:
     if t.lower() in ("null", "none", ""):
         return None
     try:
-        return json.loads(t)
-    except json.JSONDecodeError:
-        return t
+        return loads_json(t, constants=True)
+    except InputError as exc:
+        if str(exc).startswith("not valid JSON"):
+            return t  # plain text (a therapy id, a name): the field's own check decides
+        raise ScenarioError(str(exc)) from None
 
 
 def _split(path: str) -> list[str]:
@@ -405,7 +469,7 @@ def get_path(scenario: Scenario, path: str) -> Any:
     node: Any = to_dict(scenario)
     for part in _split(path):
         if isinstance(node, list):
-            if not part.isdigit() or int(part) >= len(node):
+            if not is_ascii_digits(part) or len(part) > 6 or int(part) >= len(node):
                 raise ScenarioError(f"unknown path {path!r}: index {part!r} out of range (0-{len(node) - 1})")
             node = node[int(part)]
         elif isinstance(node, dict) and part in node:
@@ -437,9 +501,11 @@ def apply_sets(scenario: Scenario, sets: list[tuple[str, Any]]) -> Scenario:
         for i, part in enumerate(parts):
             last = i == len(parts) - 1
             if isinstance(node, list):
-                if not part.isdigit():
-                    raise ScenarioError(f"unknown path {path!r}: {part!r} should be a program index")
-                idx = int(part)
+                try:
+                    idx = parse_index(part, len(node))
+                except InputError:
+                    raise ScenarioError(f"unknown path {path!r}: {part!r} should be a program index, written "
+                                        f"with the digits 0-9 (0 to {len(node) - 1})") from None
                 if idx == len(node) and not last:
                     node.append(to_dict(Scenario()).get("programs")[0])
                 if idx >= len(node):
@@ -454,7 +520,10 @@ def apply_sets(scenario: Scenario, sets: list[tuple[str, Any]]) -> Scenario:
                 if last:
                     if isinstance(node[part], (dict, list)):
                         raise ScenarioError(f"{path!r} is a section; set one of its fields instead")
-                    node[part] = _parse_value(value)
+                    try:
+                        node[part] = _parse_value(value)
+                    except ScenarioError as exc:
+                        raise ScenarioError(f"{path}: {exc}") from None
                 else:
                     node = node[part]
             else:

@@ -8,10 +8,9 @@
 * :func:`two_way` - a grid over two inputs (default uptake x effect size; also price per session x
   effect size) with ROI, net benefit and NPV at every node; :func:`break_even` - the break-even
   contour (outcome = 0) interpolated along the y axis of that grid.
-* Scenario presets (conservative / base / optimistic, ``calculator/data/presets.csv``): dotted-path
-  overrides, each with a reason and source keys. :func:`scenario_presets` lists them,
-  :func:`apply_scenario_preset` applies one, :func:`compare_presets` shows them side by side.
-  (Industry presets are another thing: :mod:`calculator.presets`.)
+
+Scenario presets (conservative / base / optimistic) live with every other named source of values
+in :mod:`calculator.presets`; the names below are re-exported from there for older imports.
 
 Every chart is a table first: the figures in :mod:`calculator.charts_uncertainty` draw these
 tables and add no numbers of their own.
@@ -19,18 +18,14 @@ tables and add no numbers of their own.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import lru_cache
-from importlib import resources
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .evidence import library
-from .model import build_inputs, evaluate
-from .scenario import Scenario, ScenarioError, apply_sets, get_path, parameter_id_for_path
+from .model import build_inputs
+from .presets import apply_scenario_preset, compare_presets, preset_names, preset_overrides, scenario_presets
+from .scenario import Scenario
 from .uncertainty import UncertaintyError, _evaluate, resolve_inputs, uncertainty_table
 
 __all__ = [
@@ -276,130 +271,3 @@ def break_even(grid: pd.DataFrame, outcome: str = "net_benefit") -> pd.DataFrame
         if len(v) and v[-1] == 0:
             rows.append((float(x), float(y[-1])))
     return pd.DataFrame(rows, columns=["x", "y"])
-
-
-# ---------------------------------------------------------------------------------------------
-# Scenario presets
-
-
-@lru_cache(maxsize=1)
-def scenario_presets() -> pd.DataFrame:
-    """The scenario presets (``calculator/data/presets.csv``), validated.
-
-    One row per override: preset, path (``programs.*`` = every program), value, reason,
-    source_keys; plus one row per preset with an empty path that describes it. Every source key is
-    in ``references.csv``, every path is a scenario field backed by a library parameter, and every
-    value lies inside that parameter's low-high range (a preset stays within the evidence).
-    """
-    lib = library()
-    default = Scenario()
-    path = resources.files("calculator") / "data" / "presets.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    described: set[str] = set()
-    seen: set[tuple[str, str]] = set()
-    for line, r in enumerate(rows, start=2):
-        where = f"presets.csv line {line}"
-        if None in r or any(v is None for v in r.values()):
-            raise SensitivityError(f"{where}: wrong number of columns")
-        keys = [k for k in r["source_keys"].split(";") if k]
-        missing = [k for k in keys if k not in lib.references]
-        if not keys or missing:
-            raise SensitivityError(f"{where}: unknown or missing source key(s) {', '.join(missing) or '(none)'}")
-        if not r["reason"].strip():
-            raise SensitivityError(f"{where}: every row needs a reason")
-        if not r["path"]:
-            described.add(r["preset"])
-            continue
-        if (r["preset"], r["path"]) in seen:
-            raise SensitivityError(f"{where}: {r['preset']} sets {r['path']} twice")
-        seen.add((r["preset"], r["path"]))
-        concrete = r["path"].replace("*", "0")
-        pid = parameter_id_for_path(default, concrete)
-        if pid is None:
-            raise SensitivityError(f"{where}: {r['path']!r} is not a scenario field with a library parameter")
-        par = lib.parameter(pid)
-        try:
-            value = float(r["value"])
-        except ValueError:
-            raise SensitivityError(f"{where}: value {r['value']!r} is not a number") from None
-        if not par.low <= value <= par.high:
-            raise SensitivityError(f"{where}: {r['path']} = {value:g} lies outside the parameter's range "
-                                   f"{par.low:g} to {par.high:g}")
-    df = pd.DataFrame(rows)
-    undescribed = set(df["preset"]) - described
-    if undescribed:
-        raise SensitivityError(f"presets.csv: preset(s) {', '.join(sorted(undescribed))} need a row with an "
-                               "empty path that describes them")
-    return df
-
-
-def preset_names() -> list[str]:
-    """Names of the scenario presets, in file order (conservative, base, optimistic)."""
-    return list(dict.fromkeys(scenario_presets()["preset"]))
-
-
-def preset_overrides(scenario: Scenario, name: str) -> list[dict[str, Any]]:
-    """A preset's overrides for this scenario, one dict per path, with whether each is applied.
-
-    Keys: ``path, value, default, current, applied``. A preset moves an input only in its own
-    direction, judged from the library default: a value below the default applies only where it is
-    below the scenario's own value, one above only where above. So the conservative preset is never
-    more favourable than the scenario on any input it touches, and the optimistic one never less.
-    """
-    names = preset_names()
-    if name not in names:
-        raise SensitivityError(f"unknown preset {name!r}; choose one of: {', '.join(names)}")
-    lib = library()
-    df = scenario_presets()
-    rows = df[(df["preset"] == name) & (df["path"] != "")]
-    out = []
-    for r in rows.itertuples(index=False):
-        paths = [r.path.replace("*", str(i)) for i in range(len(scenario.programs))] if "*" in r.path else [r.path]
-        for path in paths:
-            value = float(r.value)
-            current = float(get_path(scenario, path))
-            pid = parameter_id_for_path(scenario, path)
-            default = lib.parameter(pid).value if pid else current
-            applied = value <= current if value < default else value >= current if value > default else True
-            out.append({"path": path, "value": value, "default": default, "current": current, "applied": applied})
-    return out
-
-
-def apply_scenario_preset(scenario: Scenario, name: str) -> Scenario:
-    """The scenario with a preset's overrides applied in the preset's direction only (``programs.*``
-    reaches every program; see :func:`preset_overrides`).
-
-    >>> s = apply_scenario_preset(Scenario(), "conservative")
-    >>> s.programs[0].effect_multiplier, s.workforce.turnover
-    (0.5, 0.4)
-    >>> worse = apply_sets(Scenario(), [("workforce.turnover", "0.6")])
-    >>> apply_scenario_preset(worse, "conservative").workforce.turnover   # already more pessimistic
-    0.6
-    """
-    sets = [(o["path"], o["value"]) for o in preset_overrides(scenario, name) if o["applied"]]
-    try:
-        return apply_sets(scenario, sets) if sets else scenario
-    except ScenarioError as err:
-        raise SensitivityError(f"preset {name!r} does not fit this scenario: {err}") from None
-
-
-def compare_presets(scenario: Scenario, program_index: int = 0) -> pd.DataFrame:
-    """Every preset applied to the scenario, side by side: one row per preset.
-
-    Columns: preset, description, cost, savings, net_benefit, roi, npv, payback_month [USD over the
-    horizon; ROI ratio; months, nan = not within the horizon], overrides (``path=value; ...``).
-    """
-    df = scenario_presets()
-    rows = []
-    for name in preset_names():
-        sub = df[df["preset"] == name]
-        p = evaluate(apply_scenario_preset(scenario, name)).programs[program_index]
-        rows.append({
-            "preset": name, "description": sub.loc[sub["path"] == "", "reason"].iloc[0],
-            "cost": p.cost, "savings": p.savings, "net_benefit": p.net_benefit,
-            "roi": np.nan if p.roi is None else p.roi, "npv": p.npv,
-            "payback_month": np.nan if p.payback_month is None else p.payback_month,
-            "overrides": "; ".join(f"{r.path}={r.value}" for r in sub[sub["path"] != ""].itertuples()),
-        })
-    return pd.DataFrame(rows)

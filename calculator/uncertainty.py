@@ -47,7 +47,7 @@ from .evidence import PRICE_YEAR, library
 from .model import INPUT_PATHS, build_inputs, input_table
 from .perspective import rule
 from .program import NUMERIC_FIELDS, ProgramInputs, simulate
-from .scenario import THERAPY_FIELDS, Scenario
+from .scenario import THERAPY_FIELDS, Scenario, therapy_switch
 
 __all__ = [
     "DEFAULT_DRAWS",
@@ -709,10 +709,9 @@ class CompareResult:
 def _therapy_scenarios(scenario: Scenario, program_index: int) -> list[tuple[str, Scenario]]:
     """One single-program scenario per therapy, as :func:`calculator.compare` builds them."""
     base = scenario.programs[program_index]
-    reset = {f: None for f in THERAPY_FIELDS}
     out = []
     for tid in library().therapies:
-        prog = base if tid == base.therapy else base.model_copy(update={"therapy": tid, **reset})
+        prog = base if tid == base.therapy else base.model_copy(update=therapy_switch(tid))
         out.append((tid, scenario.model_copy(update={"programs": [prog]})))
     return out
 

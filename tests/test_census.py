@@ -217,7 +217,8 @@ def test_bom_is_removed_from_the_header():
 
 @pytest.mark.parametrize("text, expected", [
     ("$52,000", 52000.0), ("52,000.50", 52000.5), ("USD 41,000", 41000.0), ("$ 61 000", 61000.0),
-    ("52k", 52000.0), ("1'250'000", 1250000.0), ('"$52,000.00"', 52000.0), ("€48.000,00", None),
+    ("52k", 52000.0), ("1'250'000", 1250000.0), ('"$52,000.00"', 52000.0),
+    ("€48.000,00", 48000.0),  # "48.000,00" proves a decimal comma for its column, whatever the delimiter
 ])
 def test_thousands_separators_and_currency_symbols_are_numbers(text, expected):
     cell = text if text.startswith('"') else '"' + text + '"'

@@ -268,7 +268,7 @@ def test_tampered_link_reports_bad_fields_and_keeps_the_good_ones():
     assert s.programs[0].uptake == 0.3  # good: applied exactly
     warns = texts(at.warning)
     assert "Number of employees (headcount)" in warns and "Employees living with chronic low back pain" in warns
-    assert "workforce.salary\\_bonus" in warns and "ignored" in warns
+    assert "workforce\\.salary\\_bonus" in warns and "ignored" in warns  # the key as plain text
     assert "parameter set 000000000000" in texts(at.info)
 
 
@@ -309,7 +309,7 @@ def test_good_upload_restores_the_scenario_and_escapes_its_name():
     assert at.session_state[state.SCENARIO_KEY] == s
     assert metrics(at)["Yearly cost, total"] == fmt.money(evaluate(s).burden.total)
     msg = texts(at.success)
-    assert "\\<b\\>Plant\\</b\\> \\*A\\*" in msg
+    assert "\\<b\\>Plant\\<\\/b\\> \\*A\\*" in msg  # plain text: every punctuation mark escaped
     assert widget(at, "workforce.employees").value == 640
 
 

@@ -13,6 +13,7 @@ from calculator import Scenario, apply_sets, evaluate, library
 from calculator.census import evaluate_census, read_census
 from calculator.dashboard import fmt, state
 from calculator.dashboard.pages import workforce as page
+from calculator.presets import apply_preset
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "assets" / "sample_census.csv"
@@ -171,7 +172,7 @@ def test_preset_under_an_active_census_recomputes_it():
     at.button(key=page.P + "use").click().run()
     at.selectbox(key=page.INDUSTRY_KEY).set_value("health_care").run()
     assert not at.exception
-    base, _ = page.apply_preset(Scenario(), "health_care")
+    base, _ = apply_preset(Scenario(), "health_care")
     expected = evaluate_census(base, read_census(SAMPLE.read_bytes()), industry="health_care")
     assert at.session_state[state.SCENARIO_KEY] == expected.scenario
 
@@ -224,9 +225,9 @@ def test_report_page_adds_the_segment_table_when_the_census_is_in_use():
     expected = evaluate_census(Scenario(), read_census(SAMPLE.read_bytes()))
     n = len(expected.table())
     assert f"the reports add a table of {n} workforce segments" in visible_text(rep)
-    seg_json = expected.table().to_json(orient="split")
+    # one way only: the report takes the CensusResult itself, as the CLI's report --census does
     data = report.file_bytes(rep.session_state[state.SCENARIO_KEY].model_dump_json(), 0, 1, "json", "results",
-                             seg_json, tuple(expected.notes))
+                             "sample", expected)
     import json
     assert sum(s["employees"] for s in json.loads(data)["segments"]) == 1200
 

@@ -57,7 +57,7 @@ def test_round_trip_is_byte_identical(tmp_path):
 
 @pytest.mark.parametrize("path, value, message", [
     ("workforce.employees", "-5", "workforce.employees = -5 is out of range: allowed 1 to 10000000"),
-    ("workforce.employees", "abc", "workforce.employees must be a whole number, got 'abc'"),
+    ("workforce.employees", "abc", "workforce.employees must be a whole number from 1 to 10000000, got 'abc'"),
     ("workforce.employees", "12.5", "workforce.employees must be a whole number"),
     ("condition.prevalence", "1.5", "condition.prevalence = 1.5 is out of range: allowed 0 to 1"),
     ("condition.prevalence", "NaN", "condition.prevalence must be a finite number"),

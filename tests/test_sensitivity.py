@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from calculator import Scenario, apply_sets, build_inputs, evaluate, library
 from calculator.cli import main
+from calculator.presets import PresetError
 from calculator.program import simulate
 from calculator.sensitivity import (
     SensitivityError,
@@ -252,7 +253,7 @@ def test_no_preset_goes_beyond_the_evidence_sanity_check(default_scenario):
 
 
 def test_unknown_preset_lists_the_valid_names(default_scenario):
-    with pytest.raises(SensitivityError, match="unknown preset 'worst'; choose one of: conservative, base, optimistic"):
+    with pytest.raises(PresetError, match="unknown preset 'worst'; choose one of: conservative, base, optimistic"):
         apply_scenario_preset(default_scenario, "worst")
 
 

@@ -60,7 +60,11 @@ class FieldSpec:
             return None
         if self.kind == "percent":
             return float(Decimal(repr(float(value))) * 100)
+        if isinstance(value, bool) and self.kind != "bool":
+            raise ValueError("true/false is not a number")
         if self.kind == "count":
+            if isinstance(value, float) and not value.is_integer():
+                raise ValueError(f"{value!r} is not a whole number")  # never 2.5 -> 2
             return int(value)
         if self.kind in ("money", "number"):
             return float(value)
@@ -71,7 +75,11 @@ class FieldSpec:
             return None
         if self.kind == "percent":
             return float(Decimal(repr(float(value))) / 100)
+        if isinstance(value, bool) and self.kind != "bool":
+            raise ValueError("true/false is not a number")
         if self.kind == "count":
+            if isinstance(value, float) and not value.is_integer():
+                raise ValueError(f"{value!r} is not a whole number")  # never 2.5 -> 2
             return int(value)
         if self.kind in ("money", "number"):
             return float(value)

@@ -13,6 +13,7 @@ from calculator.evidence import PRICE_YEAR
 
 from . import fmt, state
 from .fields import changed_paths
+from .messages import collapse
 from .registry import PageSpec
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
@@ -64,7 +65,7 @@ def _toolbar() -> None:
 
 def _messages() -> None:
     box = st.container()  # always one element, so the page below keeps its place (and state)
-    for level, text in state.pop_notices():
+    for level, text in collapse(state.pop_notices()):
         getattr(box, level)(text)
     msg = state.upload_message()
     if msg:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Mapping
 from decimal import InvalidOperation
 from typing import Any
 from urllib.parse import urlencode
@@ -48,10 +49,12 @@ from calculator import (
     library,
 )
 from calculator import to_json as _to_json
-from calculator.scenario import THERAPY_FIELDS, to_dict
+from calculator.guards import is_ascii_digits
+from calculator.scenario import MAX_SCENARIO_BYTES, therapy_switch, to_dict
 
 from . import fmt
 from .fields import FIELDS, current_value, label_for_path, range_text
+from .messages import plain
 
 SCENARIO_KEY = "bp_scenario"
 ERRORS_KEY = "bp_errors"
@@ -64,8 +67,8 @@ UPLOAD_KEY = "bp_upload"
 PIN_PARAM = "ps"
 #: Query parameters Streamlit itself may use; never treated as scenario fields.
 IGNORED_PARAMS = frozenset({"embed", "embed_options"})
-#: Largest scenario file accepted (a real scenario is a few kB; this keeps a stray upload harmless).
-MAX_UPLOAD_BYTES = 1_000_000
+#: Largest scenario file accepted: the core's one limit (a real scenario is a few kB).
+MAX_UPLOAD_BYTES = MAX_SCENARIO_BYTES
 #: Metadata that is not part of a share link.
 _NOT_SHARED = frozenset({"schema_version", "parameter_set"})
 
@@ -135,43 +138,69 @@ def field_message(path: str, value: Any, err: ScenarioError, scenario: Scenario)
     return "; ".join(humanize(m) for m in err.messages) + ". The results still use your last valid value."
 
 
-def scenario_from_query(params: dict[str, str]) -> tuple[Scenario, list[tuple[str, str]]]:
+def _one_value(key: str, raw: str | list[str], notices: list[tuple[str, str]]) -> str:
+    """A query value; a repeated key keeps its last value, and says so."""
+    if isinstance(raw, str):
+        return raw
+    values = [str(v) for v in raw] or [""]
+    if len(set(values)) > 1:
+        notices.append(("warning", f"The link gives “{plain(key, 60)}” {len(values)} times; the last value "
+                                   f"({plain(values[-1], 60)}) is used."))
+    return values[-1]
+
+
+def _order(item: tuple[str, str]) -> tuple:
+    parts = item[0].split(".")
+    idx = int(parts[1]) if parts[0] == "programs" and len(parts) > 1 and is_ascii_digits(parts[1]) \
+        and len(parts[1]) < 4 else -1
+    return (idx, item[0] != "programs.0.therapy", item[0])
+
+
+def _link_field_notice(key: str, raw: str, err: ScenarioError, scenario: Scenario) -> str:
+    spec, shown = FIELDS.get(key), raw[:60]
+    reason = "; ".join(humanize(m) for m in err.messages)
+    if spec is not None and any(m.startswith(f"{key} = ") and "out of range" in m for m in err.messages):
+        try:
+            value = json.loads(raw) if len(raw) <= 40 else None
+            shown = spec.show(spec.to_model(value) if spec.kind != "percent" else value)
+        except (ValueError, TypeError, ArithmeticError, RecursionError):
+            pass
+        reason = f"the allowed range is {range_text(scenario, key)}"
+    return (f"The link's value for “{fmt.md(label_for_path(key))}” ({plain(shown, 60)}) could not be used: "
+            f"{plain(reason, 300)}. The default is used for this input.")
+
+
+def scenario_from_query(params: Mapping[str, str | list[str]]) -> tuple[Scenario, list[tuple[str, str]]]:
     """Rebuild a scenario from a share-link query, field by field.
 
-    Returns the scenario and notices ``(level, text)``. A field that is unknown or invalid is
-    reported and left at its default; every other field is applied exactly.
+    ``params`` maps a key to its value, or to every value of a repeated key (the last is used and
+    the link says so). Returns the scenario and notices ``(level, text)``: a field that is unknown
+    or invalid is reported (user text as plain text) and left at its default; every other field is
+    applied exactly. Unknown keys are listed in one notice, not one banner each.
     """
     notices: list[tuple[str, str]] = []
     scenario = Scenario()
-    items = [(k, v) for k, v in params.items() if k not in IGNORED_PARAMS and k != PIN_PARAM]
-
-    def order(item: tuple[str, str]) -> tuple:
-        parts = item[0].split(".")
-        return (int(parts[1]) if parts[0] == "programs" and len(parts) > 1 and parts[1].isdigit() else -1,
-                item[0] != "programs.0.therapy", item[0])
-
-    for key, raw in sorted(items, key=order):
-        label = label_for_path(key)
+    items = [(k, _one_value(k, v, notices)) for k, v in params.items() if k not in IGNORED_PARAMS and k != PIN_PARAM]
+    unknown: list[str] = []
+    for key, raw in sorted(items, key=_order):
         try:
             scenario = apply_sets(scenario, [(key, raw)])
         except ScenarioError as err:
             if any(m.startswith(f"unknown path {key!r}") or m.startswith(f"bad path {key!r}") for m in err.messages):
-                notices.append(("warning", f"The link contains “{fmt.md(key)}”, which is not an input of this "
-                                           "calculator, so it was ignored."))
+                unknown.append(key)
             else:
-                spec, shown = FIELDS.get(key), raw[:60]
-                reason = "; ".join(humanize(m) for m in err.messages)
-                if spec is not None and any(m.startswith(f"{key} = ") and "out of range" in m for m in err.messages):
-                    try:
-                        shown = spec.show(spec.to_model(json.loads(raw)) if spec.kind != "percent" else json.loads(raw))
-                    except (ValueError, TypeError, ArithmeticError):
-                        pass
-                    reason = f"the allowed range is {range_text(scenario, key)}"
-                notices.append(("warning", f"The link's value for “{fmt.md(label)}” ({fmt.md(shown)}) could "
-                                           f"not be used: {fmt.md(reason)}. The default is used for this input."))
+                notices.append(("warning", _link_field_notice(key, raw, err, scenario)))
+    if unknown:
+        shown = ", ".join(f"“{plain(k, 60)}”" for k in unknown[:10]) + (
+            f" and {len(unknown) - 10:,} more" if len(unknown) > 10 else "")
+        notices.append(("warning", f"The link contains {len(unknown):,} "
+                                   f"{'key that is' if len(unknown) == 1 else 'keys that are'} not an input of "
+                                   f"this calculator, so {'it was' if len(unknown) == 1 else 'they were'} "
+                                   f"ignored: {shown}."))
     pin = params.get(PIN_PARAM)
+    pin = pin[-1] if isinstance(pin, list) and pin else pin
     if pin is not None and pin != library().version:
-        notices.append(("info", f"This link was made with parameter set {fmt.md(pin[:40])}; this calculator "
+        notices.append(("info", f"This link was made with parameter set {plain(pin, 40)}; this calculator "
                                 f"uses {library().version}. The values in the link are applied exactly; "
                                 "defaults that are not in the link may have been updated since."))
     if items and not any(level == "warning" for level, _ in notices):
@@ -231,7 +260,8 @@ def bootstrap() -> None:
     """Create the session's scenario on its first run, from the share link if there is one."""
     ss = st.session_state
     if SCENARIO_KEY not in ss:
-        scenario, notices = scenario_from_query(st.query_params.to_dict())
+        qp = st.query_params
+        scenario, notices = scenario_from_query({k: qp.get_all(k) for k in qp})
         ss[SCENARIO_KEY] = scenario
         ss[ERRORS_KEY] = {}
         ss[NOTICES_KEY] = notices
@@ -327,8 +357,9 @@ def on_widget_change(path: str) -> None:
     raw = ss.get(widget_key(path))
     try:
         value = spec.to_model(raw)
-    except (TypeError, ValueError, InvalidOperation):
-        errs[path] = f"{spec.label}: enter a number ({range_text(scenario, path)})."
+    except (TypeError, ValueError, InvalidOperation, OverflowError):
+        kind = "a whole number" if spec.kind == "count" else "a number"
+        errs[path] = f"{spec.label}: enter {kind} ({range_text(scenario, path)})."
         return
     if value is None and not spec.optional:
         errs[path] = f"{spec.label} needs a value: allowed {range_text(scenario, path)}."
@@ -340,7 +371,7 @@ def on_widget_change(path: str) -> None:
     is_therapy = path.endswith(".therapy")
     if is_therapy:  # a new therapy brings its own published price, sessions and effect
         prefix = path.rsplit(".", 1)[0]
-        sets += [(f"{prefix}.{name}", None) for name in THERAPY_FIELDS]
+        sets = [(f"{prefix}.{k}", _encode(v) if isinstance(v, str) else v) for k, v in therapy_switch(value).items()]
     try:
         new = apply_sets(scenario, sets)
     except ScenarioError as err:
@@ -350,7 +381,7 @@ def on_widget_change(path: str) -> None:
     ss[SCENARIO_KEY] = new
     if is_therapy:
         prefix = path.rsplit(".", 1)[0]
-        therapy_paths = [f"{prefix}.{name}" for name in THERAPY_FIELDS]
+        therapy_paths = [p for p, _ in sets if p != path]
         clear_widgets(therapy_paths)
         for p in therapy_paths:
             errs.pop(p, None)
@@ -363,19 +394,19 @@ def on_upload() -> None:
     if file is None:
         return
     scenario, problems = parse_upload(file.getvalue())
-    name = fmt.md(file.name)
+    name = plain(file.name, 80)
     if scenario is None:
         ss[UPLOAD_MSG_KEY] = ("error", f"{name} was not loaded; nothing was changed. "
-                                       + " ".join(f"Problem: {fmt.md(p)}." for p in problems[:8]))
+                                       + " ".join(f"Problem: {plain(p, 300)}." for p in problems[:8]))
         return
     set_scenario(scenario)
     note = ""
     if scenario.parameter_set and scenario.parameter_set != library().version:
-        note = (f" It was saved with parameter set {fmt.md(scenario.parameter_set)}; defaults it did not "
+        note = (f" It was saved with parameter set {plain(scenario.parameter_set, 40)}; defaults it did not "
                 f"change now come from {library().version}.")
     if len(scenario.programs) > 1:
         note += f" It has {len(scenario.programs)} programs; these pages edit the first."
-    ss[UPLOAD_MSG_KEY] = ("success", f"Loaded “{fmt.md(scenario.name)}” from {name}.{note}")
+    ss[UPLOAD_MSG_KEY] = ("success", f"Loaded “{plain(scenario.name)}” from {name}.{note}")
 
 
 def upload_message() -> tuple[str, str] | None:

@@ -290,8 +290,8 @@ def conservative_overrides(scenario: Scenario | None = None) -> list[dict[str, A
     library default (``value`` below the default: lower is pessimistic; above: higher is). So the
     conservative case is never more favourable than the base case on any input it touches.
     """
+    from ..presets import moves_in_direction, scenario_presets
     from ..scenario import get_path
-    from ..sensitivity import scenario_presets
 
     lib = library()
     df = scenario_presets()
@@ -316,15 +316,15 @@ def conservative_overrides(scenario: Scenario | None = None) -> list[dict[str, A
             pid = parameter_id_for_path(scenario, path)
             default = lib.parameter(pid).value if pid else current
             item["current"] = current
-            item["applied"] = value <= current if value <= default else value >= current
+            item["applied"] = moves_in_direction(value, default, current)
         out.append(item)
     return out
 
 
 def conservative_scenario(scenario: Scenario) -> Scenario:
     """The scenario with the ``conservative`` preset applied where it is more pessimistic: the same
-    rule as the dashboard and ``--preset conservative`` (:func:`calculator.sensitivity.apply_scenario_preset`)."""
-    from ..sensitivity import apply_scenario_preset
+    rule as the dashboard and ``--preset conservative`` (:func:`calculator.presets.apply_scenario_preset`)."""
+    from ..presets import apply_scenario_preset
     return apply_scenario_preset(scenario, CONSERVATIVE_PRESET)
 
 

@@ -8,21 +8,19 @@ cached on the scenario's canonical JSON and the simulation settings.
 
 from __future__ import annotations
 
-import dataclasses
-import io
-from functools import lru_cache
+import threading
 
-import pandas as pd
 import streamlit as st
 
 from calculator import from_json
+from calculator.census import CensusResult
 from calculator.export import MEDIA_TYPES, ReportData, build_report, export, filename
 from calculator.export.render import browser_path
 from calculator.export.report import ref_list
 from calculator.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, psa
 
 from .. import fmt, state, ui
-from .workforce import active_census
+from ..census_state import active_census
 
 #: Simulations the page offers for the ROI interval (0 = do not run the uncertainty analysis).
 DRAW_CHOICES = (0, 1_000, 10_000)
@@ -38,30 +36,38 @@ DOWNLOADS = (
 )
 
 
-def _report(scenario_json: str, draws: int, seed: int) -> ReportData:
+def _report(scenario_json: str, draws: int, seed: int, census: CensusResult | None = None) -> ReportData:
+    """The report, built the one way the CLI builds it: ``build_report(..., census=CensusResult)``."""
     s = from_json(scenario_json)
-    return build_report(s, uncertainty=psa(s, draws, seed) if draws else None)
+    return build_report(s, uncertainty=psa(s, draws, seed) if draws else None, census=census)
 
 
 @st.cache_data(max_entries=32, show_spinner="Preparing the report ...")
-def cached_report(scenario_json: str, draws: int, seed: int) -> ReportData:
-    """The report's content for a scenario (canonical JSON) and simulation settings (cached)."""
-    return _report(scenario_json, draws, seed)
+def cached_report(scenario_json: str, draws: int, seed: int, census_key: str | None = None,
+                  _census: CensusResult | None = None) -> ReportData:
+    """The report's content for a scenario (canonical JSON), simulation settings and the census in use
+    (``census_key`` identifies it; the result itself is not hashed) (cached)."""
+    return _report(scenario_json, draws, seed, _census)
 
 
-def _with_segments(d: ReportData, segments_json: str | None, notes: tuple[str, ...]) -> ReportData:
-    """The report plus the census segment table (when a census is in use on the Your workforce page)."""
-    if segments_json is None:
-        return d
-    return dataclasses.replace(d, segments=pd.read_json(io.StringIO(segments_json), orient="split"),
-                               segment_notes=notes)
+_FILES: dict[tuple, bytes] = {}
+_FILES_MAX = 24
+_FILES_LOCK = threading.Lock()
 
 
-@lru_cache(maxsize=24)
 def file_bytes(scenario_json: str, draws: int, seed: int, fmt_: str, table: str,
-               segments_json: str | None = None, notes: tuple[str, ...] = ()) -> bytes:
-    """One export file (cached). Runs in Streamlit's download thread, so no ``st`` call here."""
-    return export(_with_segments(_report(scenario_json, draws, seed), segments_json, notes), fmt_, table=table)
+               census_key: str | None = None, census: CensusResult | None = None) -> bytes:
+    """One export file (cached on its inputs). Runs in Streamlit's download thread, so no ``st`` call."""
+    key = (scenario_json, draws, seed, fmt_, table, census_key)
+    with _FILES_LOCK:
+        if key in _FILES:
+            return _FILES[key]
+    data = export(_report(scenario_json, draws, seed, census), fmt_, table=table)
+    with _FILES_LOCK:
+        while len(_FILES) >= _FILES_MAX:
+            _FILES.pop(next(iter(_FILES)))
+        _FILES[key] = data
+    return data
 
 
 def _download_name(d: ReportData, fmt_: str, table: str) -> str:
@@ -88,11 +94,8 @@ def render() -> None:
         seed = st.number_input("Seed", min_value=0, max_value=2**31 - 1, value=DEFAULT_SEED, step=1,
                                key="report-seed", help="Same seed, same numbers.")
     sj = state.scenario_json()
-    census = active_census()
-    seg_json = None if census is None else census.table().to_json(orient="split")
-    seg_notes = () if census is None else tuple(census.notes) + (
-        (f"{census.rows_excluded:,} census rows with problems were excluded",) if census.rows_excluded else ())
-    d = _with_segments(cached_report(sj, int(draws), int(seed)), seg_json, seg_notes)
+    census_key, census = active_census() or (None, None)
+    d = cached_report(sj, int(draws), int(seed), census_key, census)
     if census is not None:
         st.caption(f"Your census is in use: the reports add a table of {len(d.segments)} workforce segments.")
 
@@ -116,7 +119,7 @@ def render() -> None:
     row = st.container(horizontal=True, gap="small")
     for fmt_, table, label, icon in DOWNLOADS:
         row.download_button(
-            label, data=lambda f=fmt_, t=table: file_bytes(sj, int(draws), int(seed), f, t, seg_json, seg_notes),
+            label, data=lambda f=fmt_, t=table: file_bytes(sj, int(draws), int(seed), f, t, census_key, census),
             file_name=_download_name(d, fmt_, table), mime=MEDIA_TYPES[fmt_],
             key=f"report-download-{fmt_}-{table}", icon=icon, on_click="ignore")
     st.caption(

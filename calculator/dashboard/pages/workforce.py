@@ -13,14 +13,13 @@ comparison, uncertainty, report) uses the census; "Stop using it" restores the v
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from calculator import Scenario, apply_sets, from_json, get_path, library, to_json
+from calculator import Scenario, apply_sets, get_path, library
+from calculator.assemble import assemble
 from calculator.census import (
     DEFAULT_BY,
     FIELDS,
@@ -28,254 +27,88 @@ from calculator.census import (
     CensusError,
     CensusResult,
     SurveyResults,
-    apply_survey,
-    evaluate_census,
     min_group_size,
-    read_census,
 )
 from calculator.charts_census import segment_burden_figure, segment_burden_table
-from calculator.presets import PresetError, apply_preset, industries, preset
+from calculator.presets import industries, preset
 from calculator.scenario import parameter_id_for_path
 
+from .. import census_state as cs
 from .. import fmt, state, ui
+from ..census_state import (
+    ACTIVE_KEY,
+    BY_KEY,
+    DECIMAL_KEY,
+    EXCLUDE_KEY,
+    FILE_KEY,
+    INDUSTRY_KEY,
+    KIND_KEY,
+    MESSAGE_KEY,
+    UPLOAD_KEY,
+    P,
+    edited_since_census,
+)
 from ..fields import FIELDS as INPUT_FIELDS
 from ..fields import label_for_path
+from ..messages import plain
 
 SAMPLE = Path(__file__).resolve().parents[3] / "assets" / "sample_census.csv"
 
-P = "bp_census_"
-FILE_KEY = P + "file"  # (name, bytes): the census, in memory only
-DIGEST_KEY = P + "digest"  # (bytes object, its SHA-256): hashed once per file
-UPLOAD_KEY = P + "upload"
-ACTIVE_KEY = P + "active"  # {"base": scenario JSON before the census, "employees": N, "name": file name}
-SOURCES_KEY = P + "sources"  # path -> where its value came from (preset, survey, census)
-MESSAGE_KEY = P + "message"
-INDUSTRY_KEY = P + "industry"
-KIND_KEY = P + "kind"
-BY_KEY = P + "by"
-EXCLUDE_KEY = P + "exclude"
-
-#: Scenario paths the census sets (restored by "Stop using it").
-CENSUS_PATHS = ("workforce.employees", "workforce.hourly_wage", "workforce.annual_salary",
-                "workforce.annual_hours", "condition.prevalence", "condition.absence_days", "condition.presenteeism")
 KINDS = {"auto": "Detect automatically", "employee": "One row per employee",
          "aggregated": "One row per group, with a headcount column"}
+DECIMALS = {"auto": "Decide from the values", "point": "Point: 1,234.56", "comma": "Comma: 1.234,56"}
 DIM_WORDS = {"job_family": "Job family", "age_band": "Age band", "sex": "Sex", "industry": "Industry",
              "location": "Location"}
 SEVERITY_WORDS = {"error": "Problem", "warning": "Note"}
-
-
-# ---------------------------------------------------------------------------------------------
-# Cached core calls (inputs are all arguments; results stay in memory)
-
-
-# The upload (up to 200 MB) is hashed once, when it arrives; the caches are keyed on that digest and
-# take the bytes and the parsed census as unhashed (underscore) arguments.
-
-
-@st.cache_data(max_entries=4, show_spinner="Reading and checking the census ...")
-def cached_census(digest: str, name: str, kind: str, column_map: tuple[tuple[str, str], ...],
-                  _data: bytes) -> Census:
-    return read_census(_data, name, kind=kind, column_map=dict(column_map))
-
-
-@st.cache_data(max_entries=8, show_spinner="Computing the segment results ...")
-def cached_result(digest: str, name: str, kind: str, column_map: tuple[tuple[str, str], ...], scenario_json: str,
-                  by: tuple[str, ...], exclude: bool, industry: str | None, _census: Census) -> CensusResult:
-    return evaluate_census(from_json(scenario_json), _census, by=by, exclude_invalid=exclude, industry=industry)
-
-
-# ---------------------------------------------------------------------------------------------
-# Session helpers
-
-
-def _ss() -> Any:
-    return st.session_state
-
-
-def _sources() -> dict[str, dict[str, Any]]:
-    return _ss().setdefault(SOURCES_KEY, {})
-
-
-def _file() -> tuple[str, bytes] | None:
-    return _ss().get(FILE_KEY)
-
-
-def _digest(data: bytes) -> str:
-    """SHA-256 of the file in memory, computed once per file and kept in the session."""
-    known = _ss().get(DIGEST_KEY)
-    if known is not None and known[0] is data:
-        return known[1]
-    digest = hashlib.sha256(data).hexdigest()
-    _ss()[DIGEST_KEY] = (data, digest)
-    return digest
-
-
-def _column_map_key(name: str, data: bytes) -> str:
-    return P + f"map:{name}:{_digest(data)[:16]}"
-
-
-def _column_map(name: str, data: bytes) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted(_ss().get(_column_map_key(name, data), {}).items()))
-
-
-def _industry() -> str | None:
-    return _ss().get(INDUSTRY_KEY) or None
-
-
-def _base_scenario() -> Scenario:
-    """The current scenario with the values the census replaced put back (the census's own inputs)."""
-    cur = state.current_scenario()
-    active = _ss().get(ACTIVE_KEY)
-    if not active:
-        return cur
-    base = from_json(active["base"])
-    return apply_sets(cur, [(p, get_path(base, p)) for p in CENSUS_PATHS])
-
-
-def _census_options() -> tuple[str, bytes, str, tuple, tuple[str, ...] | None, bool] | None:
-    f = _file()
-    if f is None:
-        return None
-    name, data = f
-    by = _ss().get(BY_KEY)
-    return name, data, _ss().get(KIND_KEY, "auto"), _column_map(name, data), tuple(by) if by is not None else None, \
-        bool(_ss().get(EXCLUDE_KEY, False))
-
-
-def _current_result(base: Scenario) -> CensusResult | None:
-    opts = _census_options()
-    if opts is None:
-        return None
-    name, data, kind, cmap, by, exclude = opts
-    digest = _digest(data)
-    census = cached_census(digest, name, kind, cmap, data)
-    by = by if by is not None else tuple(d for d in DEFAULT_BY if d in census.fields())
-    return cached_result(digest, name, kind, cmap, to_json(base), tuple(by), exclude, _industry(), census)
-
-
-def active_census() -> CensusResult | None:
-    """The census result every page uses, or None when no census is in use (for the Report page)."""
-    if not _ss().get(ACTIVE_KEY):
-        return None
-    return _current_result(_base_scenario())
-
-
-def _record(applied: list, kind: str) -> None:
-    src = _sources()
-    for a in applied:
-        src[a.path] = {"kind": kind, "value": a.value, "source": a.source, "provenance": a.provenance,
-                       "keys": list(a.source_keys), "note": a.note}
-
-
-def _change_base(change, kind: str, clear_kind: str | None = None) -> None:
-    """Apply a preset or survey change; when the census is in use, to its base, then re-apply it."""
-    ss = _ss()
-    if clear_kind:
-        for p in [p for p, v in _sources().items() if v["kind"] == clear_kind]:
-            _sources().pop(p)
-    active = ss.get(ACTIVE_KEY)
-    base = _base_scenario()
-    try:
-        new_base, applied = change(base)
-    except (CensusError, PresetError) as exc:
-        ss[MESSAGE_KEY] = ("error", str(exc))
-        return
-    _record(applied, kind)
-    if not active:
-        state.set_scenario(new_base)
-        return
-    try:
-        res = _current_result(new_base)
-    except CensusError as exc:
-        ss[MESSAGE_KEY] = ("error", str(exc))
-        return
-    ss[ACTIVE_KEY] = {**active, "base": to_json(new_base)}
-    state.set_scenario(res.scenario)
-    _record(list(res.applied), "census")
-
 
 # ---------------------------------------------------------------------------------------------
 # Callbacks
 
 
-def _on_upload() -> None:
-    f = _ss().get(UPLOAD_KEY)
+def _uploader_key() -> str:
+    return f"{UPLOAD_KEY}:{cs.ss().get(UPLOAD_KEY + ':gen', 0)}"
+
+
+def _on_upload(key: str) -> None:
+    f = cs.ss().get(key)
     if f is not None:
-        _ss()[FILE_KEY] = (f.name, f.getvalue())
-        _ss()[EXCLUDE_KEY] = False
-        _ss().pop(BY_KEY, None)
+        cs.ss()[FILE_KEY] = (f.name, f.getvalue())
+        cs.ss()[EXCLUDE_KEY] = False
+        cs.ss().pop(BY_KEY, None)
+        # a fresh uploader: Streamlit drops its own copy of the upload, so the server holds the
+        # file once (in this session), not twice (memory, issue 10)
+        cs.ss()[UPLOAD_KEY + ":gen"] = cs.ss().get(UPLOAD_KEY + ":gen", 0) + 1
 
 
 def _load_sample() -> None:
-    _ss()[FILE_KEY] = ("sample_census.csv", SAMPLE.read_bytes())
-    _ss()[EXCLUDE_KEY] = False
-    _ss().pop(BY_KEY, None)
-
-
-def _forget_file() -> None:
-    _stop_using()
-    for k in (FILE_KEY, EXCLUDE_KEY, BY_KEY):
-        _ss().pop(k, None)
+    cs.ss()[FILE_KEY] = ("sample_census.csv", SAMPLE.read_bytes())
+    cs.ss()[EXCLUDE_KEY] = False
+    cs.ss().pop(BY_KEY, None)
 
 
 def _on_industry() -> None:
-    pid = _industry()
+    pid = cs.industry()
     lib = library()
 
     def change(s: Scenario):
-        prev = [p for p, v in _sources().items() if v["kind"] == "preset"]
+        prev = [p for p, v in cs.sources().items() if v["kind"] == "preset"]
         if prev:  # back to the library values first, so presets never stack
             s = apply_sets(s, [(p, lib.value(parameter_id_for_path(s, p))) for p in prev])
-        return apply_preset(s, pid) if pid else (s, [])
+        got = assemble(s, industry=pid)
+        return got.scenario, list(got.applied)
 
-    _change_base(change, "preset", clear_kind=None)
+    cs.change_base(change, "preset", clear_kind=None)
     if not pid:
-        for p in [p for p, v in _sources().items() if v["kind"] == "preset"]:
-            _sources().pop(p)
+        for p in [p for p, v in cs.sources().items() if v["kind"] == "preset"]:
+            cs.sources().pop(p)
     else:
         keep = {pv.path for pv in preset(pid).values.values()}
-        for p in [p for p, v in _sources().items() if v["kind"] == "preset" and p not in keep]:
-            _sources().pop(p)
-
-
-def edited_since_census(current: Scenario, census_scenario: Scenario) -> list[str]:
-    """The census-set inputs whose current value differs from the census's (changed on another page)."""
-    out = []
-    for p in CENSUS_PATHS:
-        a, b = get_path(current, p), get_path(census_scenario, p)
-        if a != b and not (isinstance(a, (int, float)) and isinstance(b, (int, float))
-                           and abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(b)))):
-            out.append(p)
-    return out
-
-
-def _use_census() -> None:
-    ss = _ss()
-    base = _base_scenario()
-    try:
-        res = _current_result(base)
-    except CensusError as exc:
-        ss[MESSAGE_KEY] = ("error", str(exc))
-        return
-    if res is None:
-        return
-    ss[ACTIVE_KEY] = {"base": to_json(base), "employees": int(res.total["employees"]), "name": _file()[0]}
-    state.set_scenario(res.scenario)
-    _record(list(res.applied), "census")
-
-
-def _stop_using() -> None:
-    ss = _ss()
-    if ss.get(ACTIVE_KEY):
-        state.set_scenario(_base_scenario())
-        ss[ACTIVE_KEY] = None
-        for p in [p for p, v in _sources().items() if v["kind"] == "census"]:
-            _sources().pop(p)
+        for p in [p for p, v in cs.sources().items() if v["kind"] == "preset" and p not in keep]:
+            cs.sources().pop(p)
 
 
 def _use_survey() -> None:
-    ss = _ss()
+    ss = cs.ss()
 
     def pct(key: str) -> float | None:
         v = ss.get(P + key)
@@ -288,16 +121,20 @@ def _use_survey() -> None:
     except CensusError as exc:
         ss[MESSAGE_KEY] = ("error", str(exc))
         return
-    _change_base(lambda s: apply_survey(s, survey), "survey")
+    def change(s: Scenario):
+        got = assemble(s, survey=survey)
+        return got.scenario, list(got.applied)
+
+    cs.change_base(change, "survey")
     ss[MESSAGE_KEY] = ("success", f"Your survey results (n={survey.respondents}) now replace the published values.")
 
 
 def _on_column(name: str, data: bytes, columns: list[str], i: int) -> None:
-    key = _column_map_key(name, data)
-    cmap = dict(_ss().get(key, {}))
-    choice = _ss().get(P + f"col:{len(data)}:{i}")
+    key = cs.column_map_key(name, data)
+    cmap = dict(cs.ss().get(key, {}))
+    choice = cs.ss().get(P + f"col:{len(data)}:{i}")
     cmap[columns[i]] = choice or "ignore"
-    _ss()[key] = cmap
+    cs.ss()[key] = cmap
 
 
 # ---------------------------------------------------------------------------------------------
@@ -313,7 +150,7 @@ def _preset_section() -> None:
                       "and absence for physically demanding work. Every value stays editable on the other pages.")
     rows = []
     scenario = state.current_scenario()
-    for path, v in _sources().items():
+    for path, v in cs.sources().items():
         if v["kind"] != "preset":
             continue
         spec = INPUT_FIELDS.get(path)
@@ -339,11 +176,11 @@ def _report_section(census: Census) -> None:
     row.metric("Rows with notes only", fmt.number(census.rows_with_warnings), border=True,
                help="Used, with the interpretation stated in the note.")
     row.metric("Employees in usable rows", fmt.number(census.employees), border=True)
-    cols = ", ".join(f"{FIELDS[f][0].split(' (')[0]} ← “{c}”" for f, c in census.columns.items())
-    st.caption(fmt.md(f"Columns used: {cols}." + (f" Not used: {', '.join(census.unused_columns)}."
-                                                   if census.unused_columns else "")))
+    cols = ", ".join(f"{fmt.md(FIELDS[f][0].split(' (')[0])} ← “{plain(c, 80)}”" for f, c in census.columns.items())
+    unused = ", ".join(f"“{plain(c, 80)}”" for c in census.unused_columns)
+    st.caption(f"Columns used: {cols}." + (f" Not used: {unused}." if unused else ""))
     for n in census.notes:
-        st.caption(fmt.md(f"Note: {n}."))
+        st.caption(f"Note: {plain(n, 400)}.")
     if not census.issues.empty:
         iss = census.issues
         st.dataframe(pd.DataFrame({
@@ -364,8 +201,8 @@ def _mapping_section(name: str, data: bytes, census: Census) -> None:
         options = [""] + list(FIELDS)
         for i, col in enumerate(columns):
             key = P + f"col:{len(data)}:{i}"
-            if key not in _ss():
-                _ss()[key] = detected.get(col, "")
+            if key not in cs.ss():
+                cs.ss()[key] = detected.get(col, "")
             grid[i % 3].selectbox(fmt.md(col), options, key=key, on_change=_on_column,
                                   args=(name, data, columns, i),
                                   format_func=lambda f: "not used" if not f else FIELDS[f][0])
@@ -416,11 +253,11 @@ def _results_section(res: CensusResult, active: bool) -> None:
         ui.chart(segment_burden_figure(segment_burden_table(res)), key=P + "chart")
     bar = st.container(horizontal=True, gap="small")
     if active:
-        bar.button("Update the other pages", on_click=_use_census, key=P + "use", icon=":material/sync:",
+        bar.button("Update the other pages", on_click=cs.use_census, key=P + "use", icon=":material/sync:",
                    help="Use these results (with the current options) on every page.")
-        bar.button("Stop using my workforce", on_click=_stop_using, key=P + "stop", icon=":material/undo:")
+        bar.button("Stop using my workforce", on_click=cs.stop_using, key=P + "stop", icon=":material/undo:")
     else:
-        bar.button("Use this workforce on every page", on_click=_use_census, key=P + "use", type="primary",
+        bar.button("Use this workforce on every page", on_click=cs.use_census, key=P + "use", type="primary",
                    icon=":material/groups:",
                    help="Every page then uses your headcount, wages, hours and the prevalence by age, sex "
                         "and job family. You can stop using it at any time.")
@@ -445,7 +282,7 @@ def _survey_section() -> None:
 
 
 def _sources_section() -> None:
-    src = _sources()
+    src = cs.sources()
     box = st.container()
     if not src:
         return
@@ -469,32 +306,40 @@ def render() -> None:
         f"groups of at least {min_group_size()} employees.",
     )
     messages = st.container()
-    msg = _ss().get(MESSAGE_KEY)
+    msg = cs.ss().get(MESSAGE_KEY)
     if msg:
         level, text = msg
-        getattr(messages, level)(fmt.md(text))
-        _ss()[MESSAGE_KEY] = None
-    active = _ss().get(ACTIVE_KEY)
+        getattr(messages, level)(plain(text, 600))
+        cs.ss()[MESSAGE_KEY] = None
+    active = cs.ss().get(ACTIVE_KEY)
     status = st.container()
     if active:
-        status.success(fmt.md(f"Every page now uses your workforce: {fmt.number(active['employees'])} employees "
-                              f"from {active['name']}."), icon=":material/groups:")
+        status.success(f"Every page now uses your workforce: {fmt.number(active['employees'])} employees "
+                       f"from {plain(active['name'], 80)}.", icon=":material/groups:")
 
     _preset_section()
 
     st.subheader("Census")
     st.file_uploader("Census file: CSV, Excel (.xlsx) or Parquet", type=["csv", "txt", "xlsx", "parquet"],
-                     key=UPLOAD_KEY, on_change=_on_upload,
+                     key=_uploader_key(), on_change=_on_upload, args=(_uploader_key(),),
                      help="One row per employee, or one row per group with a headcount. Useful columns: job "
                           "family, age or age band, sex, hourly wage or annual salary, weekly hours or FTE, "
                           "location. Only the headcount is required; anything missing takes the defaults.")
     bar = st.container(horizontal=True, gap="small")
     bar.button("Try the sample census", on_click=_load_sample, key=P + "sample", icon=":material/science:",
                help="A fictional employer with 1,200 employees (assets/sample_census.csv).")
-    bar.button("Remove the file", on_click=_forget_file, key=P + "forget", icon=":material/delete:")
+    bar.button("Remove the file", on_click=cs.forget_file, key=P + "forget", icon=":material/delete:")
     st.radio("Rows in the file", list(KINDS), format_func=KINDS.get, key=KIND_KEY, horizontal=True)
+    st.radio("Decimal mark", list(DECIMALS), format_func=DECIMALS.get, key=DECIMAL_KEY, horizontal=True,
+             help="Decided per column from all its values ($48,500.00 shows that commas group thousands). "
+                  "Choose only when the page asks: a column such as 75,250 alone could be either.")
 
-    f = _file()
+    _census_section(bool(active))
+
+
+def _census_section(active: bool) -> None:
+    """The uploaded census: mapping, validation report, options and results (or why not)."""
+    f = cs.current_file()
     body = st.container()
     if f is None:
         body.info("Upload a census, or try the sample census, to see results for your own workforce.")
@@ -502,11 +347,11 @@ def render() -> None:
         _sources_section()
         return
     name, data = f
-    body.caption(fmt.md(f"File: {name} ({len(data) / 1024:,.0f} kB, in memory only)."))
+    body.caption(f"File: {plain(name, 80)} ({len(data) / 1024:,.0f} kB, in memory only).")
     try:
-        census = cached_census(_digest(data), name, _ss().get(KIND_KEY, "auto"), _column_map(name, data), data)
+        census = cs.read_current(name, data)
     except CensusError as exc:
-        body.error(fmt.md(f"{name} could not be read as a census: {exc}. Nothing was changed."),
+        body.error(f"{plain(name, 80)} could not be read as a census: {plain(exc, 600)}. Nothing was changed.",
                    icon=":material/error:")
         _survey_section()
         _sources_section()
@@ -519,18 +364,18 @@ def render() -> None:
                         f"({fmt.number(census.employees_with_errors)} employees). The number left out is shown "
                         "with the results.", key=EXCLUDE_KEY)
         dims = census.fields()
-        if BY_KEY not in _ss() or _ss().get(P + "dims") != dims:  # a new file or a new mapping
-            _ss()[BY_KEY] = [d for d in DEFAULT_BY if d in dims]
-            _ss()[P + "dims"] = dims
+        if BY_KEY not in cs.ss() or cs.ss().get(P + "dims") != dims:  # a new file or a new mapping
+            cs.ss()[BY_KEY] = [d for d in DEFAULT_BY if d in dims]
+            cs.ss()[P + "dims"] = dims
         st.multiselect("Show results by", dims, format_func=DIM_WORDS.get, key=BY_KEY)
-        if census.rows_with_errors and not _ss().get(EXCLUDE_KEY):
+        if census.rows_with_errors and not cs.ss().get(EXCLUDE_KEY):
             st.warning("Fix the rows listed above and upload the file again, or tick the box to leave them "
                        "out. Nothing is left out without your say-so.", icon=":material/warning:")
         else:
             try:
-                res = _current_result(_base_scenario())
+                res = cs.current_result(cs.base_scenario())
             except CensusError as exc:
-                st.error(fmt.md(str(exc)), icon=":material/error:")
+                st.error(plain(exc, 600), icon=":material/error:")
             else:
                 _results_section(res, bool(active))
     _survey_section()
