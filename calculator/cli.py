@@ -60,6 +60,8 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
             s = apply_scenario_preset(s, args.scenario_preset)
         except SensitivityError as exc:
             raise UserError(str(exc)) from None
+    from .cli_plan import with_claims  # --claims FILE (issue 11): after presets, before --set
+    s = with_claims(args, s)
     sets = []
     for item in getattr(args, "set", None) or []:
         path, eq, value = item.partition("=")
@@ -87,7 +89,8 @@ def cmd_defaults(args: argparse.Namespace) -> str:
 def cmd_evaluate(args: argparse.Namespace) -> str:
     r = evaluate(scenario_from_args(args))
     if args.format == "json":
-        return dumps(r.to_dict() | _census_json(args))
+        from .cli_plan import plan_json  # budget_impact and program QALY paths (issue 11)
+        return dumps(plan_json(r) | _census_json(args))
     b, p = r.burden, r.program
     lines = [
         f"Scenario: {r.scenario.name}  (parameter set {r.parameter_set}, 2024 USD)",
@@ -422,6 +425,8 @@ def _scenario_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenario", nargs="?", help="scenario JSON file (default: the built-in defaults)")
     p.add_argument("--set", action="append", metavar="PATH=VALUE",
                    help="override a field by dotted path, e.g. workforce.employees=500 (repeatable)")
+    from .cli_plan import CLAIMS_HELP
+    p.add_argument("--claims", metavar="FILE", help=CLAIMS_HELP)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -481,6 +486,8 @@ def build_parser() -> argparse.ArgumentParser:
     _census_file_args(ce)
     ce.add_argument("--presets", action="store_true", help="list the industry and job-family presets instead")
     ce.add_argument("--format", choices=("json", "table"), default="table")
+    from .cli_plan import register as register_plan  # budget-impact, cea, claims (issue 11)
+    register_plan(sub)
     return parser
 
 
