@@ -221,13 +221,8 @@ def budget_table(*, gross_cost: ArrayLike, offsets_allowed: ArrayLike, paid_to_a
 
 
 def paid_to_allowed(scenario: Scenario) -> tuple[float, str]:
-    """The plan's share of allowed cost and where it came from (``plan.paid_to_allowed``, ...)."""
-    if scenario.plan.paid_to_allowed is not None:
-        return float(scenario.plan.paid_to_allowed), "plan.paid_to_allowed"
-    share = getattr(scenario.condition, "plan_paid_share", None)
-    if share is not None:
-        return float(share), "condition.plan_paid_share"
-    return library().value("plan.paid_to_allowed"), "library: plan.paid_to_allowed"
+    """The plan's share of allowed cost and where it came from (one home: ``condition.plan_paid_share``)."""
+    return float(scenario.condition.plan_paid_share), "condition.plan_paid_share"
 
 
 def per_participant_profile(inp: ProgramInputs, years: int) -> dict[str, np.ndarray]:
@@ -245,7 +240,7 @@ def per_participant_profile(inp: ProgramInputs, years: int) -> dict[str, np.ndar
     start_all = np.asarray(sim["participants"], dtype=float)[..., None]
     by_year = lambda x: np.asarray(x, dtype=float).reshape(*np.shape(x)[:-1], years, 12).sum(axis=-1)  # noqa: E731
     with np.errstate(invalid="ignore", divide="ignore"):
-        offset = np.where(start_aff > 0, by_year(sim["saving_medical"]) / start_aff, 0.0)
+        offset = np.where(start_aff > 0, by_year(sim["medical_offset_allowed"]) / start_aff, 0.0)
         visits = np.where(start_all > 0, by_year(sim["sessions_purchased_monthly"]) / start_all, 0.0)
     return {"offset_allowed": offset, "visits": visits}
 

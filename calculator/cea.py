@@ -183,8 +183,6 @@ def state_months_delta(sim: dict[str, Any]) -> np.ndarray:
 
     Read from the program simulation (:mod:`calculator.states` interface).
     """
-    if "state_months_delta" not in sim:  # pragma: no cover - guards against an engine without states
-        raise RuntimeError("the program simulation does not report state_months_delta (calculator.states)")
     return np.asarray(sim["state_months_delta"], dtype=float)
 
 
@@ -201,13 +199,13 @@ def incremental(inp: Any) -> dict[str, np.ndarray]:
     from .states import qalys
     sim = simulate(dataclasses.replace(inp, perspective="self_insured"))
     dfac = np.asarray(sim["discount_factor"], dtype=float)
-    med = _npv(sim["saving_medical"], dfac)
     plan_cost = _npv(sim["cost_setup"], dfac) + _npv(sim["cost_admin"], dfac) + _npv(sim["cost_sessions"], dfac)
     share = np.asarray(inp.employer_share, dtype=float)[..., None]
     sessions = np.asarray(sim["sessions_purchased_monthly"], dtype=float)
     copays = _npv(sessions * np.asarray(inp.price_per_session, dtype=float)[..., None] * (1.0 - share), dfac)
-    soc_cost = _npv(sim["cost"], dfac) + copays - med - _npv(sim["saving_absenteeism"], dfac) - _npv(
-        sim["saving_presenteeism"], dfac)
+    soc_cost = _npv(sim["cost"], dfac) + copays - _npv(sim["medical_offset_allowed"], dfac) - _npv(
+        sim["saving_absenteeism"], dfac) - _npv(sim["saving_presenteeism"], dfac)
+    med = _npv(sim["medical_offset_plan_paid"], dfac)
     return {
         "qalys": qalys(state_months_delta(sim), discount_factor=dfac),
         "cost_health_plan": plan_cost - med, "cost_societal": soc_cost,

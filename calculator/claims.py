@@ -178,7 +178,7 @@ class ClaimsSummary:
         if self.medical_per_lbp_member is not None:
             sets.append(("condition.medical_excess_cost", round(float(self.medical_per_lbp_member), 2)))
         if self.paid_to_allowed is not None:
-            sets.append(("plan.paid_to_allowed", round(float(self.paid_to_allowed), 6)))
+            sets.append(("condition.plan_paid_share", round(float(self.paid_to_allowed), 6)))
         return sets
 
     @property

@@ -44,10 +44,11 @@ INPUT_PATHS: dict[str, str] = {
     "prevalence": "condition.prevalence", "absence_days": "condition.absence_days",
     "presenteeism": "condition.presenteeism", "medical_excess_cost": "condition.medical_excess_cost",
     "hours_per_day": "condition.hours_per_day",
-    "absence_per_point": "translation.absence_per_point",
-    "presenteeism_per_point": "translation.presenteeism_per_point",
-    "medical_per_point": "translation.medical_per_point",
+    "plan_paid_share": "condition.plan_paid_share",
+    "response_per_point": "translation.response_per_point",
+    "presenteeism_link": "translation.presenteeism_link",
     "discount_rate": "analysis.discount_rate",
+    "premium_passthrough": "analysis.premium_passthrough",
     "friction_period_weeks": "analysis.friction_period_weeks",
     "friction_elasticity": "analysis.friction_elasticity",
 }
@@ -80,6 +81,8 @@ def build_inputs(scenario: Scenario, program_index: int = 0) -> ProgramInputs:
         horizon_months=s.analysis.horizon_months,
         valuation=s.analysis.valuation,
         perspective=s.analysis.perspective,
+        impact_mix=s.condition.impact_mix.as_tuple(),
+        premium_lag_months=s.analysis.premium_lag_months,
     )
 
 
