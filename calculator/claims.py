@@ -124,6 +124,12 @@ def codes_for(version: str, groups: Iterable[str] | None = None) -> pd.DataFrame
 # Reading
 
 
+def _show(value: str, limit: int = 40) -> str:
+    """A cell for a message: control characters removed, cut to ``limit``, quoted (plain text)."""
+    text = re.sub(r"[\x00-\x1f\x7f]", "", str(value))
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
 def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", str(name).strip().lower()).strip("_")
 
@@ -231,12 +237,12 @@ def _parse(table: Any, mapping: dict[str, str]) -> tuple[pd.DataFrame, list[str]
     data["code_set_version"] = [v.strip().upper().replace(" ", "") for v in text["code_set_version"]]
     for r, v in zip(rows, data["code_set_version"], strict=True):
         if v not in versions:
-            errors.append(f"row {r}, column {mapping['code_set_version']}: code-set version {safe_label(v)[0]!r} "
+            errors.append(f"row {r}, column {mapping['code_set_version']}: code-set version {_show(v)} "
                           f"is not one of {versions[0]} ... {versions[-1]}")
     proxy = [(v.strip().lower() or "all") for v in text.get("impact_proxy", ["all"] * len(rows))]
     for r, v in zip(rows, proxy, strict=True):
         if v not in IMPACT_PROXIES:
-            errors.append(f"row {r}, column {mapping.get('impact_proxy', 'impact_proxy')}: {safe_label(v)[0]!r} "
+            errors.append(f"row {r}, column {mapping.get('impact_proxy', 'impact_proxy')}: {_show(v)} "
                           f"is not one of {', '.join(IMPACT_PROXIES)}")
     data["impact_proxy"] = proxy
     for f, src in mapping.items():
@@ -246,7 +252,7 @@ def _parse(table: Any, mapping: dict[str, str]) -> tuple[pd.DataFrame, list[str]
         for r, t in zip(rows, text[f], strict=True):
             x = _number(t)
             if x is None or (x is not None and not math.isnan(x) and (not math.isfinite(x) or x < 0)):
-                errors.append(f"row {r}, column {src}: {safe_label(t)[0]!r} is not a number of 0 or more")
+                errors.append(f"row {r}, column {src}: {_show(t)} is not a number of 0 or more")
                 x = math.nan
             elif math.isnan(x) and f in REQUIRED:
                 errors.append(f"row {r}, column {src}: empty (required)")
