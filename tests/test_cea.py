@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from calculator import Scenario, apply_sets
 from calculator.cea import (
-    ceac,
     cea_psa,
+    ceac,
     cost_effectiveness,
     cost_per_qaly,
     dominance,
@@ -40,6 +40,9 @@ def test_cost_per_qaly_herman_2017_cbt():
     assert dominance(-116, 0.023).item() == "dominant"  # Herman 2019 massage, payer view
     assert dominance(457, 0.0).item() == "dominated"
     assert net_monetary_benefit(495, 0.041, 50_000).item() == pytest.approx(1_555)
+    # price $50, 10 sessions' worth of cost per $ of price: NMB 1,555 buys $155.50 more per session
+    assert threshold_price(495, 0.041, 50.0, 10.0, 50_000).item() == pytest.approx(205.5)
+    assert np.isnan(threshold_price(5_000, 0.0, 50.0, 10.0, 50_000).item())  # no positive price breaks even
 
 
 def test_threshold_price_makes_nmb_zero():
