@@ -181,11 +181,40 @@ class ClaimsSummary:
             ("plan.members", max(1, int(round(self.members)))),
             ("plan.member_months", round(self.member_months / self._years, 3)),
         ]
+        mix = self.impact_mix()
+        if mix is not None:
+            sets += [(f"condition.impact_mix.{k}", v) for k, v in mix.items()]
         if self.medical_per_lbp_member is not None:
-            sets.append(("condition.medical_excess_cost", round(float(self.medical_per_lbp_member), 2)))
+            sets.append(("condition.medical_excess_cost", round(self.medical_at_library_mix(), 2)))
         if self.paid_to_allowed is not None:
             sets.append(("condition.plan_paid_share", round(float(self.paid_to_allowed), 6)))
         return sets
+
+    def impact_mix(self) -> dict[str, float] | None:
+        """Shares of members with LBP by impact proxy (rounded; they sum to 1), or None without proxy rows."""
+        if self.by_state.empty:
+            return None
+        share = self.by_state.set_index("impact_proxy")["share"]
+        low, mod = round(float(share["low"]), 6), round(float(share["moderate"]), 6)
+        return {"low": low, "moderate": mod, "high": round(1.0 - low - mod, 6)}
+
+    def medical_at_library_mix(self) -> float:
+        """The claims' medical cost per member with LBP, restated at the library's default impact mix.
+
+        ``condition.medical_excess_cost`` is the level at the library's mix (the scenario's mix then
+        weights the states), so a cost observed at the claims' own mix is divided by
+        ``(claims mix . state cost) / (library mix . state cost)``; without proxy rows the two mixes are
+        taken to be the same.
+        """
+        from .states import default_mix, mix_vector, state_values
+        cost = float(self.medical_per_lbp_member or 0.0)
+        mix = self.impact_mix()
+        if mix is None:
+            return cost
+        med = state_values().medical
+        own = float(np.dot(mix_vector(mix["low"], mix["moderate"], mix["high"]), med))
+        lib = float(np.dot(default_mix(), med))
+        return cost * lib / own if own > 0 else cost
 
     @property
     def _years(self) -> float:

@@ -3,6 +3,7 @@
 import io
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -157,3 +158,20 @@ def test_code_groups_versioned_by_fiscal_year():
     assert "M54.41" in set(codes_for("FY2022", groups=["sciatica"])["code"])
     with pytest.raises(ClaimsError, match="unknown code-set version 'FY1990'"):
         codes_for("FY1990")
+
+
+def test_impact_proxy_rows_set_the_mix_and_restate_medical_cost():
+    from calculator.states import default_mix, mix_vector, state_values
+    head = HEAD + ",allowed_pt"
+    rows = ["A,2024,12,FY2024,low,5000,60000,100,50000", "A,2024,12,FY2024,moderate,5000,60000,100,80000",
+            "A,2024,12,FY2024,high,5000,60000,200,300000"]
+    s = read_claims(csv(*rows, head=head))
+    sets = dict(s.scenario_sets())
+    assert (sets["condition.impact_mix.low"], sets["condition.impact_mix.moderate"],
+            sets["condition.impact_mix.high"]) == pytest.approx((0.25, 0.25, 0.5))
+    med = state_values().medical
+    own = float(np.dot(mix_vector(0.25, 0.25, 0.5), med))
+    expect = 430_000 / 400 * float(np.dot(default_mix(), med)) / own
+    assert sets["condition.medical_excess_cost"] == pytest.approx(expect, abs=0.01)
+    sc, _ = apply_claims(Scenario(), s)
+    assert sc.condition.impact_mix.high == pytest.approx(0.5)
