@@ -7,8 +7,8 @@ parameter rows (``state.<quantity>.<state>`` in ``calculator/data/parameters.csv
 range and distribution. The default mix of the three chronic states is
 ``condition.impact_mix.{low,moderate,high}`` (Herman 2019: 25/35/40).
 
-A therapy acts by moving *responders* to a lighter state (:data:`DESTINATION`): high -> low,
-moderate -> low, low -> none. The share of completers who respond at the peak is
+A therapy acts by moving *responders* to a lighter state (:data:`DESTINATION`): high -> low and
+moderate -> low; low-impact pain is not assumed to resolve. The share of completers who respond at the peak is
 ``min(1, effect_size x translation.response_per_point x effect_multiplier x dose)`` and follows the
 therapy's ramp-and-decay profile over time (docs/METHODS.md, "Pain-impact states").
 
@@ -25,7 +25,7 @@ Public interface (stable; issue 11 builds on it):
 >>> state_values().utility.round(3).tolist()
 [0.806, 0.763, 0.704, 0.61]
 >>> responder_shift(default_mix()).round(2).tolist()
-[0.25, 0.5, -0.35, -0.4]
+[0.0, 0.75, -0.35, -0.4]
 """
 
 from __future__ import annotations
@@ -55,8 +55,10 @@ __all__ = [
 STATES: tuple[str, ...] = ("none", "low", "moderate", "high")
 #: The three chronic LBP states (the impact mix is over these).
 CHRONIC: tuple[str, ...] = STATES[1:]
-#: Where a responder goes: high and moderate impact -> low impact, low impact -> no chronic pain.
-DESTINATION: dict[str, str] = {"low": "none", "moderate": "low", "high": "low"}
+#: Where a responder goes: high impact (activity limitation) and moderate impact (high pain) -> low
+#: impact. Low-impact pain is not assumed to resolve: a function (RDQ) gain lifts limitation and
+#: high pain, it does not cure (docs/METHODS.md, "Pain-impact states").
+DESTINATION: dict[str, str] = {"moderate": "low", "high": "low"}
 #: Tolerance for the impact mix summing to 1.
 MIX_TOL = 1e-6
 
@@ -134,10 +136,11 @@ def responder_shift(mix: ArrayLike) -> np.ndarray:
     responder share (0-1) for a partial response.
     """
     m = np.asarray(mix, dtype=float)
-    out = -m.copy()
-    out[..., 0] = 0.0
+    out = np.zeros_like(m)
     for s, dest in DESTINATION.items():
-        out[..., STATES.index(dest)] += m[..., STATES.index(s)]
+        i, j = STATES.index(s), STATES.index(dest)
+        out[..., i] -= m[..., i]
+        out[..., j] += m[..., i]
     return out
 
 

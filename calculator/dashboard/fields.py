@@ -172,11 +172,10 @@ SPECS: list[FieldSpec] = [
     FieldSpec(P + "booster_interval_months", "Months between booster courses (0 = no boosters)", "count"),
     FieldSpec(P + "booster_sessions", "Sessions per booster course", "count"),
     # how the clinical effect becomes work time and medical cost
-    FieldSpec("translation.absence_per_point", "Less absence per point of improvement (%)", "percent", 1, 0.5),
-    FieldSpec("translation.presenteeism_per_point", "Less lost productivity at work per point of improvement (%)",
-              "percent", 1, 0.5),
-    FieldSpec("translation.medical_per_point", "Less excess medical cost per point of improvement (%)",
-              "percent", 1, 0.5),
+    FieldSpec("translation.response_per_point",
+              "Completers who move to a lighter pain-impact state, per point of improvement (%)", "percent", 1, 0.5),
+    FieldSpec("translation.presenteeism_link", "Share of that shift that also lowers lost productivity at work (%)",
+              "percent", 0, 5),
     # analysis
     FieldSpec("analysis.horizon_months", "Horizon (months)", "count", step=6),
     FieldSpec("analysis.discount_rate", "Discount rate (% per year)", "percent", 1, 0.5),

@@ -95,10 +95,10 @@ def render() -> None:
         fields([P + "effect_size", P + "effect_multiplier", P + "decay_per_week", P + "booster_interval_months",
                 P + "booster_sessions"], columns=2)
     with st.expander("How the effect turns into savings", key="exp-how-the-effect-turns-into-savings", icon=":material/swap_horiz:"):
-        st.caption("No study measures work time saved per point of improvement directly; these are "
-                   "conservative assumptions, explained under the question marks.")
-        fields(["translation.absence_per_point", "translation.presenteeism_per_point",
-                "translation.medical_per_point"], columns=2)
+        st.caption("A therapy moves some completers to a lighter pain-impact state (high or moderate to "
+                   "low impact, low impact to none); each state has its own absence, presenteeism and "
+                   "medical cost. Explained under the question marks and in docs/METHODS.md.")
+        fields(["translation.response_per_point", "translation.presenteeism_link"], columns=2)
     with st.expander("Analysis settings", key="exp-analysis-settings", icon=":material/tune:"):
         field("analysis.perspective")
         fields(["analysis.discount_rate"], columns=2)
