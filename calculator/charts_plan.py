@@ -78,7 +78,7 @@ def ceac_table(ceac: pd.DataFrame, measure: str = "p_cost_effective") -> pd.Data
 def ceac_figure(table: pd.DataFrame, thresholds: tuple[float, ...] = (), title: str | None = None) -> go.Figure:
     """One line per option: probability of being cost-effective against willingness to pay per QALY."""
     fig = go.Figure()
-    for i, (opt, part) in enumerate(table.groupby("option", sort=False)):
+    for i, (_opt, part) in enumerate(table.groupby("option", sort=False)):
         fig.add_scatter(x=part["wtp"], y=part["probability"] * 100, mode="lines", name=part["label"].iat[0],
                         line=dict(color=_LINE_COLOURS[i % len(_LINE_COLOURS)], dash=_DASHES[i % len(_DASHES)],
                                   width=2.5),

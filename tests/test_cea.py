@@ -115,23 +115,31 @@ HERMAN_TABLE2 = {
 
 
 def herman_configuration(therapy: str) -> Scenario:
+    """The configuration of tests/test_herman_reproduction.py (typical mix, one year, everyone with
+    chronic LBP completes, no turnover, trial effect, plan pays 100% of allowed cost, no discounting)."""
     return apply_sets(Scenario(), [
-        ("programs.0.therapy", therapy), ("workforce.employees", "1000"), ("workforce.turnover", "0"),
-        ("condition.prevalence", "1"), ("programs.0.uptake", "0.1"), ("programs.0.uptake_unaffected", "0"),
+        ("workforce.employees", "1000"), ("workforce.turnover", "0"),
+        ("condition.prevalence", "1"), ("condition.plan_paid_share", "1"),
+        ("condition.impact_mix.low", "0.25"), ("condition.impact_mix.moderate", "0.35"),
+        ("condition.impact_mix.high", "0.4"),
+        ("programs.0.therapy", therapy), ("programs.0.uptake", "0.1"), ("programs.0.uptake_unaffected", "0"),
         ("programs.0.completion", "1"), ("programs.0.effect_multiplier", "1"),
         ("analysis.horizon_months", "12"), ("analysis.discount_rate", "0"),
     ])
 
 
-# With the merged pain-impact-state interface (issue 9 commit 87ced12, calibration still in progress)
-# every gain is outside 20%: massage 0.0331, acupuncture 0.0306, PT 0.0192, CBT 0.0147, manipulation
-# 0.0078. Strict xfail: the moment the calibration brings one within 20%, its test fails here and the
-# marker must go.
-_GAP = pytest.mark.xfail(strict=True, reason="issue 9's responder calibration gives QALY gains outside 20% "
-                         "of Herman 2019 Table 2 (high -> low moves carry 0.153 utility each); see docs/METHODS.md")
+# With the pain-impact-state model of issue 9 (commit 270073e: response_per_point calibrated to massage
+# productivity, Table 2) the QALY gains are: massage 0.0313 (+36%), acupuncture 0.0290 (+16%, passes),
+# PT 0.0182 (+21%), CBT 0.0139 (+39%), manipulation 0.0074 (-51%). Strict xfail: the moment a
+# calibration change brings one within 20%, its test fails here and the marker must go. Not tuned here:
+# QALYs follow the same responder shifts as the cost rows (no per-row tuning).
+_GAP = pytest.mark.xfail(strict=True, reason="the state model's responder shifts (high -> low carries 0.153 "
+                         "utility) give QALY gains outside 20% of Herman 2019 Table 2; docs/METHODS.md")
+_KNOWN_GAPS = {"relaxation_massage", "physical_therapy", "cbt", "spinal_manipulation"}
 
 
-@pytest.mark.parametrize("therapy,published", [pytest.param(t, v, marks=_GAP) for t, v in sorted(HERMAN_TABLE2.items())])
+@pytest.mark.parametrize("therapy,published", [pytest.param(t, v, marks=[_GAP] if t in _KNOWN_GAPS else [])
+                                               for t, v in sorted(HERMAN_TABLE2.items())])
 def test_herman_2019_qaly_gain_within_20_percent(therapy, published):
     gain = cost_effectiveness(herman_configuration(therapy)).qaly_gain_per_participant
     assert gain == pytest.approx(published, rel=0.20)
