@@ -10,7 +10,7 @@ draws that table and adds no numbers of its own. Styling is shared with :mod:`ca
 >>> list(t.columns)[:4], len(t) == Scenario().plan.horizon_years
 (['year', 'label', 'gross_cost', 'refund'], True)
 >>> budget_figure(t).layout.title.text
-'Budget impact by plan year (US$; PMPM on each bar)'
+'Budget impact by plan year (US$)'
 """
 
 from __future__ import annotations
@@ -53,14 +53,14 @@ def budget_figure(table: pd.DataFrame) -> go.Figure:
             continue
         fig.add_bar(x=table["label"], y=table[col], name=name, marker_color=colour,
                     hovertemplate=f"{name}: %{{y:$,.0f}}<extra>%{{x}}</extra>")
-    fig.add_scatter(x=table["label"], y=table["net"], mode="markers+text", name="Net budget impact",
-                    marker=dict(symbol="diamond", size=13, color=OKABE_ITO["black"]),
-                    text=[f"{_money_text(n)}<br>PMPM {p:+.3f}".replace("-", "\u2212")
-                          for n, p in zip(table["net"], table["pmpm"], strict=True)],
-                    textposition="top center", hovertemplate="Net: %{y:$,.0f}<extra>%{x}</extra>")
-    fig.update_layout(barmode="relative", yaxis=dict(title="US$ (positive = the plan spends more)",
+    fig.add_scatter(x=table["label"], y=table["net"], mode="markers", name="Net budget impact",
+                    marker=dict(symbol="diamond", size=14, color=OKABE_ITO["black"],
+                                line=dict(color="#ffffff", width=1.5)),
+                    customdata=table["pmpm"],
+                    hovertemplate="Net: %{y:$,.0f}<br>PMPM: %{customdata:$,.3f}<extra>%{x}</extra>")
+    fig.update_layout(barmode="relative", yaxis=dict(title="US$ (+ = the plan spends more)",
                                                      zeroline=True, zerolinecolor="#1f2a37"))
-    return _layout(fig, "Budget impact by plan year (US$; PMPM on each bar)", height=420, legend=True)
+    return _layout(fig, "Budget impact by plan year (US$)", height=420, legend=True)
 
 
 def ceac_table(ceac: pd.DataFrame, measure: str = "p_cost_effective") -> pd.DataFrame:
@@ -88,5 +88,5 @@ def ceac_figure(table: pd.DataFrame, thresholds: tuple[float, ...] = (), title: 
                       annotation_text=f"${w / 1000:,.0f}k", annotation_position="top")
     fig.update_layout(xaxis=dict(title="Willingness to pay per QALY (US$)", tickformat="$,.0f"),
                       yaxis=dict(title="Probability cost-effective (%)", range=[0, 100]))
-    return _layout(fig, title or "Cost-effectiveness acceptability curves (health plan's view)", height=440,
+    return _layout(fig, title or "Acceptability curves (health plan's view)", height=460,
                    legend=True)

@@ -135,7 +135,7 @@ def _claims_section() -> None:
     st.caption(fmt.md(f"File: {name} ({len(data) / 1024:,.0f} kB, in memory only); {summary.rows} rows, "
                       f"code sets {', '.join(summary.code_set_versions)}."))
     view = pd.DataFrame([{"Input": p, "From your claims": v} for p, v in summary.scenario_sets()])
-    st.dataframe(view, hide_index=True, width="content", key=P + "sets")
+    st.container(key=P + "sets").dataframe(view, hide_index=True, width="content")
     for w in summary.warnings:
         st.warning(fmt.md(w), icon=":material/warning:")
     st.button("Use these claims", on_click=_use_claims, key=P + "use", type="primary", icon=":material/check:")
@@ -198,7 +198,7 @@ def _budget_section(b: BudgetImpact, iv: pd.DataFrame) -> None:
         "PEPM": t["pepm"].map(lambda v: fmt.money(v, cents=True)),
         "% of plan spend": t["share_of_plan_spend"].map(lambda v: fmt.pct(v, 3)),
     })
-    st.dataframe(view, hide_index=True, width="stretch", key="tbl-budget-years")
+    st.container(key="tbl-budget-years").dataframe(view, hide_index=True, width="stretch")
     ui.chart(charts_plan.budget_figure(t), key="chart-budget")
 
 
@@ -225,8 +225,9 @@ def _ce_section(ce: CostEffectiveness, psa: CEAResult) -> None:
                "Incremental cost / incremental QALYs. Dominant: more QALYs for less money; dominated: no more "
                "QALYs for more money.", key="icer",
                note=f"P(cost-effective at ${w_mid / 1000:,.0f}k) {fmt.pct(row[f'p_cost_effective_{int(w_mid)}'], 0)}"),
-        *[ui.Kpi(f"Net monetary benefit at ${w / 1000:,.0f}k/QALY", fmt.money(ce.nmb[str(int(w))]),
-                 "Willingness to pay x QALYs gained minus incremental cost. Positive = cost-effective.",
+        *[ui.Kpi(f"NMB at ${w / 1000:,.0f}k per QALY", fmt.money(ce.nmb[str(int(w))]),
+                 "Net monetary benefit: willingness to pay x QALYs gained minus incremental cost. Positive = "
+                 "cost-effective at that price per QALY. Threshold price: the price per session at which it is 0.",
                  key=f"nmb-{int(w)}", note=f"threshold price {fmt.money(p, cents=True) if p else 'none'}/session")
           for w, p in zip(ce.wtp, ce.threshold_prices, strict=True)],
     ], [])
@@ -241,7 +242,7 @@ def _ce_section(ce: CostEffectiveness, psa: CEAResult) -> None:
         **{f"Threshold price at ${w / 1000:,.0f}k": t[f"threshold_price_{int(w)}"].map(
             lambda v: fmt.money(v, cents=True) if pd.notna(v) else "none") for w in ce.wtp},
     })
-    st.dataframe(view, hide_index=True, width="stretch", key="tbl-cea")
+    st.container(key="tbl-cea").dataframe(view, hide_index=True, width="stretch")
     st.caption(fmt.md(f"Burden: chronic low back pain costs this workforce about {fmt.number(ce.qaly_burden, 1)} "
                       "QALYs a year against living without it."))
     st.subheader("Acceptability curves: every therapy")
@@ -251,7 +252,7 @@ def _ce_section(ce: CostEffectiveness, psa: CEAResult) -> None:
                               "Mean cost": tt["mean_cost"].map(fmt.money),
                               **{f"P(CE) at ${w / 1000:,.0f}k": tt[f"p_cost_effective_{int(w)}"].map(
                                   lambda v: fmt.pct(v, 0)) for w in psa.wtp}})
-    st.dataframe(ceac_view, hide_index=True, width="stretch", key="tbl-ceac")
+    st.container(key="tbl-ceac").dataframe(ceac_view, hide_index=True, width="stretch")
 
 
 def render() -> None:
