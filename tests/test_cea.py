@@ -143,3 +143,15 @@ _KNOWN_GAPS = {"relaxation_massage", "physical_therapy", "cbt", "spinal_manipula
 def test_herman_2019_qaly_gain_within_20_percent(therapy, published):
     gain = cost_effectiveness(herman_configuration(therapy)).qaly_gain_per_participant
     assert gain == pytest.approx(published, rel=0.20)
+
+
+def test_lean_psa_path_equals_the_full_computation():
+    from calculator.cea import _health_plan_draws
+    from calculator.uncertainty import sample
+    s = Scenario()
+    cols = sample(s, 50, np.random.default_rng(3))
+    import dataclasses
+    inp = dataclasses.replace(build_inputs(s), **{c: cols[c].to_numpy() for c in cols.columns})
+    c, q = _health_plan_draws(inp)
+    full = incremental(inp)
+    assert np.allclose(c, full["cost_health_plan"]) and np.allclose(q, full["qalys"])
