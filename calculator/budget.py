@@ -250,7 +250,8 @@ class BudgetImpact:
     """Budget impact of one program over the plan's horizon (USD; positive net = plan spends more).
 
     ``years``: one row per plan year (year, members, member_months, starters, starters_with_lbp,
-    units, gross_cost, refund, offsets, net, pmpm, pepm, plan_spend, share_of_plan_spend).
+    units, offsets_allowed (before paid-to-allowed and trend), gross_cost, refund, offsets, net, pmpm,
+    pepm, plan_spend, share_of_plan_spend).
     Whole-horizon figures: ``gross_cost``, ``offsets``, ``refund``, ``net``, ``pmpm`` (net / all
     member months), ``pepm``, ``share_of_plan_spend`` (net / total plan spend over the horizon).
     ``sources`` says where members, paid-to-allowed, fee and uptake came from; ``from_claims``
@@ -318,11 +319,13 @@ def scenario_budget(scenario: Scenario, inp: ProgramInputs, program_index: int =
     gross = units * _fee_amount(scenario, program_index)
     spend = plan.total_plan_spend if plan.total_plan_spend is not None else (
         members * library().value("plan.total_spend_per_member"))
-    out = budget_table(gross_cost=gross, offsets_allowed=carry_forward(aff, prof["offset_allowed"]),
+    allowed = carry_forward(aff, prof["offset_allowed"])
+    out = budget_table(gross_cost=gross, offsets_allowed=allowed,
                        paid_to_allowed=paid_to_allowed(scenario)[0], medical_trend=plan.medical_trend,
                        member_months=mm, employees=scenario.workforce.employees, total_plan_spend=spend,
                        fees_at_risk=plan.fees_at_risk, guarantee_ratio=plan.guarantee_ratio)
-    return out | {"units": units, "starters": starters, "starters_with_lbp": aff, "members": np.asarray(members),
+    return out | {"units": units, "starters": starters, "starters_with_lbp": aff, "offsets_allowed": allowed,
+                  "members": np.asarray(members),
                   "member_months": np.asarray(float(mm))}
 
 
@@ -341,7 +344,8 @@ def budget_impact(scenario: Scenario, program_index: int = 0) -> BudgetImpact:
     mm = float(out["member_months"])
     years = pd.DataFrame({"year": np.arange(1, Y + 1), "members": float(out["members"]), "member_months": mm}
                          | {k: np.asarray(out[k], dtype=float).reshape(Y) for k in (
-                             "starters", "starters_with_lbp", "units", "gross_cost", "refund", "offsets", "net",
+                             "starters", "starters_with_lbp", "units", "offsets_allowed", "gross_cost", "refund",
+                             "offsets", "net",
                              "pmpm", "pepm", "plan_spend", "share_of_plan_spend")})
     tot = {k: float(years[k].sum()) for k in ("gross_cost", "offsets", "refund", "net")}
     ptoa, ptoa_src = paid_to_allowed(scenario)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import COMPONENT_COLOURS, OKABE_ITO, _layout, _money_text
+from .charts import COMPONENT_COLOURS, OKABE_ITO, _layout
 from .evidence import library
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -56,21 +56,10 @@ def with_claims(args: argparse.Namespace, s: Scenario) -> Scenario:
     return s
 
 
-def _program_cea(result: Any) -> dict[str, Any]:
-    from .cea import cost_effectiveness
-    return cost_effectiveness(result.scenario).to_program_dict()
-
-
 def plan_json(result: Any) -> dict[str, Any]:
-    """The health-plan paths merged into ``evaluate`` JSON: ``budget_impact`` and program QALY fields."""
-    from .budget import budget_impact
-    d = result.to_dict()
-    d["budget_impact"] = budget_impact(result.scenario).to_dict()
-    extra = _program_cea(result)
-    per = dict(d["program"].get("per_participant") or {})
-    per["qaly_gain"] = extra.pop("qaly_gain_per_participant")
-    d["program"] = d["program"] | extra | {"per_participant": per}
-    return d
+    """The health-plan paths merged into ``evaluate`` JSON (one home: :mod:`calculator.export.tables_plan`)."""
+    from .export.tables_plan import with_plan
+    return with_plan(result.to_dict(), result.scenario)
 
 
 def _claims_json(args: argparse.Namespace) -> dict[str, Any]:
