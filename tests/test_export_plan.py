@@ -96,7 +96,7 @@ def test_pdf_has_a_health_plan_page():
     s, _ = apply_claims(Scenario(), read_claims(open(SAMPLE, "rb").read(), "sample_claims.csv"))
     data = export(s, "pdf", charts=False)
     text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages)
-    assert "Health plan view" in text and "PMPM" in text and "cost per QALY" in text.lower()
+    assert "Health plan view" in text and "PMPM" in text and "cost per qaly" in text.lower()
     assert "from your claims" in text
     b = budget_impact(s)
     assert f"${b.pmpm:,.3f}" in text
