@@ -294,15 +294,30 @@ def _uptake_curve(scenario: Scenario, program_index: int) -> np.ndarray:
     return np.array([given[min(y, len(given) - 1)] for y in range(Y)], dtype=float)
 
 
-def _fee_amount(scenario: Scenario, program_index: int) -> float:
-    plan, prog = scenario.plan, scenario.programs[program_index]
-    if plan.fee_amount is not None:
-        return float(plan.fee_amount)
+def _per_visit_fee(scenario: Scenario, program_index: int) -> float:
+    prog = scenario.programs[program_index]
     return float(prog.resolved("price_per_session")) * prog.employer_share
 
 
-def scenario_budget(scenario: Scenario, inp: ProgramInputs, program_index: int = 0) -> dict[str, np.ndarray]:
-    """Yearly budget arrays for a scenario with model inputs ``inp`` (arrays for Monte Carlo draws)."""
+def _fee_amount(scenario: Scenario, program_index: int, units_year1: float | None = None,
+                visits_year1: float | None = None) -> float:
+    """The fee per unit: ``plan.fee_amount``; blank = the per-visit price, or on another basis the fee
+    whose year-1 cost equals paying per visit (so switching basis alone changes nothing)."""
+    plan = scenario.plan
+    if plan.fee_amount is not None:
+        return float(plan.fee_amount)
+    per_visit = _per_visit_fee(scenario, program_index)
+    if plan.fee_basis == "per_visit" or not units_year1:
+        return per_visit
+    return per_visit * float(visits_year1 or 0.0) / float(units_year1)
+
+
+def scenario_budget(scenario: Scenario, inp: ProgramInputs, program_index: int = 0,
+                    fee: float | None = None) -> dict[str, np.ndarray]:
+    """Yearly budget arrays for a scenario with model inputs ``inp`` (arrays for Monte Carlo draws).
+
+    ``fee`` fixes the fee per unit (the Monte Carlo passes the base case's, a contract price);
+    ``None`` = :func:`_fee_amount`."""
     plan, prog = scenario.plan, scenario.programs[program_index]
     Y = plan.horizon_years
     members = float(plan.members) if plan.members is not None else float(
@@ -316,7 +331,10 @@ def scenario_budget(scenario: Scenario, inp: ProgramInputs, program_index: int =
     visits = carry_forward(starters, prof["visits"])
     units = fee_units(plan.fee_basis, employees=scenario.workforce.employees, member_months=mm, starters=starters,
                       engaged_months=engaged, visits=visits)
-    gross = units * _fee_amount(scenario, program_index)
+    if fee is None:
+        fee = _fee_amount(scenario, program_index, float(np.mean(np.asarray(units)[..., 0])),
+                          float(np.mean(np.asarray(visits)[..., 0])))
+    gross = units * fee
     spend = plan.total_plan_spend if plan.total_plan_spend is not None else (
         members * library().value("plan.total_spend_per_member"))
     allowed = carry_forward(aff, prof["offset_allowed"])
@@ -324,7 +342,8 @@ def scenario_budget(scenario: Scenario, inp: ProgramInputs, program_index: int =
                        paid_to_allowed=paid_to_allowed(scenario)[0], medical_trend=plan.medical_trend,
                        member_months=mm, employees=scenario.workforce.employees, total_plan_spend=spend,
                        fees_at_risk=plan.fees_at_risk, guarantee_ratio=plan.guarantee_ratio)
-    return out | {"units": units, "starters": starters, "starters_with_lbp": aff, "offsets_allowed": allowed,
+    return out | {"units": units, "fee": np.asarray(fee), "starters": starters, "starters_with_lbp": aff,
+                  "offsets_allowed": allowed,
                   "members": np.asarray(members),
                   "member_months": np.asarray(float(mm))}
 
@@ -353,14 +372,15 @@ def budget_impact(scenario: Scenario, program_index: int = 0) -> BudgetImpact:
         "members": "plan.members" if plan.members is not None else "workforce.employees x plan.members_per_employee",
         "paid_to_allowed": ptoa_src,
         "fee_amount": "plan.fee_amount" if plan.fee_amount is not None else
-        f"programs.{program_index}.price_per_session x programs.{program_index}.employer_share",
+        f"programs.{program_index}.price_per_session x programs.{program_index}.employer_share" + (
+            "" if plan.fee_basis == "per_visit" else ", restated per unit of the fee basis (same year-1 cost)"),
         "uptake_by_year": "plan.uptake_by_year" if plan.uptake_by_year else f"programs.{program_index}.uptake",
         "total_plan_spend": "plan.total_plan_spend" if plan.total_plan_spend is not None else
         "members x library: plan.total_spend_per_member",
     }
     return BudgetImpact(
         therapy=scenario.programs[program_index].therapy, fee_basis=plan.fee_basis,
-        fee_amount=_fee_amount(scenario, program_index), members=float(out["members"]),
+        fee_amount=float(out["fee"]), members=float(out["members"]),
         employees=float(scenario.workforce.employees), horizon_years=Y, paid_to_allowed=ptoa,
         medical_trend=plan.medical_trend, **tot, pmpm=tot["net"] / (mm * Y),
         pepm=tot["net"] / (scenario.workforce.employees * 12.0 * Y),
@@ -389,8 +409,8 @@ def budget_interval(scenario: Scenario, draws: int = 1000, seed: int = 20240101,
     cols = sample(scenario, n, rng, program_index=program_index)
     base_inp = build_inputs(scenario, program_index)
     inp = dataclasses.replace(base_inp, **{c: cols[c].to_numpy() for c in cols.columns})
-    out = scenario_budget(scenario, inp, program_index)
     base = scenario_budget(scenario, base_inp, program_index)
+    out = scenario_budget(scenario, inp, program_index, fee=float(base["fee"]))
     mm = float(out["member_months"])
     net = np.broadcast_to(out["net"], (n, scenario.plan.horizon_years))
     whole = net.sum(axis=-1)

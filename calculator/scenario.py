@@ -229,7 +229,7 @@ class Plan(BaseModel):
 
     ``null`` fields take a value from elsewhere: ``members`` = employees x members per employee;
     ``member_months`` = members x 12 per plan year; ``fee_amount`` = the therapy's price per session
-    x the employer's share (per-visit basis only); ``engaged_months`` = the course length;
+    x the employer's share per visit, or on another basis the fee with the same year-1 cost; ``engaged_months`` = the course length;
     ``paid_to_allowed`` = ``condition.plan_paid_share``; ``uptake_by_year`` = the program's uptake every year; ``total_plan_spend`` = members x the
     library's spend per member. ``from_claims`` lists the paths a claims extract set.
     """
@@ -246,7 +246,8 @@ class Plan(BaseModel):
         "month, per engaged member per month, per participant per plan year, or per visit")
     fee_amount: float | None = Field(default=None, ge=0, le=100_000,
                                      description="Fee per unit of the fee basis [USD]; null = price per session x "
-                                     "employer share (per-visit basis only)")
+                                     "employer share per visit, or on another basis the fee that costs the "
+                                     "plan the same in plan year 1")
     engaged_months: float | None = Field(default=None, gt=0, le=12,
                                          description="Months a participant is engaged per plan year (PEMPM basis) "
                                          "[months]; null = the course length")
@@ -276,13 +277,6 @@ class Plan(BaseModel):
         if isinstance(v, (int, float)):
             return [v]
         return v
-
-    @model_validator(mode="after")
-    def _fee(self) -> Plan:
-        if self.fee_amount is None and self.fee_basis != "per_visit":
-            raise ValueError(f"fee_amount is required when fee_basis is {self.fee_basis!r} "
-                             "(only the per-visit basis defaults to the therapy's price per session)")
-        return self
 
 
 class Scenario(BaseModel):

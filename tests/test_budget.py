@@ -112,10 +112,14 @@ def test_uptake_curve_shorter_list_repeats_last():
     assert ratio.tolist() == pytest.approx([1, 2, 2, 2])
 
 
-def test_fee_amount_required_for_non_visit_basis():
-    from calculator import ScenarioError
-    with pytest.raises(ScenarioError, match="fee_amount is required when fee_basis is 'pepm'"):
-        apply_sets(Scenario(), [("plan.fee_basis", "pepm")])
+def test_blank_fee_on_another_basis_costs_the_same_in_year_1():
+    base = budget_impact(Scenario())
+    for basis in ("pepm", "pmpm", "pempm", "per_participant"):
+        b = budget_impact(apply_sets(Scenario(), [("plan.fee_basis", basis)]))
+        assert b.years["gross_cost"].iloc[0] == pytest.approx(base.years["gross_cost"].iloc[0]), basis
+        assert "same year-1 cost" in b.sources["fee_amount"]
+    b = budget_impact(apply_sets(Scenario(), [("plan.fee_basis", "pmpm")]))
+    assert b.fee_amount == pytest.approx(base.years["gross_cost"].iloc[0] / b.years["member_months"].iloc[0])
 
 
 @settings(max_examples=25, deadline=None)

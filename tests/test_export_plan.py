@@ -110,3 +110,11 @@ def test_json_export_carries_the_plan_paths():
     assert "qaly_gain" in d["program"]["per_participant"] and set(d["program"]["nmb"]) == {"50000", "100000", "150000"}
     csv = export(Scenario(), "csv").decode()
     assert "budget_impact,relaxation_massage,pmpm," in csv and "cost_effectiveness,relaxation_massage,qalys_gained," in csv
+
+
+def test_inputs_table_marks_values_from_your_claims():
+    from calculator.export import export
+    s, _ = apply_claims(Scenario(), read_claims(open(SAMPLE, "rb").read(), "sample_claims.csv"))
+    csv = export(s, "csv", table="inputs").decode()
+    lines = [ln for ln in csv.splitlines() if "FROM YOUR CLAIMS" in ln]
+    assert {ln.split(",")[1] for ln in lines} >= {"condition.prevalence", "condition.plan_paid_share"}

@@ -22,7 +22,7 @@ PLAN_SPECS: list[FieldSpec] = [
     FieldSpec("plan.fee_basis", "How the program is paid", "choice", choices=dict(FEE_BASIS_LABELS),
               note="The unit the vendor or provider bills: per employee per month, per member per month, per "
                    "engaged member per month, per participant per plan year, or per visit (claims)."),
-    FieldSpec("plan.fee_amount", "Fee per unit ($; blank = price per session x employer share, per visit only)",
+    FieldSpec("plan.fee_amount", "Fee per unit ($; blank = the per-visit cost restated on this basis)",
               "money", 2, 1, optional=True),
     FieldSpec("plan.engaged_months", "Months a participant is engaged per plan year (blank = course length)",
               "number", 1, 1, optional=True),

@@ -16,7 +16,7 @@ from ..budget import budget_impact
 from ..cea import cost_effectiveness
 from ..scenario import Scenario
 
-__all__ = ["with_plan", "plan_rows"]
+__all__ = ["with_plan", "plan_rows", "mark_from_claims"]
 
 
 def with_plan(results: dict[str, Any], scenario: Scenario) -> dict[str, Any]:
@@ -55,3 +55,14 @@ def plan_rows(scenario: Scenario) -> list[dict[str, Any]]:
     rows += [{"section": "cost_effectiveness", "program": ce.therapy, "metric": f"nmb_{w}", "value": v,
               "unit": "USD", "text": ""} for w, v in ce.nmb.items()]
     return rows
+
+
+def mark_from_claims(inputs: Any, scenario: Scenario) -> Any:
+    """The report's input table with ``provenance`` = "FROM YOUR CLAIMS" where the claims set the value."""
+    marks = set(scenario.plan.from_claims)
+    if not marks or "path" not in inputs:
+        return inputs
+    out = inputs.copy()
+    hit = out["path"].isin(marks)
+    out.loc[hit, "provenance"] = "FROM YOUR CLAIMS"
+    return out
