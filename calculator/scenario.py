@@ -22,6 +22,7 @@ calculator.scenario.ScenarioError: condition.prevalence = 1.5 is out of range: a
 from __future__ import annotations
 
 import json
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -265,6 +266,14 @@ class Plan(BaseModel):
         default=None, description="Name of the claims extract applied (docs/HEALTH_PLAN.md)")
     from_claims: list[Annotated[str, Field(max_length=80)]] = Field(
         default_factory=list, max_length=40, description="Scenario paths set from your claims")
+
+    @field_validator("from_claims")
+    @classmethod
+    def _claim_paths(cls, v: list[str]) -> list[str]:
+        bad = [p for p in v if not re.fullmatch(r"(condition|plan)(\.[a-z_]+)+", p)]
+        if bad:
+            raise ValueError(f"not a condition.* or plan.* path: {', '.join(map(repr, bad[:3]))}")
+        return v
 
     @field_validator("uptake_by_year", mode="before")
     @classmethod
@@ -513,7 +522,8 @@ def apply_sets(scenario: Scenario, sets: list[tuple[str, Any]]) -> Scenario:
                 if part not in node:
                     raise ScenarioError(_unknown(path, node))
                 if last:
-                    if isinstance(node[part], dict) or (isinstance(node[part], list) and path != "plan.uptake_by_year"):
+                    if isinstance(node[part], dict) or (  # a list of numbers or words (plan.*) is one value
+                            isinstance(node[part], list) and any(isinstance(v, (dict, list)) for v in node[part])):
                         raise ScenarioError(f"{path!r} is a section; set one of its fields instead")
                     node[part] = _parse_value(value)
                 else:

@@ -64,3 +64,12 @@ def test_sample_claims_apply_and_are_marked():
     assert _metrics(at)["Budget impact PMPM"] == fmt.money(budget_impact(s).pmpm, cents=True)
     assert any("from your claims" in i.value for i in at.info)
     assert any("from your claims" in c.value.lower() for c in at.caption)
+
+
+def test_share_link_keeps_the_uptake_curve_and_the_claims_marks():
+    s, _ = apply_claims(Scenario(), read_claims(SAMPLE.read_bytes(), "sample_claims.csv"))
+    s = apply_sets(s, [("plan.uptake_by_year", "0.1,0.2,0.25")])
+    q = state.query_from_scenario(s)
+    assert q["plan.uptake_by_year"] == "[0.1, 0.2, 0.25]"
+    back, notices = state.scenario_from_query(q)
+    assert back == s and notices == [("success", "Scenario restored from the link.")]
