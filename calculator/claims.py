@@ -297,7 +297,7 @@ def _counts_columns(df: pd.DataFrame) -> list[str]:
 def _check_rows(df: pd.DataFrame, mapping: dict[str, str], min_cell: int) -> list[str]:
     """Ranges, consistency, and small cells (direct and derivable)."""
     errors = []
-    small = f"from 1 to {min_cell - 1} is a small cell (CMS cell-size policy: {min_cell} or more, or 0)"
+    small = f"is a small cell (1 to {min_cell - 1}; CMS cell-size policy: {min_cell} or more, or 0)"
     for c in _counts_columns(df):
         x = df[c].to_numpy()
         for i in np.flatnonzero((x >= 1) & (x < min_cell)):

@@ -57,12 +57,12 @@ def test_small_cell_refused_naming_row_and_column():
     data = csv("A,2024,12,FY2024,all,5000,60000,7")
     with pytest.raises(ClaimsError) as e:
         read_claims(data, "x.csv")
-    assert "row 2, column members_with_lbp: 7 from 1 to 10 is a small cell" in str(e.value)
+    assert "row 2, column members_with_lbp: 7 is a small cell (1 to 10" in str(e.value)
 
 
 def test_small_visit_cell_refused():
     data = csv("A,2024,12,FY2024,all,5000,60000,400,3", head=HEAD + ",visits_massage")
-    with pytest.raises(ClaimsError, match="row 2, column visits_massage: 3 from 1 to 10"):
+    with pytest.raises(ClaimsError, match="row 2, column visits_massage: 3 is a small cell"):
         read_claims(data)
 
 

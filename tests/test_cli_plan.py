@@ -92,7 +92,7 @@ def test_small_cell_file_exit_2_one_line(capsys, tmp_path):
                    "A,2024,12,FY2024,5000,60000,9\n")
     code, out, err = run(capsys, "claims", str(bad))
     assert code == 2 and out == ""
-    assert err.count("\n") == 1 and "row 2, column members_with_lbp: 9 from 1 to 10 is a small cell" in err
+    assert err.count("\n") == 1 and "row 2, column members_with_lbp: 9 is a small cell (1 to 10" in err
     code, _, err = run(capsys, "evaluate", "--claims", str(bad))
     assert code == 2 and "small cell" in err
 

@@ -62,7 +62,7 @@ def test_sample_claims_apply_and_are_marked():
     assert not at.exception
     s, _ = apply_claims(Scenario(), read_claims(SAMPLE.read_bytes(), "sample_claims.csv"))
     assert _metrics(at)["Budget impact PMPM"] == fmt.money(budget_impact(s).pmpm, cents=True)
-    assert any("from your claims" in i.value for i in at.info)
+    assert any("from your claims" in i.value.lower() for i in at.info)
     assert any("from your claims" in c.value.lower() for c in at.caption)
 
 

@@ -85,6 +85,6 @@ def test_small_cell_refused_and_no_markup_rendered(page, app_url, screenshot_dir
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         {"name": "small.csv", "mimeType": "text/csv", "buffer": SMALL})
     page.get_by_text("was refused, nothing was changed").wait_for(timeout=60_000)
-    page.get_by_text("column members_with_lbp: 7 from 1 to 10 is a small cell").wait_for()
+    page.get_by_text("column members_with_lbp: 7 is a small cell (1 to 10").wait_for()
     assert page.locator("#injected").count() == 0 and dialogs == []
     _shot(page, screenshot_dir / "health-plan-small-cell-1280.png", 1280)

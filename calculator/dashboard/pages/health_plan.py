@@ -16,7 +16,7 @@ from calculator.scenario import from_json
 from calculator.uncertainty import DEFAULT_SEED
 
 from .. import fmt, plan_fields, state, ui
-from ..fields import ORIGINS_KEY
+from ..fields import ORIGINS_KEY, label_for_path
 from ..inputs import field, fields
 
 plan_fields.register()
@@ -267,8 +267,8 @@ def render() -> None:
         _ss()[MESSAGE_KEY] = None
     s = state.current_scenario()
     if s.plan.from_claims:
-        st.info(fmt.md(f"Using your claims ({s.plan.claims_file}): " + ", ".join(s.plan.from_claims)
-                       + " are from your claims."), icon=":material/fact_check:")
+        st.info(fmt.md(f"Using your claims ({s.plan.claims_file}). From your claims: "
+                       + "; ".join(label_for_path(p) for p in s.plan.from_claims) + "."), icon=":material/fact_check:")
     top = st.container(horizontal=True, gap="medium", vertical_alignment="top")
     with top.container(width=300):
         field("programs.0.therapy", caption=False)
