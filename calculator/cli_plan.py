@@ -91,7 +91,7 @@ def cmd_budget_impact(args: argparse.Namespace) -> str:
         f"Budget impact (health plan's view): {s.programs[0].therapy} over {b.horizon_years} plan year(s), "
         "undiscounted, positive = the plan spends more",
         f"  members {b.members:,.0f}{mark('plan.members')}; fee {FEE_BASIS_LABELS[b.fee_basis]} "
-        f"{_money(b.fee_amount)}; paid-to-allowed {b.paid_to_allowed:.3f}{mark('plan.paid_to_allowed')} "
+        f"{_money(b.fee_amount)}; paid-to-allowed {b.paid_to_allowed:.3f}{mark('condition.plan_paid_share')} "
         f"({b.sources['paid_to_allowed']}); medical trend {b.medical_trend:.1%}/yr",
         "", view.to_string(index=False), "",
         f"  whole horizon: net {_money(b.net)}, PMPM ${b.pmpm:,.3f}, PEPM ${b.pepm:,.3f}, "
@@ -144,8 +144,12 @@ def _claims_lines(args: argparse.Namespace) -> list[str]:
     if s is None:
         return []
     ch = args.claims_changes
+    def shown(v: Any) -> str:
+        return "blank" if v is None or (isinstance(v, float) and v != v) else f"{v:g}" if isinstance(v, float) else str(v)
+
     return ["", f"From your claims ({s.filename}, {s.rows} rows): " + "; ".join(
-        f"{r.path} {r.before} -> {r.after}" for r in ch.itertuples()), *(f"  warning: {w}" for w in s.warnings)]
+        f"{r.path} {shown(r.before)} -> {shown(r.after)}" for r in ch.itertuples()),
+        *(f"  warning: {w}" for w in s.warnings)]
 
 
 def cmd_claims(args: argparse.Namespace) -> str:
