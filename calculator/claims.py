@@ -253,11 +253,31 @@ def _columns(names: list[str]) -> tuple[dict[str, str], list[str]]:
     return mapping, [c for c in names if _norm(c) not in mapping]
 
 
-def _parse(table: Any, mapping: dict[str, str]) -> tuple[pd.DataFrame, list[str]]:
+def _text_table(data: bytes, name: str, max_bytes: int) -> tuple[list[str], dict[str, list[str]], np.ndarray, list[str]]:
+    """The census's guarded reader -> (columns, text cells by column, spreadsheet rows, notes).
+
+    Accepts both shapes of :func:`calculator.census.read_table` (a text table with ``cells``, or a
+    DataFrame of text cells with ``attrs["rows"]``), so the claims reader follows the census's.
+    """
+    from .census import CensusError, read_table
+    try:
+        t = read_table(data, name, max_bytes=max_bytes, max_rows=_MAX_ROWS)
+    except CensusError as exc:
+        raise ClaimsError(str(exc).replace("census", "claims extract")) from None
+    if isinstance(t, pd.DataFrame):
+        cols = [str(c) for c in t.columns]
+        text = {c: ["" if v is None else str(v) for v in t[c].tolist()] for c in t.columns}
+        rows = np.asarray(t.attrs.get("rows", range(2, len(t) + 2)), dtype=int)
+        return cols, {str(k): v for k, v in text.items()}, rows, list(t.attrs.get("notes", []))
+    if getattr(t, "broken", None):
+        raise ClaimsError([f"row {r}: {m}" for r, m in t.broken])
+    return list(t.columns), {c: t.cells[c].to_pylist() for c in t.columns}, np.asarray(t.rows), list(t.notes)
+
+
+def _parse(cells: dict[str, list[str]], rows: np.ndarray, mapping: dict[str, str]) -> tuple[pd.DataFrame, list[str]]:
     """Numbers and labels of every row; errors name the spreadsheet row and the column."""
     errors: list[str] = []
-    rows = np.asarray(table.rows)
-    text = {f: table.cells[src].to_pylist() for f, src in mapping.items()}
+    text = {f: cells[src] for f, src in mapping.items()}
     data: dict[str, Any] = {"row": rows}
     from .census import safe_label
     for f in ("group", "period"):
@@ -415,26 +435,19 @@ def read_claims(data: bytes, filename: str | None = None, *, max_bytes: int = DE
     Raises :class:`ClaimsError` listing every problem (row and column named): small or derivable
     cells, member-level columns, bad numbers, impossible counts. Nothing is written to disk.
     """
-    from .census import CensusError, read_table
     name = filename or "claims"
     if isinstance(data, (bytes, bytearray, memoryview)) and len(data) > max_bytes:
         raise ClaimsError(f"the file is {len(data) / 1048576:,.1f} MB, over the {max_bytes / 1048576:,.1f} MB "
                           "limit of a claims extract (aggregate rows only)")
-    try:
-        table = read_table(data, name, max_bytes=max_bytes, max_rows=_MAX_ROWS)
-    except CensusError as exc:
-        raise ClaimsError(str(exc).replace("census", "claims extract")) from None
-    if getattr(table, "broken", None):
-        raise ClaimsError([f"row {r}: {m}" for r, m in table.broken])
-    mapping, unused = _columns(list(table.columns))
-    df, errors = _parse(table, mapping)
+    columns, cells, rows, notes = _text_table(data, name, max_bytes)
+    mapping, unused = _columns(columns)
+    df, errors = _parse(cells, rows, mapping)
     if df.empty:
         raise ClaimsError("the file has a header but no rows")
     if not errors:
         errors = _check_rows(df, mapping, int(library().value("claims.min_cell")))
     if errors:
         raise ClaimsError(errors)
-    notes = list(getattr(table, "notes", []))
     if unused:
         notes.append("columns not used: " + ", ".join(repr(c) for c in unused))
     return _summarise(df, name, notes)
