@@ -22,9 +22,8 @@ CLAIMS_HELP = "your aggregate claims extract (CSV, XLSX or Parquet; docs/HEALTH_
               "medical cost per member with LBP, members and paid-to-allowed, marked 'from your claims'"
 
 
-def read_claims_file(path: str, max_mb: float = 20.0) -> Any:
-    """Read a claims file with its byte limit checked before the bytes are read."""
-    from .claims import ClaimsError, read_claims
+def _read_bytes(path: str, max_mb: float) -> bytes:
+    """A user's file, its byte limit checked before (and while) it is read."""
     limit = int(max_mb * 1024 * 1024)
     try:
         size = os.path.getsize(path)
@@ -32,11 +31,18 @@ def read_claims_file(path: str, max_mb: float = 20.0) -> Any:
             raise cli.UserError(f"{path}: the file is {size / 1048576:,.1f} MB, over the {max_mb:g} MB limit "
                                 "of a claims extract (aggregate rows only)")
         with open(path, "rb") as fh:
-            data = fh.read(limit + 1)
+            return fh.read(limit + 1)
     except OSError as exc:
         raise cli.UserError(f"cannot read claims file {path!r}: {exc.strerror}") from None
+
+
+def read_claims_file(path: str, max_mb: float = 20.0) -> Any:
+    """Read an aggregate extract or a FHIR bundle, the byte limit checked before the bytes are read."""
+    from .claims import ClaimsError
+    from .claims_fhir import read_any_claims
+    data = _read_bytes(path, max_mb)
     try:
-        return read_claims(data, os.path.basename(path), max_bytes=limit)
+        return read_any_claims(data, os.path.basename(path), max_bytes=int(max_mb * 1024 * 1024))
     except ClaimsError as exc:
         raise cli.UserError(f"{path}: {exc}") from None
 
@@ -153,6 +159,8 @@ def _claims_lines(args: argparse.Namespace) -> list[str]:
 
 
 def cmd_claims(args: argparse.Namespace) -> str:
+    if args.format == "template":
+        return _fhir_template(args)
     s = read_claims_file(args.file, args.max_claims_mb)
     if args.format == "json":
         return cli.dumps(s.to_dict())
@@ -169,6 +177,20 @@ def cmd_claims(args: argparse.Namespace) -> str:
     return "\n".join(lines)
 
 
+def _fhir_template(args: argparse.Namespace) -> str:
+    from .claims import ClaimsError
+    from .claims_fhir import fhir_to_template, looks_like_fhir
+    s = read_claims_file(args.file, args.max_claims_mb)  # every guard and small-cell rule first
+    data = _read_bytes(args.file, args.max_claims_mb)
+    if not looks_like_fhir(data):
+        raise cli.UserError(f"{args.file}: --format template applies to FHIR bundles; this is already a "
+                            f"{s.rows}-row aggregate extract")
+    try:
+        return fhir_to_template(data, max_bytes=int(args.max_claims_mb * 1024 * 1024)).decode().rstrip("\n")
+    except ClaimsError as exc:  # pragma: no cover - read_claims_file raised it already
+        raise cli.UserError(f"{args.file}: {exc}") from None
+
+
 def register(sub: Any) -> None:
     """Add ``budget-impact``, ``cea`` and ``claims`` to the command-line parser."""
     from .uncertainty import DEFAULT_SEED
@@ -182,7 +204,9 @@ def register(sub: Any) -> None:
     ce.add_argument("--format", choices=("json", "csv", "table"), default="table",
                     help="csv: the CEAC table (or the deterministic table with --draws 0)")
     cl = sub.add_parser("claims", help="check an aggregate claims extract: what it sets, every problem by row/column")
-    cl.add_argument("file", help="CSV, XLSX or Parquet claims extract (assets/claims_template.csv)")
+    cl.add_argument("file", help="CSV, XLSX or Parquet claims extract (assets/claims_template.csv), or a FHIR R4 "
+                                 "ExplanationOfBenefit bundle (JSON; aggregated locally)")
     cl.add_argument("--max-claims-mb", type=float, default=20.0, help="size limit of the file (default 20)")
-    cl.add_argument("--format", choices=("json", "table"), default="table")
+    cl.add_argument("--format", choices=("json", "table", "template"), default="table",
+                    help="template: the aggregate rows (CSV) a FHIR bundle becomes, to keep instead of the bundle")
     cli.COMMANDS.update({"budget-impact": cmd_budget_impact, "cea": cmd_cea, "claims": cmd_claims})

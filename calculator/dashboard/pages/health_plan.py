@@ -11,7 +11,8 @@ import streamlit as st
 from calculator import charts_plan
 from calculator.budget import FEE_BASIS_LABELS, BudgetImpact, budget_impact, budget_interval
 from calculator.cea import CEAResult, CostEffectiveness, cea_psa, cost_effectiveness
-from calculator.claims import ClaimsError, ClaimsSummary, apply_claims, read_claims
+from calculator.claims import ClaimsError, ClaimsSummary, apply_claims
+from calculator.claims_fhir import read_any_claims
 from calculator.scenario import from_json
 from calculator.uncertainty import DEFAULT_SEED
 
@@ -54,7 +55,7 @@ def cached_cea_psa(scenario_json: str, draws: int, seed: int) -> CEAResult:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def cached_claims(name: str, data: bytes) -> ClaimsSummary:
-    return read_claims(data, name)
+    return read_any_claims(data, name)
 
 
 def _ss() -> Any:
@@ -116,7 +117,8 @@ def _claims_section() -> None:
                 "LBP-linked medical cost per member with back pain, the members and the paid-to-allowed ratio, "
                 "each marked *from your claims*. The file is read in memory and never saved. Cells of 1 to 10 "
                 "members or visits, or cells derivable from others, are refused (CMS cell-size policy).")
-    st.file_uploader("Claims extract: CSV, Excel (.xlsx) or Parquet", type=["csv", "txt", "xlsx", "parquet"],
+    st.file_uploader("Claims extract: CSV, Excel (.xlsx) or Parquet; or a FHIR R4 EOB bundle (.json)",
+                     type=["csv", "txt", "xlsx", "parquet", "json"],
                      key=UPLOAD_KEY, on_change=_on_upload)
     bar = st.container(horizontal=True, gap="small")
     bar.button("Try the sample extract", on_click=_load_sample, key=P + "sample", icon=":material/science:")
