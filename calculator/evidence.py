@@ -130,7 +130,7 @@ class Parameter:
         >>> from calculator.evidence import library
         >>> p = library().parameter("condition.presenteeism")
         >>> {k: round(v, 2) for k, v in p.distribution_parameters().items()}
-        {'alpha': 6.05, 'beta': 54.42}
+        {'alpha': 2.02, 'beta': 101.57}
         """
         explicit = _parse_dist_params(self.dist_params) if self.dist_params else None
         if explicit is not None:

@@ -3,11 +3,11 @@
 >>> from calculator import Scenario, evaluate
 >>> r = evaluate(Scenario())
 >>> round(r.burden.total), round(r.burden.per_employee)
-(1204226, 1204)
+(752505, 753)
 >>> round(r.program.roi, 3), r.program.payback_month is None
-(-0.092, True)
+(-0.452, True)
 >>> round(r.program.breakeven_price_per_session, 2)
-65.47
+28.42
 """
 
 from __future__ import annotations
@@ -227,7 +227,7 @@ class Result:
         >>> from calculator import Scenario, evaluate
         >>> df = evaluate(Scenario()).to_frame()
         >>> df[df.metric == "total"].value.round().tolist()
-        [1204226.0]
+        [752505.0]
         """
         rows = [{"section": "burden", "program": None, "metric": k, "value": v}
                 for k, v in self.burden.__dict__.items()]

@@ -152,7 +152,7 @@ def component_shares(mix: ArrayLike, per_state_cost: ArrayLike) -> np.ndarray:
 
     >>> v = state_values()
     >>> round(float(component_shares(default_mix(), v.absence_excess_hours)), 3)
-    0.845
+    0.794
     """
     m = np.asarray(mix, dtype=float)
     c = np.asarray(per_state_cost, dtype=float)
