@@ -73,3 +73,13 @@ def test_share_link_keeps_the_uptake_curve_and_the_claims_marks():
     assert q["plan.uptake_by_year"] == "[0.1, 0.2, 0.25]"
     back, notices = state.scenario_from_query(q)
     assert back == s and notices == [("success", "Scenario restored from the link.")]
+
+
+def test_inputs_set_by_claims_say_so_on_every_page():
+    from calculator.dashboard import plan_fields
+    from calculator.dashboard.fields import default_caption
+    plan_fields.register()
+    s, changes = apply_claims(Scenario(), read_claims(SAMPLE.read_bytes(), "sample_claims.csv"))
+    origins = {r.path: {"kind": "claims", "value": r.after} for r in changes.itertuples()}
+    assert default_caption(s, "condition.prevalence", origins).startswith("From your claims")
+    assert default_caption(s, "condition.plan_paid_share", origins).startswith("From your claims")
