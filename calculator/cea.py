@@ -5,14 +5,14 @@ Conventions (docs/METHODS.md, "Cost-effectiveness")
 * QALYs come from the person-months spent in each pain-impact state with and without the program
   (:mod:`calculator.states`), weighted by the state's SF-6D utility and **discounted like the
   costs**: a month ``m`` is weighted ``(1 + d) ** (-m / 12)``.
-* Incremental cost = program cost - the savings counted in a perspective. ``health_plan``: the
-  plan's program spend minus medical offsets; ``societal``: program cost (incl. work time) minus
-  medical and productivity savings; ``scenario``: the scenario's own perspective (what ``evaluate``
-  nets). Costs are discounted (NPV of the monthly flows) for the ratio.
-* Cost per QALY = incremental cost / incremental QALYs when both are positive. ``dominant``: more
-  QALYs for less (or equal) money; ``dominated``: fewer (or equal) QALYs for more money; ``cheaper,
-  fewer QALYs`` (south-west quadrant): the ratio is money saved per QALY lost. The ratio is then
-  reported, but only for the south-west quadrant and the north-east quadrant.
+* Incremental cost = program cost - the savings counted in a perspective. ``health_plan`` (the
+  headline): the plan's program spend (setup, admin, its share of session prices) minus plan-paid
+  medical offsets; ``societal``: every cost (incl. co-pays and paid work time) minus all-payer
+  medical offsets and productivity savings. Costs are discounted (NPV of the monthly flows).
+* Cost per QALY = incremental cost / incremental QALYs in the north-east quadrant (more cost, more
+  QALYs) and the south-west one (less cost, fewer QALYs: then it is money saved per QALY lost).
+  Elsewhere no ratio is reported: ``dominant`` = more QALYs for no more money; ``dominated`` = no more
+  QALYs for more (or the same) money.
 * NMB(lambda) = lambda x dQALY - dCost [USD]; a program is cost-effective at lambda when NMB > 0.
 * Threshold price per session at lambda: the price that makes NMB(lambda) = 0 (cost is linear in
   the price per session).
