@@ -90,6 +90,9 @@ def test_roi_page_kpis_match_the_calculator():
     assert m["Savings"] == fmt.money(p.savings)
     assert m["Net benefit"] == fmt.money(p.net_benefit)
     assert m["Return on investment"] == fmt.pct(p.roi)
+    # never a bare ROI: the chance it is positive stands beside it (fixed-seed headline PSA)
+    from calculator.uncertainty import headline
+    assert m["Chance it pays for itself"] == fmt.pct(headline(Scenario()).probability_roi_positive, 0)
     assert m["Net present value"] == fmt.money(p.npv)
     assert m["Payback"] == fmt.months(p.payback_month, p.horizon_months)
     assert m["Cost per participant"] == fmt.money(p.cost_per_participant)

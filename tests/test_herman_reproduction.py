@@ -34,6 +34,7 @@ ROWS = {
     ("relaxation_massage", HIGH): (459, 722, 480),
     ("acupuncture", HIGH): (480, 1100, 651),
     ("physical_therapy", HIGH): (406, 979, 466),
+    ("spinal_manipulation", TYPICAL): (199, 252, 88),    # Herman's "chiropractic care", Table 2 only
 }
 
 
@@ -117,6 +118,9 @@ def test_predicted_rows_within_ten_percent(therapy, mix, kind):
         "predicted $1,303 vs $1,100 (+18%): " + MEDICAL_HIGH)),
     pytest.param("physical_therapy", HIGH, "medical_savings", marks=_xfail(
         "predicted $818 vs $979 (-16%): " + MEDICAL_HIGH)),
+    pytest.param("spinal_manipulation", TYPICAL, "medical_savings", marks=_xfail(
+        "predicted $195 vs $252 (-23%): the library's 0.7 RDQ-equivalent effect was scaled from Herman's "
+        "chiropractic productivity row, so only the medical row is a prediction, and it comes out low")),
 ])
 def test_rows_the_state_model_does_not_reproduce(therapy, mix, kind):
     i = 1 if kind == "medical_savings" else 2

@@ -47,6 +47,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..evidence import library
 from ..model import input_table
+from ..perspective import PERSPECTIVES, rule
 from ..scenario import Scenario
 from ..states import CHRONIC, DESTINATION, STATES, state_values
 from .report import ReportData, build_report, software_line
@@ -253,7 +254,7 @@ def _inputs_sheet(book: _Book, d: ReportData) -> None:
                 "analysis": "Analysis"}
     bool_dv = DataValidation(type="list", formula1='"TRUE,FALSE"', allow_blank=False)
     val_dv = DataValidation(type="list", formula1='"human_capital,friction_cost"', allow_blank=False)
-    per_dv = DataValidation(type="list", formula1='"self_insured,fully_insured,health_plan"', allow_blank=False)
+    per_dv = DataValidation(type="list", formula1='"' + ",".join(PERSPECTIVES) + '"', allow_blank=False)
     for dv in (bool_dv, val_dv, per_dv):
         ws.add_data_validation(dv)
     for sec, title in sections.items():
@@ -359,6 +360,12 @@ def _inputs_sheet(book: _Book, d: ReportData) -> None:
 # Burden
 
 
+def _counts(attr: str) -> str:
+    """Excel test of ``perspective.rule(p).<attr>`` (the one home of the perspective rule)."""
+    ok = [p for p in PERSPECTIVES if getattr(rule(p), attr)]
+    return "OR(" + ",".join(f'analysis_perspective="{p}"' for p in ok) + ")" if ok else "FALSE"
+
+
 def _dot(mix: str, quantity: str) -> str:
     """``(mix_low*q_low+mix_moderate*q_moderate+mix_high*q_high)`` over the chronic states."""
     return "(" + "+".join(f"{mix}_{n}*{quantity}_{n}" for n in CHRONIC) + ")"
@@ -433,7 +440,7 @@ def _burden_sheet(book: _Book) -> None:
     k.put("Total", "=burden_absenteeism+burden_presenteeism+burden_medical", "USD/yr", "burden_total",
           "Absenteeism + presenteeism + medical.", result=True)
     k.put("Counted in this perspective",
-          '=IF(analysis_perspective<>"health_plan",burden_absenteeism+burden_presenteeism,0)+IF(analysis_perspective<>"fully_insured",burden_medical*condition_plan_paid_share,0)',
+          f'=IF({_counts("productivity")},burden_absenteeism+burden_presenteeism,0)+IF({_counts("medical_now")},burden_medical*condition_plan_paid_share,0)',
           "USD/yr", "burden_in_perspective", "Self-insured: productivity + plan-paid medical; fully insured: productivity; health plan: plan-paid medical.")
     k.put("Per employee", "=burden_total/workforce_employees", "USD/yr", "burden_per_employee")
     k.put("Per affected employee", "=IF(affected_employees>0,burden_total/affected_employees,0)", "USD/yr",
@@ -515,18 +522,18 @@ def _program_sheets(book: _Book, s: Scenario, i: int) -> None:
         k.put(f"Reduction of {key} cost", f"={P}responders*phi_{key}{link}", "fraction",
               f"{P}reduction_{key}", "Responders (capped) x share removed.", fmt=_FMT["pct2"])
     k.section("Costs and perspective")
-    k.put("Work time counted as a cost", f'=AND({inp("on_paid_time")},analysis_perspective<>"health_plan")',
+    k.put("Work time counted as a cost", f'=AND({inp("on_paid_time")},{_counts("work_time")})',
           "TRUE/FALSE", P + "pays_time", "Sessions on paid time, unless the perspective is a health plan's.",
           fmt=_FMT["gen"])
     k.put("Paid hours per session", f"={inp('session_hours')}+IF({inp('on_site')},0,{inp('travel_hours')})",
           "h/session", P + "hours_per_session", "Session length + travel time when off site.", fmt=_FMT["n2"])
     k.put("Administration per month", f"={P}eligible*{inp('admin_pepm')}", "USD/month", P + "admin_monthly",
           "Eligible employees x fee per employee per month.", fmt=_FMT["USD2"])
-    k.put("Productivity savings counted", '=analysis_perspective<>"health_plan"', "TRUE/FALSE",
+    k.put("Productivity savings counted", f'={_counts("productivity")}', "TRUE/FALSE",
           P + "counts_productivity", "Not from a health plan's perspective.", fmt=_FMT["gen"])
-    k.put("Medical savings counted", '=analysis_perspective<>"fully_insured"', "TRUE/FALSE", P + "counts_medical",
+    k.put("Medical savings counted", f'={_counts("medical_now")}', "TRUE/FALSE", P + "counts_medical",
           "Plan-paid share, as it happens; not for a fully insured employer.", fmt=_FMT["gen"])
-    k.put("Premium pass-through counted", '=analysis_perspective="fully_insured"', "TRUE/FALSE",
+    k.put("Premium pass-through counted", f'={_counts("medical_passthrough")}', "TRUE/FALSE",
           P + "counts_passthrough", "Fully insured: a share of plan-paid offsets returns after the lag.",
           fmt=_FMT["gen"])
     k.put("Layout check",

@@ -52,8 +52,11 @@ def render() -> None:
                f"Beside it: the chance that the ROI is above 0 and its 90% interval, from "
                f"{h.draws:,} Monte Carlo draws of every uncertain input (seed {h.seed}).",
                concerns=("program.roi",), key="roi",
-               note=(f"P(ROI > 0) {fmt.pct(h.probability_roi_positive)} · 90% interval "
-                     f"{fmt.pct(h.roi_interval[0])} to {fmt.pct(h.roi_interval[1])}")),
+               note=f"P(ROI > 0) {fmt.pct(h.probability_roi_positive, 0)}"),
+        ui.Kpi("Chance it pays for itself", fmt.pct(h.probability_roi_positive, 0),
+               f"Share of {h.draws:,} Monte Carlo draws of every uncertain input (seed {h.seed}) in which the "
+               "ROI is above 0, with the 90% range of the ROI across the draws.", key="roi-probability",
+               note=f"90% range {fmt.pct(h.roi_interval[0], 0)} to {fmt.pct(h.roi_interval[1], 0)}"),
         ui.Kpi("Net present value", fmt.money(p.npv),
                f"Net benefit with later months discounted at {fmt.pct(scenario.analysis.discount_rate)} a year.",
                key="npv"),
