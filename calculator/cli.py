@@ -64,12 +64,15 @@ def _parse_sets(args: argparse.Namespace) -> list[tuple[str, str]]:
 
 def scenario_from_args(args: argparse.Namespace) -> Scenario:
     """The scenario of any scenario command: file (or defaults), then --preset, --industry, --survey,
-    --set and --census stacked by :func:`calculator.assemble.assemble` (census results on ``args``)."""
+    --claims, --set and --census stacked by :func:`calculator.assemble.assemble` (census results on ``args``)."""
     from .assemble import AssemblyError, assemble
     from .census import CensusError
+    from .claims import ClaimsError
     from .presets import PresetError
     s = load(args.scenario) if getattr(args, "scenario", None) else Scenario()
     sets = _parse_sets(args)
+    from .cli_plan import read_claims_args
+    claims = read_claims_args(args)
     path = getattr(args, "census", None)
     census = _read_census(args, path) if path else None
     if census is not None and census.rows_with_errors and not args.exclude_invalid_rows:
@@ -80,12 +83,14 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
     try:
         out = assemble(s, getattr(args, "scenario_preset", None), getattr(args, "industry", None),
                        getattr(args, "survey", None), census, sets, by=by,
-                       exclude_invalid=bool(getattr(args, "exclude_invalid_rows", False)))
+                       exclude_invalid=bool(getattr(args, "exclude_invalid_rows", False)), claims=claims)
     except (CensusError, AssemblyError) as exc:
         raise UserError(f"{path + ': ' if path else ''}{exc}") from None
+    except ClaimsError as exc:
+        raise UserError(f"{args.claims}: {exc}") from None
     except PresetError as exc:
         raise UserError(str(exc)) from None
-    args.applied = out.applied
+    args.applied, args.claims_changes = out.applied, out.claims_changes
     if out.census is not None:
         args.census_result, args.census_summary = out.census, census.summary()
     return out.scenario
@@ -119,7 +124,8 @@ def cmd_evaluate(args: argparse.Namespace) -> str:
     r = evaluate(scenario_from_args(args))
     h = headline(r.scenario)
     if args.format == "json":
-        d = r.to_dict()
+        from .cli_plan import plan_json  # budget_impact and program QALY paths (issue 11)
+        d = plan_json(r)
         d["program"] = d["program"] | _headline_json(h)
         if d["programs"]:
             d["programs"][0] = d["program"]
@@ -455,6 +461,8 @@ def scenario_options(p: argparse.ArgumentParser) -> None:
                         "(applied before --industry, --survey and --set)")
     p.add_argument("--set", action="append", metavar="PATH=VALUE",
                    help="override a field by dotted path, e.g. workforce.employees=500 (repeatable)")
+    from .cli_plan import CLAIMS_HELP
+    p.add_argument("--claims", metavar="FILE", help=CLAIMS_HELP)
     _census_args(p)
 
 
@@ -507,6 +515,8 @@ def build_parser() -> argparse.ArgumentParser:
     _census_file_args(ce)
     ce.add_argument("--presets", action="store_true", help="list the industry and job-family presets instead")
     ce.add_argument("--format", choices=("json", "table"), default="table")
+    from .cli_plan import register as register_plan  # budget-impact, cea, claims (issue 11)
+    register_plan(sub)
     return parser
 
 

@@ -47,6 +47,7 @@ UNITS = (
     "count", "USD", "USD/h", "USD/yr", "USD/session", "USD/employee/month", "fraction",
     "fraction/yr", "fraction/RDQ point", "ratio", "days/yr", "h/yr", "h/day", "h/session",
     "sessions", "weeks", "months", "1/week", "RDQ points", "utility",
+    "USD/QALY",  # health plan: willingness to pay per QALY (issue 11)
 )
 
 #: Provenance tags, as defined in the evidence review (docs/METHODS.md, "Provenance").

@@ -22,6 +22,7 @@ calculator.scenario.ScenarioError: condition.prevalence = 1.5 is out of range: a
 from __future__ import annotations
 
 import json
+import re
 import types
 import typing
 from typing import Annotated, Any, Literal
@@ -40,6 +41,8 @@ __all__ = [
     "Translation",
     "Program",
     "Analysis",
+    "Plan",
+    "FEE_BASES",
     "Scenario",
     "get_path",
     "set_path",
@@ -235,6 +238,72 @@ class Analysis(BaseModel):
     premium_lag_months: int = _p("analysis.premium_lag_months", int)
 
 
+FEE_BASES = ("pepm", "pmpm", "pempm", "per_participant", "per_visit")
+
+
+class Plan(BaseModel):
+    """The health plan's view (budget impact per member per month; docs/HEALTH_PLAN.md).
+
+    ``null`` fields take a value from elsewhere: ``members`` = employees x members per employee;
+    ``member_months`` = members x 12 per plan year; ``fee_amount`` = the therapy's price per session
+    x the employer's share per visit, or on another basis the fee with the same year-1 cost; ``engaged_months`` = the course length;
+    ``paid_to_allowed`` = ``condition.plan_paid_share``; ``uptake_by_year`` = the program's uptake every year; ``total_plan_spend`` = members x the
+    library's spend per member. ``from_claims`` lists the paths a claims extract set.
+    """
+
+    model_config = _CONFIG
+    members: int | None = Field(default=None, ge=1, le=100_000_000,
+                                description="Plan members (employees and dependents) [members]; null = "
+                                "employees x members_per_employee")
+    members_per_employee: float = _p("plan.members_per_employee")
+    member_months: float | None = Field(default=None, gt=0, le=1.2e9,
+                                        description="Member months per plan year [member-months]; null = members x 12")
+    fee_basis: Literal["pepm", "pmpm", "pempm", "per_participant", "per_visit"] = Field(
+        default="per_visit", description="How the program is paid: per employee per month, per member per "
+        "month, per engaged member per month, per participant per plan year, or per visit")
+    fee_amount: float | None = Field(default=None, ge=0, le=100_000,
+                                     description="Fee per unit of the fee basis [USD]; null = price per session x "
+                                     "employer share per visit, or on another basis the fee that costs the "
+                                     "plan the same in plan year 1")
+    engaged_months: float | None = Field(default=None, gt=0, le=12,
+                                         description="Months a participant is engaged per plan year (PEMPM basis) "
+                                         "[months]; null = the course length")
+    medical_trend: float = _p("plan.medical_trend")
+    horizon_years: int = _p("plan.horizon_years", int)
+    uptake_by_year: list[Annotated[float, Field(ge=0, le=1)]] | None = Field(
+        default=None, max_length=5, description="Uptake among members with chronic LBP in plan years 1, 2, ... "
+        "[fraction]; null = the program's uptake every year; a shorter list repeats its last value")
+    total_plan_spend: float | None = Field(default=None, gt=0, le=1e12,
+                                           description="Total plan spend in plan year 1 [USD/yr]; null = members x "
+                                           "the library's spend per member")
+    fees_at_risk: float = _p("plan.fees_at_risk")
+    guarantee_ratio: float = _p("plan.guarantee_ratio")
+    claims_file: Annotated[str, Field(max_length=200)] | None = Field(
+        default=None, description="Name of the claims extract applied (docs/HEALTH_PLAN.md)")
+    from_claims: list[Annotated[str, Field(max_length=80)]] = Field(
+        default_factory=list, max_length=40, description="Scenario paths set from your claims")
+
+    @field_validator("from_claims")
+    @classmethod
+    def _claim_paths(cls, v: list[str]) -> list[str]:
+        bad = [p for p in v if not re.fullmatch(r"(condition|plan)(\.[a-z_]+)+", p)]
+        if bad:
+            raise ValueError(f"not a condition.* or plan.* path: {', '.join(map(repr, bad[:3]))}")
+        return v
+
+    @field_validator("uptake_by_year", mode="before")
+    @classmethod
+    def _uptake_text(cls, v: Any) -> Any:
+        if isinstance(v, str):  # "0.1,0.2,0.25" from a form or --set
+            try:
+                return [float(x) for x in v.replace(";", ",").split(",") if x.strip()]
+            except ValueError:
+                raise ValueError(f"give numbers separated by commas, e.g. 0.1,0.2,0.25; got {v!r}") from None
+        if isinstance(v, (int, float)):
+            return [v]
+        return v
+
+
 class Scenario(BaseModel):
     """Everything the model needs. Missing fields take defaults from the parameter library."""
 
@@ -249,6 +318,7 @@ class Scenario(BaseModel):
     programs: Annotated[list[Program], Field(min_length=1, max_length=12)] = Field(
         default_factory=lambda: [Program()])
     analysis: Analysis = Field(default_factory=Analysis)
+    plan: Plan = Field(default_factory=Plan)  # health plan view (issue 11)
 
     @field_validator("name")
     @classmethod
@@ -294,7 +364,7 @@ def _field_bounds(model: type[BaseModel], name: str) -> tuple[Any, Any]:
 
 _SECTION_MODELS: dict[str, type[BaseModel]] = {
     "workforce": Workforce, "condition": Condition, "translation": Translation,
-    "programs": Program, "analysis": Analysis,
+    "programs": Program, "analysis": Analysis, "plan": Plan,
 }
 
 
@@ -518,7 +588,8 @@ def apply_sets(scenario: Scenario, sets: list[tuple[str, Any]]) -> Scenario:
                 if part not in node:
                     raise ScenarioError(_unknown(path, node))
                 if last:
-                    if isinstance(node[part], (dict, list)):
+                    if isinstance(node[part], dict) or (  # a list of numbers or words (plan.*) is one value
+                            isinstance(node[part], list) and any(isinstance(v, (dict, list)) for v in node[part])):
                         raise ScenarioError(f"{path!r} is a section; set one of its fields instead")
                     try:
                         node[part] = _parse_value(value)
@@ -553,7 +624,7 @@ def field_paths(scenario: Scenario | None = None) -> list[str]:
 #: Scenario fields whose default is a parameter-library row (program fields use program.*).
 PATH_TO_PARAMETER: dict[str, str] = {}
 for _sec, _model in (("workforce", Workforce), ("condition", Condition), ("translation", Translation),
-                     ("analysis", Analysis), ("programs", Program)):
+                     ("analysis", Analysis), ("programs", Program), ("plan", Plan)):
     for _name, _info in _model.model_fields.items():
         extra = _info.json_schema_extra or {}
         if isinstance(extra, dict) and "parameter" in extra and _sec != "programs":

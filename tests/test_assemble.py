@@ -21,7 +21,7 @@ SAMPLE = ROOT / "assets" / "sample_census.csv"
 
 
 def test_order_is_preset_industry_survey_set_census():
-    assert ORDER == ("base", "preset", "industry", "survey", "set", "census")
+    assert ORDER == ("base", "preset", "industry", "survey", "claims", "set", "census")
 
 
 def test_each_source_in_turn_equals_applying_them_by_hand():

@@ -62,7 +62,7 @@ def test_evaluate_json_states_roi_probability_and_interval(capsys):
     assert lo < p["roi"] < hi and [lo, hi] == pytest.approx(list(h.roi_interval))
     assert p["roi_uncertainty"]["draws"] == 2000 and p["roi_uncertainty"]["seed"] == 20240101
     pp = p["per_participant"]
-    assert set(pp) == {"treatment_cost", "medical_savings", "productivity_savings", "net"}
+    assert set(pp) == {"treatment_cost", "medical_savings", "productivity_savings", "net", "qaly_gain"}  # qaly_gain: issue 11
     assert pp["net"] == pytest.approx(p["net_benefit"] / p["participants"])
 
 

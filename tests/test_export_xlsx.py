@@ -167,7 +167,7 @@ def workbook():
 
 def test_sheets_and_named_results(workbook):
     assert workbook.sheetnames == ["About", "Inputs", "Burden", "Program", "Cash flow", "Cohorts", "Comparison",
-                                   "Uncertainty summary", "Sources"]
+                                   "Uncertainty summary", "Health plan", "Sources"]  # Health plan: issue 11
     for name in RESULT_NAMES:
         assert name in workbook.defined_names, name
 

@@ -84,10 +84,10 @@ def _flatten(node: Any, prefix: str = "") -> dict[str, Any]:
     if isinstance(node, dict):
         for k, v in node.items():
             out.update(_flatten(v, f"{prefix}.{k}" if prefix else k))
-    elif isinstance(node, list):
+    elif isinstance(node, list) and any(isinstance(v, (dict, list)) for v in node):
         for i, v in enumerate(node):
             out.update(_flatten(v, f"{prefix}.{i}"))
-    else:
+    else:  # a value, or a list of plain values (plan.uptake_by_year, plan.from_claims): one share-link field
         out[prefix] = node
     return out
 

@@ -591,6 +591,8 @@ def pdf_bytes(report: ReportData | Scenario, *, uncertainty: Any = None, charts:
     if d.segments is not None:
         story.append(CondPageBreak(3 * inch))
         story += _segments(d)
+    from .pdf_plan import health_plan_story  # health-plan page: PMPM by year, cost per QALY (issue 11)
+    story += health_plan_story(d, images, reason)
     story.append(CondPageBreak(2 * inch))
     story += _method(d)
     story.append(CondPageBreak(2 * inch))

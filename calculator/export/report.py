@@ -539,6 +539,8 @@ def build_report(scenario: Scenario | Result, *, uncertainty: Any = None,
         if tid in lib.therapies:  # "none" (cover nothing) has no source
             keys.extend(lib.therapy(tid).trial_source_keys)
     inputs = input_table(s, 0)
+    from .tables_plan import mark_from_claims  # values set by --claims say so (issue 11)
+    inputs = mark_from_claims(inputs, s)
     refs = lib.citations(keys)
     text = to_json(s.model_copy(update={"parameter_set": s.parameter_set or result.parameter_set}))
     d = ReportData(

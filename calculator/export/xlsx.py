@@ -892,6 +892,8 @@ def xlsx_bytes(report: ReportData | Scenario, *, uncertainty: Any = None) -> byt
     if d.segments is not None:
         _segments_sheet(book, d)
     _uncertainty_sheet(book, d)
+    from .xlsx_plan import add_health_plan_sheet  # budget impact PMPM and QALYs, live (issue 11)
+    add_health_plan_sheet(wb, d.scenario)
     _sources_sheet(book, d)
     book.finish()
     wb.calculation.fullCalcOnLoad = True
