@@ -15,6 +15,11 @@ The public API::
 """
 
 from .book import portfolio  # issue 12: book of business (module calculator.book)
+
+# Health plan view (issue 11): budget impact PMPM, cost per QALY, your own claims
+from .budget import budget_impact
+from .cea import cea_psa, cost_effectiveness
+from .claims import apply_claims, read_claims
 from .evidence import EvidenceError, library
 from .model import Result, build_inputs, compare, effect_curve, evaluate, input_table
 from .scenario import (
@@ -58,4 +63,14 @@ __all__ = [
     "set_path",
     "to_json",
     "two_way",
+    "budget_impact",
+    "cost_effectiveness",
+    "cea_psa",
+    "read_claims",
+    "apply_claims",
 ]
+
+# --- issue 10: the one stacking order of scenario values (calculator/assemble.py) ---
+from .assemble import Assembled, assemble  # noqa: E402
+
+__all__ += ["Assembled", "assemble"]

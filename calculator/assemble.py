@@ -4,6 +4,7 @@
       -> scenario preset (conservative / base / optimistic; direction rule)
       -> industry preset (wage, prevalence, absence of an industry)
       -> your WPAI survey (presenteeism, absence days)
+      -> your claims extract (prevalence, impact mix, medical cost, members, plan-paid share)
       -> your --set values (and the dashboard's edits)
       -> your census (its census-equivalent scenario; segments)
 
@@ -36,7 +37,7 @@ from .scenario import Scenario, apply_sets
 __all__ = ["ORDER", "Assembled", "AssemblyError", "assemble", "census_conflicts"]
 
 #: The stacking order, earliest first (shown in docs and the dashboard).
-ORDER = ("base", "preset", "industry", "survey", "set", "census")
+ORDER = ("base", "preset", "industry", "survey", "claims", "set", "census")
 
 _WAGE_PATHS = ("workforce.hourly_wage", "workforce.annual_salary")
 
@@ -53,6 +54,7 @@ class Assembled:
     applied: tuple[AppliedValue, ...] = ()
     census: Any = None  # calculator.census.CensusResult
     sets: tuple[tuple[str, Any], ...] = field(default=())
+    claims_changes: Any = None  # DataFrame path/before/after/source when a claims extract was applied
 
 
 def census_conflicts(census: Any, sets: Iterable[tuple[str, Any]], result: Any) -> list[str]:
@@ -87,13 +89,15 @@ def _survey(value: SurveyResults | str | None) -> SurveyResults | None:
 def assemble(base: Scenario, preset: str | None = None, industry: str | None = None,
              survey: SurveyResults | str | None = None, census: Any = None,
              sets: Sequence[tuple[str, Any]] = (), *, by: Iterable[str] | None = None,
-             exclude_invalid: bool = False, program_index: int = 0, industry_in_base: bool = False) -> Assembled:
+             exclude_invalid: bool = False, program_index: int = 0, industry_in_base: bool = False,
+             claims: Any = None) -> Assembled:
     """Stack the sources in :data:`ORDER`; raise on a census/``--set`` conflict (never silence).
 
     ``census`` is a validated :class:`calculator.census.Census` (read by the caller: this function
     does no I/O). ``industry_in_base``: ``base`` already holds the ``industry`` preset (the
     dashboard applies it when chosen); the census still needs its name so a job family's preset
-    replaces it rather than stacking on it. Errors: :class:`~calculator.presets.PresetError`,
+    replaces it rather than stacking on it. ``claims`` is a :class:`calculator.claims.ClaimsSummary`
+    (read by the caller); its values are marked "from your claims". Errors: :class:`~calculator.presets.PresetError`,
     :class:`~calculator.scenario.ScenarioError`, :class:`~calculator.census.CensusError`,
     :class:`AssemblyError`; each message names the source.
     """
@@ -108,13 +112,20 @@ def assemble(base: Scenario, preset: str | None = None, industry: str | None = N
     if sv is not None:
         s, got = apply_survey(s, sv)
         applied += got
+    changes = None
+    if claims is not None:
+        from .claims import apply_claims
+
+        s, changes = apply_claims(s, claims)
+        applied += [AppliedValue(r.path, float(r.after), "from your claims", (), "YOUR DATA",
+                                 f"from your claims extract ({r.before} before)") for r in changes.itertuples()]
     sets = tuple((str(p).strip(), v) for p, v in sets)
     if sets:
         s = apply_sets(s, list(sets))
         set_paths = {p for p, _ in sets}
         applied = [a for a in applied if a.path not in set_paths]  # your value replaced the source's
     if census is None:
-        return Assembled(s, tuple(applied), None, sets)
+        return Assembled(s, tuple(applied), None, sets, changes)
     from .census import evaluate_census
 
     res = evaluate_census(s, census, by=by, exclude_invalid=exclude_invalid, industry=industry,
@@ -124,5 +135,5 @@ def assemble(base: Scenario, preset: str | None = None, industry: str | None = N
         raise AssemblyError("; ".join(problems))
     census_paths = {a.path for a in res.applied}
     applied = [a for a in applied if a.path not in census_paths] + list(res.applied)
-    return Assembled(res.scenario, tuple(applied), res, sets)
+    return Assembled(res.scenario, tuple(applied), res, sets, changes)
 

@@ -2,7 +2,7 @@
 
 All functions are vectorised: arguments may be floats or numpy arrays that broadcast together
 (one value per Monte Carlo draw, for example). Money is in the scenario's currency at the
-parameter library's price year (2024 USD by default), per year.
+parameter library's price year (`evidence.PRICE_YEAR`), per year.
 """
 
 from __future__ import annotations

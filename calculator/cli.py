@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from .evidence import library
+from .evidence import PRICE_YEAR, library
 from .guards import InputError
 from .model import compare, evaluate
 from .scenario import Scenario, ScenarioError, load, to_json
@@ -64,12 +64,15 @@ def _parse_sets(args: argparse.Namespace) -> list[tuple[str, str]]:
 
 def scenario_from_args(args: argparse.Namespace) -> Scenario:
     """The scenario of any scenario command: file (or defaults), then --preset, --industry, --survey,
-    --set and --census stacked by :func:`calculator.assemble.assemble` (census results on ``args``)."""
+    --claims, --set and --census stacked by :func:`calculator.assemble.assemble` (census results on ``args``)."""
     from .assemble import AssemblyError, assemble
     from .census import CensusError
+    from .claims import ClaimsError
     from .presets import PresetError
     s = load(args.scenario) if getattr(args, "scenario", None) else Scenario()
     sets = _parse_sets(args)
+    from .cli_plan import read_claims_args
+    claims = read_claims_args(args)
     path = getattr(args, "census", None)
     census = _read_census(args, path) if path else None
     if census is not None and census.rows_with_errors and not args.exclude_invalid_rows:
@@ -80,12 +83,14 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
     try:
         out = assemble(s, getattr(args, "scenario_preset", None), getattr(args, "industry", None),
                        getattr(args, "survey", None), census, sets, by=by,
-                       exclude_invalid=bool(getattr(args, "exclude_invalid_rows", False)))
+                       exclude_invalid=bool(getattr(args, "exclude_invalid_rows", False)), claims=claims)
     except (CensusError, AssemblyError) as exc:
         raise UserError(f"{path + ': ' if path else ''}{exc}") from None
+    except ClaimsError as exc:
+        raise UserError(f"{args.claims}: {exc}") from None
     except PresetError as exc:
         raise UserError(str(exc)) from None
-    args.applied = out.applied
+    args.applied, args.claims_changes = out.applied, out.claims_changes
     if out.census is not None:
         args.census_result, args.census_summary = out.census, census.summary()
     return out.scenario
@@ -106,13 +111,29 @@ def cmd_defaults(args: argparse.Namespace) -> str:
     return to_json(s).rstrip("\n")
 
 
+def _headline_json(h: Any) -> dict[str, Any]:
+    return {"probability_roi_positive": h.probability_roi_positive,
+            "roi_interval": list(h.roi_interval),
+            "roi_uncertainty": {"draws": h.draws, "seed": h.seed, "interval": "5th-95th percentile",
+                                "probability_mc_se": h.probability_mc_se, "mean_roi": h.mean_roi,
+                                "mean_net_benefit": h.mean_net_benefit}}
+
+
 def cmd_evaluate(args: argparse.Namespace) -> str:
+    from .uncertainty import headline
     r = evaluate(scenario_from_args(args))
+    h = headline(r.scenario)
     if args.format == "json":
-        return dumps(r.to_dict() | _census_json(args))
+        from .cli_plan import plan_json  # budget_impact and program QALY paths (issue 11)
+        d = plan_json(r)
+        d["program"] = d["program"] | _headline_json(h)
+        if d["programs"]:
+            d["programs"][0] = d["program"]
+        return dumps(d | _census_json(args))
     b, p = r.burden, r.program
+    lo, hi = h.roi_interval
     lines = [
-        f"Scenario: {r.scenario.name}  (parameter set {r.parameter_set}, 2024 USD)",
+        f"Scenario: {r.scenario.name}  (parameter set {r.parameter_set}, {PRICE_YEAR} USD)",
         "",
         "Yearly cost of chronic low back pain",
         f"  employees affected        {b.affected_employees:,.0f}",
@@ -127,7 +148,9 @@ def cmd_evaluate(args: argparse.Namespace) -> str:
         f"  cost                      {_money(p.cost)}",
         f"  savings                   {_money(p.savings)}",
         f"  net benefit               {_money(p.net_benefit)}",
-        f"  ROI                       {'n/a' if p.roi is None else f'{p.roi:.1%}'}",
+        f"  ROI                       {'n/a' if p.roi is None else f'{p.roi:.1%}'}"
+        f"  (P(ROI > 0) {h.probability_roi_positive:.0%}, 90% interval {lo:.0%} to {hi:.0%};"
+        f" {h.draws:,} draws, seed {h.seed})",
         f"  NPV                       {_money(p.npv)}",
         f"  payback month             {'not within horizon' if p.payback_month is None else int(p.payback_month)}",
         f"  break-even price/session  {_money(p.breakeven_price_per_session)}",
@@ -144,7 +167,7 @@ def cmd_compare(args: argparse.Namespace) -> str:
         return dumps({"therapies": records} | _census_json(args) if getattr(args, "census", None) else records)
     if args.format == "csv":
         return df.to_csv(index=False).rstrip("\n")
-    cols = ["label", "evidence_grade", "cost", "savings", "net_benefit", "roi", "payback_month"]
+    cols = ["label", "comparator", "evidence_grade", "cost", "savings", "net_benefit", "roi", "payback_month"]
     view = df[cols].copy()
     for c in ("cost", "savings", "net_benefit"):
         view[c] = view[c].map(_money)
@@ -201,7 +224,7 @@ def cmd_psa(args: argparse.Namespace) -> str:
     if args.format == "csv":
         return r.draws.to_csv(index=False).rstrip("\n")
     head = (f"Monte Carlo analysis: {r.draws_n:,} draws, seed {r.seed}"
-            f"{', correlated inputs' if r.correlated else ''}; {r.horizon_months}-month horizon, 2024 USD")
+            f"{', correlated inputs' if r.correlated else ''}; {r.horizon_months}-month horizon, {PRICE_YEAR} USD")
     if args.all_therapies:
         t = r.table
         view = pd.DataFrame({
@@ -438,6 +461,8 @@ def scenario_options(p: argparse.ArgumentParser) -> None:
                         "(applied before --industry, --survey and --set)")
     p.add_argument("--set", action="append", metavar="PATH=VALUE",
                    help="override a field by dotted path, e.g. workforce.employees=500 (repeatable)")
+    from .cli_plan import CLAIMS_HELP
+    p.add_argument("--claims", metavar="FILE", help=CLAIMS_HELP)
     _census_args(p)
 
 
@@ -490,6 +515,8 @@ def build_parser() -> argparse.ArgumentParser:
     _census_file_args(ce)
     ce.add_argument("--presets", action="store_true", help="list the industry and job-family presets instead")
     ce.add_argument("--format", choices=("json", "table"), default="table")
+    from .cli_plan import register as register_plan  # budget-impact, cea, claims (issue 11)
+    register_plan(sub)
     __import__("calculator.cli_portfolio", fromlist=["register"]).register(sub)  # issue 12: book of business
     return parser
 

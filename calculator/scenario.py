@@ -22,6 +22,7 @@ calculator.scenario.ScenarioError: condition.prevalence = 1.5 is out of range: a
 from __future__ import annotations
 
 import json
+import re
 import types
 import typing
 from typing import Annotated, Any, Literal
@@ -35,10 +36,13 @@ __all__ = [
     "SCHEMA_VERSION",
     "ScenarioError",
     "Workforce",
+    "ImpactMix",
     "Condition",
     "Translation",
     "Program",
     "Analysis",
+    "Plan",
+    "FEE_BASES",
     "Scenario",
     "get_path",
     "set_path",
@@ -112,24 +116,50 @@ class Workforce(BaseModel):
         return self.hourly_wage
 
 
+class ImpactMix(BaseModel):
+    """Shares of employees with chronic LBP in each pain-impact state (sum to 1; calculator.states)."""
+
+    model_config = _CONFIG
+    low: float = _p("condition.impact_mix.low")
+    moderate: float = _p("condition.impact_mix.moderate")
+    high: float = _p("condition.impact_mix.high")
+
+    @model_validator(mode="after")
+    def _sums_to_one(self) -> ImpactMix:
+        total = self.low + self.moderate + self.high
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"low + moderate + high must sum to 1, got {total:.6g} "
+                             f"({self.low:g} + {self.moderate:g} + {self.high:g})")
+        return self
+
+    def as_tuple(self) -> tuple[float, float, float]:
+        return (self.low, self.moderate, self.high)
+
+
 class Condition(BaseModel):
-    """Chronic low back pain in this workforce (attributable, i.e. excess over people without it)."""
+    """Chronic low back pain in this workforce, by pain-impact state (docs/METHODS.md).
+
+    ``absence_days``, ``presenteeism`` and ``medical_excess_cost`` are the levels at the library's
+    default impact mix: changing one scales every state's value by the same factor; the scenario's
+    ``impact_mix`` then weights the states. At the defaults both readings agree.
+    """
 
     model_config = _CONFIG
     prevalence: float = _p("condition.prevalence")
+    impact_mix: ImpactMix = Field(default_factory=ImpactMix)
     absence_days: float = _p("condition.absence_days")
     presenteeism: float = _p("condition.presenteeism")
     medical_excess_cost: float = _p("condition.medical_excess_cost")
     hours_per_day: float = _p("condition.hours_per_day")
+    plan_paid_share: float = _p("condition.plan_paid_share")
 
 
 class Translation(BaseModel):
-    """How a clinical effect (RDQ points) becomes less absence, presenteeism and medical cost."""
+    """How a clinical effect (RDQ points) moves people to lighter pain-impact states."""
 
     model_config = _CONFIG
-    absence_per_point: float = _p("translation.absence_per_point")
-    presenteeism_per_point: float = _p("translation.presenteeism_per_point")
-    medical_per_point: float = _p("translation.medical_per_point")
+    response_per_point: float = _p("translation.response_per_point")
+    presenteeism_link: float = _p("translation.presenteeism_link")
 
 
 THERAPY_FIELDS = ("price_per_session", "sessions", "course_weeks", "effect_size", "decay_per_week",
@@ -201,8 +231,77 @@ class Analysis(BaseModel):
     friction_period_weeks: float = _p("analysis.friction_period_weeks")
     friction_elasticity: float = _p("analysis.friction_elasticity")
     perspective: Literal["self_insured", "fully_insured", "health_plan"] = Field(
-        default="self_insured", description="self_insured = productivity + medical; fully_insured = "
-        "productivity only; health_plan = medical only")
+        default="self_insured", description="self_insured = productivity + the plan-paid share of "
+        "medical offsets; fully_insured = productivity (+ premium pass-through if set); health_plan = "
+        "plan-paid medical only")
+    premium_passthrough: float = _p("analysis.premium_passthrough")
+    premium_lag_months: int = _p("analysis.premium_lag_months", int)
+
+
+FEE_BASES = ("pepm", "pmpm", "pempm", "per_participant", "per_visit")
+
+
+class Plan(BaseModel):
+    """The health plan's view (budget impact per member per month; docs/HEALTH_PLAN.md).
+
+    ``null`` fields take a value from elsewhere: ``members`` = employees x members per employee;
+    ``member_months`` = members x 12 per plan year; ``fee_amount`` = the therapy's price per session
+    x the employer's share per visit, or on another basis the fee with the same year-1 cost; ``engaged_months`` = the course length;
+    ``paid_to_allowed`` = ``condition.plan_paid_share``; ``uptake_by_year`` = the program's uptake every year; ``total_plan_spend`` = members x the
+    library's spend per member. ``from_claims`` lists the paths a claims extract set.
+    """
+
+    model_config = _CONFIG
+    members: int | None = Field(default=None, ge=1, le=100_000_000,
+                                description="Plan members (employees and dependents) [members]; null = "
+                                "employees x members_per_employee")
+    members_per_employee: float = _p("plan.members_per_employee")
+    member_months: float | None = Field(default=None, gt=0, le=1.2e9,
+                                        description="Member months per plan year [member-months]; null = members x 12")
+    fee_basis: Literal["pepm", "pmpm", "pempm", "per_participant", "per_visit"] = Field(
+        default="per_visit", description="How the program is paid: per employee per month, per member per "
+        "month, per engaged member per month, per participant per plan year, or per visit")
+    fee_amount: float | None = Field(default=None, ge=0, le=100_000,
+                                     description="Fee per unit of the fee basis [USD]; null = price per session x "
+                                     "employer share per visit, or on another basis the fee that costs the "
+                                     "plan the same in plan year 1")
+    engaged_months: float | None = Field(default=None, gt=0, le=12,
+                                         description="Months a participant is engaged per plan year (PEMPM basis) "
+                                         "[months]; null = the course length")
+    medical_trend: float = _p("plan.medical_trend")
+    horizon_years: int = _p("plan.horizon_years", int)
+    uptake_by_year: list[Annotated[float, Field(ge=0, le=1)]] | None = Field(
+        default=None, max_length=5, description="Uptake among members with chronic LBP in plan years 1, 2, ... "
+        "[fraction]; null = the program's uptake every year; a shorter list repeats its last value")
+    total_plan_spend: float | None = Field(default=None, gt=0, le=1e12,
+                                           description="Total plan spend in plan year 1 [USD/yr]; null = members x "
+                                           "the library's spend per member")
+    fees_at_risk: float = _p("plan.fees_at_risk")
+    guarantee_ratio: float = _p("plan.guarantee_ratio")
+    claims_file: Annotated[str, Field(max_length=200)] | None = Field(
+        default=None, description="Name of the claims extract applied (docs/HEALTH_PLAN.md)")
+    from_claims: list[Annotated[str, Field(max_length=80)]] = Field(
+        default_factory=list, max_length=40, description="Scenario paths set from your claims")
+
+    @field_validator("from_claims")
+    @classmethod
+    def _claim_paths(cls, v: list[str]) -> list[str]:
+        bad = [p for p in v if not re.fullmatch(r"(condition|plan)(\.[a-z_]+)+", p)]
+        if bad:
+            raise ValueError(f"not a condition.* or plan.* path: {', '.join(map(repr, bad[:3]))}")
+        return v
+
+    @field_validator("uptake_by_year", mode="before")
+    @classmethod
+    def _uptake_text(cls, v: Any) -> Any:
+        if isinstance(v, str):  # "0.1,0.2,0.25" from a form or --set
+            try:
+                return [float(x) for x in v.replace(";", ",").split(",") if x.strip()]
+            except ValueError:
+                raise ValueError(f"give numbers separated by commas, e.g. 0.1,0.2,0.25; got {v!r}") from None
+        if isinstance(v, (int, float)):
+            return [v]
+        return v
 
 
 class Scenario(BaseModel):
@@ -219,6 +318,7 @@ class Scenario(BaseModel):
     programs: Annotated[list[Program], Field(min_length=1, max_length=12)] = Field(
         default_factory=lambda: [Program()])
     analysis: Analysis = Field(default_factory=Analysis)
+    plan: Plan = Field(default_factory=Plan)  # health plan view (issue 11)
 
     @field_validator("name")
     @classmethod
@@ -264,7 +364,7 @@ def _field_bounds(model: type[BaseModel], name: str) -> tuple[Any, Any]:
 
 _SECTION_MODELS: dict[str, type[BaseModel]] = {
     "workforce": Workforce, "condition": Condition, "translation": Translation,
-    "programs": Program, "analysis": Analysis,
+    "programs": Program, "analysis": Analysis, "plan": Plan,
 }
 
 
@@ -488,7 +588,8 @@ def apply_sets(scenario: Scenario, sets: list[tuple[str, Any]]) -> Scenario:
                 if part not in node:
                     raise ScenarioError(_unknown(path, node))
                 if last:
-                    if isinstance(node[part], (dict, list)):
+                    if isinstance(node[part], dict) or (  # a list of numbers or words (plan.*) is one value
+                            isinstance(node[part], list) and any(isinstance(v, (dict, list)) for v in node[part])):
                         raise ScenarioError(f"{path!r} is a section; set one of its fields instead")
                     try:
                         node[part] = _parse_value(value)
@@ -523,11 +624,13 @@ def field_paths(scenario: Scenario | None = None) -> list[str]:
 #: Scenario fields whose default is a parameter-library row (program fields use program.*).
 PATH_TO_PARAMETER: dict[str, str] = {}
 for _sec, _model in (("workforce", Workforce), ("condition", Condition), ("translation", Translation),
-                     ("analysis", Analysis), ("programs", Program)):
+                     ("analysis", Analysis), ("programs", Program), ("plan", Plan)):
     for _name, _info in _model.model_fields.items():
         extra = _info.json_schema_extra or {}
         if isinstance(extra, dict) and "parameter" in extra and _sec != "programs":
             PATH_TO_PARAMETER[f"{_sec}.{_name}"] = str(extra["parameter"])
+for _name in ("low", "moderate", "high"):
+    PATH_TO_PARAMETER[f"condition.impact_mix.{_name}"] = f"condition.impact_mix.{_name}"
 
 
 def parameter_id_for_path(scenario: Scenario, path: str) -> str | None:

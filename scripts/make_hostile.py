@@ -97,7 +97,7 @@ LINKS = [
     ("link-300-unknown-keys", [(f"junk{i}", "1") for i in range(300)], "300 keys that are not an input"),
     ("link-repeated-key", [("workforce.employees", "100"), ("workforce.employees", "200")],
      "the last value (200) is used"),
-    ("link-url-as-key", [("http://evil.example/x", "1")], "http\\:\\/\\/evil\\.example\\/x"),
+    ("link-url-as-key", [("http://evil.example/x", "1")], "evil\\.example\\/x"),
     ("link-deep-value", [("name", DEEP)], "nested more than 32"),
     ("link-nan", [("condition.prevalence", "NaN")], "finite number"),
     ("link-schema-true", [("schema_version", "true")], "schema"),

@@ -103,8 +103,8 @@ def _grep(pattern: str, where: str = "calculator") -> list[str]:
                   if rx.search(p.read_text(encoding="utf-8")))
 
 
-#: concept -> (pattern that only its home matches, the one home). Perspective rule and price year
-#: are issue-9's (marked ``xfail`` until that branch lands).
+#: concept -> (pattern that only its home matches, the one home). The perspective rule
+#: (calculator/perspective.py) and the price year (data/metadata.csv) are checked below.
 CONCEPTS = {
     "direction rule": (r"value\s*<=?\s*current|value\s*>=?\s*current", "calculator/presets.py"),
     "stacking order": (r"^ORDER = \(", "calculator/assemble.py"),
@@ -131,7 +131,6 @@ def test_user_files_are_read_only_through_the_capped_reader():
     assert "calculator/guards.py" in _grep(r"def read_limited")
 
 
-@pytest.mark.xfail(reason="issue-9 builds the one perspective helper and the price-year constant", strict=False)
 @pytest.mark.parametrize("pattern", [r"\b2024\b", r"perspective\s*==\s*\"(?:self_insured|fully_insured|health_plan)\""])
 def test_perspective_rule_and_price_year_have_one_home(pattern):
     assert len(_grep(pattern)) <= 1

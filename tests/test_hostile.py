@@ -291,3 +291,27 @@ def test_chart_labels_from_a_census_show_quotes_as_typed_and_never_as_markup():
     y = segment_burden_figure(t).data[0].y[0]
     assert "&quot;" not in y and '"RN"' in y  # plotly does not decode &quot;: it showed literally
     assert "<a" not in y and "&lt;a href" in y  # markup stays text
+
+
+def test_peak_memory_of_a_genuine_csv_upload(tmp_path):
+    """Peak RSS of ``census FILE`` for a 26.7 MB, 600,000-row CSV, over a fresh process's baseline.
+
+    Recorded (2-core build machine): 252 MB over before issue 10, 190 MB after (UTF-8 bytes go to
+    pyarrow without a decoded copy; columns are combined one at a time), i.e. about 7 x the file.
+    The issue's target, 4 x the upload size, is NOT met yet: pyarrow's CSV buffers (mimalloc keeps
+    them) and the per-column validation temporaries dominate. This bound guards against regressions.
+    """
+    import random
+
+    rng = random.Random(1)
+    jobs = ["Nurse", "Clerk", "Driver", "Engineer", "Cook", "Warehouse associate"]
+    lines = ["employee_id,job_family,age,sex,annual_salary,weekly_hours,location"]
+    lines += [f"E{i:07d},{rng.choice(jobs)},{rng.randint(18, 70)},{rng.choice('FM')},\"${rng.randint(30000, 120000):,}\","
+              f"{rng.choice([40, 37.5, 20])},Site {rng.randint(1, 40)}" for i in range(600_000)]
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    size_mb = path.stat().st_size / 1024 / 1024
+    code, err, peak = peak_rss_mb(["census", str(path)])
+    _, _, baseline = peak_rss_mb(["census", str(CORPUS / "good_census.csv")])
+    assert code == 0, err
+    assert peak - baseline < 8 * size_mb, f"{peak - baseline:.0f} MB over baseline for a {size_mb:.1f} MB file"

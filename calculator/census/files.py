@@ -242,8 +242,14 @@ def _read_csv_arrow(raw: bytes, delim: str, columns: list[str], max_rows: int) -
                 return None
     if t.num_rows > max_rows:
         raise CensusError(f"the file has {t.num_rows:,} rows; at most {max_rows:,} are accepted")
-    cells = {name: _text_array(t.column(i)) for i, name in enumerate(columns)}
-    return TextTable(columns, cells, np.arange(t.num_rows, dtype=np.int64) + 2, "csv", [], [])
+    n = t.num_rows
+    chunked = list(t.columns)
+    del t  # each column's chunks are freed once it is combined: the peak holds one extra column
+    cells = {}
+    for i, name in enumerate(columns):
+        cells[name] = _text_array(chunked[i])
+        chunked[i] = None
+    return TextTable(columns, cells, np.arange(n, dtype=np.int64) + 2, "csv", [], [])
 
 
 def _text_array(col: Any) -> pa.Array:
@@ -252,7 +258,7 @@ def _text_array(col: Any) -> pa.Array:
         col = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
     if pa.types.is_large_string(col.type):
         col = col.cast(pa.string())
-    return pc.fill_null(col, "")
+    return pc.fill_null(col, "") if col.null_count else col
 
 
 def _read_csv_python(text: str, delim: str, columns: list[str], max_rows: int) -> TextTable:

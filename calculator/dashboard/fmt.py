@@ -1,6 +1,6 @@
 """How numbers and citations are written on the dashboard: one place, so every page agrees.
 
-These functions format; they never compute a result. Money is US dollars (price year 2024),
+These functions format; they never compute a result. Money is US dollars (in the price year of the parameter library),
 negative amounts use a true minus sign, percentages are fractions written out as "12.5%".
 
 >>> money(1204225.9), money(-1082.99), money(0.976), pct(-0.0923), months(None, 12)

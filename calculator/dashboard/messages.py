@@ -19,17 +19,22 @@ __all__ = ["plain", "collapse", "MAX_LISTED"]
 MAX_LISTED = 12
 _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
 _LEVELS = ("error", "warning", "info", "success")
+_WJ = "\u2060"
+_AUTOLINK = re.compile(r":/|www\.|@\w", re.I)
 
 
 def plain(text: object, limit: int = 200) -> str:
     """User text as literal markdown: every ASCII punctuation escaped, newlines as spaces, cut.
 
-    >>> plain("=HYPERLINK(\\"http://x.io\\")")
-    '\\\\=HYPERLINK\\\\(\\\\"http\\\\:\\\\/\\\\/x\\\\.io\\\\"\\\\)'
+    >>> plain("=HYPERLINK(\\"http://x.io\\")").replace("\\u2060", "~")
+    '\\\\=HYPERLINK\\\\(\\\\"http\\\\:~\\\\/\\\\/x\\\\.io\\\\"\\\\)'
     """
     s = " ".join(str(text).split())
     if len(s) > limit:
         s = s[: limit - 1] + "…"
+    # GitHub's autolinks are found after escapes are resolved, so an invisible word joiner (U+2060)
+    # breaks the patterns themselves: "http://", "www." and "@" no longer start a link
+    s = _AUTOLINK.sub(lambda m: m.group(0)[:-1] + _WJ + m.group(0)[-1], s)
     return _PUNCT.sub(r"\\\1", s)
 
 

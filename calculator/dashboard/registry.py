@@ -23,6 +23,7 @@ PAGES: list[PageSpec] = [
     PageSpec("roi", "Therapy ROI", "roi", ":material/savings:"),
     PageSpec("compare", "Compare therapies", "compare", ":material/compare_arrows:"),
     PageSpec("uncertainty", "Uncertainty", "uncertainty", ":material/ssid_chart:"),
+    PageSpec("health_plan", "Health plan", "health-plan", ":material/health_and_safety:"),
     PageSpec("assumptions", "Assumptions & sources", "assumptions", ":material/menu_book:"),
     PageSpec("report", "Report", "report", ":material/description:"),
     PageSpec("portfolio", "Book of business", "portfolio", ":material/business_center:"),

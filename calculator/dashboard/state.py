@@ -50,7 +50,7 @@ from calculator import (
 )
 from calculator import to_json as _to_json
 from calculator.guards import is_ascii_digits
-from calculator.scenario import therapy_switch, to_dict
+from calculator.scenario import MAX_SCENARIO_BYTES, therapy_switch, to_dict
 
 from . import fmt
 from .fields import FIELDS, current_value, label_for_path, range_text
@@ -67,8 +67,8 @@ UPLOAD_KEY = "bp_upload"
 PIN_PARAM = "ps"
 #: Query parameters Streamlit itself may use; never treated as scenario fields.
 IGNORED_PARAMS = frozenset({"embed", "embed_options"})
-#: Largest scenario file accepted (a real scenario is a few kB; this keeps a stray upload harmless).
-MAX_UPLOAD_BYTES = 1_000_000
+#: Largest scenario file accepted: the core's one limit (a real scenario is a few kB).
+MAX_UPLOAD_BYTES = MAX_SCENARIO_BYTES
 #: Metadata that is not part of a share link.
 _NOT_SHARED = frozenset({"schema_version", "parameter_set"})
 
@@ -84,10 +84,10 @@ def _flatten(node: Any, prefix: str = "") -> dict[str, Any]:
     if isinstance(node, dict):
         for k, v in node.items():
             out.update(_flatten(v, f"{prefix}.{k}" if prefix else k))
-    elif isinstance(node, list):
+    elif isinstance(node, list) and any(isinstance(v, (dict, list)) for v in node):
         for i, v in enumerate(node):
             out.update(_flatten(v, f"{prefix}.{i}"))
-    else:
+    else:  # a value, or a list of plain values (plan.uptake_by_year, plan.from_claims): one share-link field
         out[prefix] = node
     return out
 
@@ -232,6 +232,18 @@ def cached_evaluate(scenario_json: str) -> Result:
 def cached_compare(scenario_json: str, program_index: int = 0) -> pd.DataFrame:
     """``calculator.compare`` of a scenario given as canonical JSON (cached on the text)."""
     return compare(from_json(scenario_json), program_index)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def cached_headline(scenario_json: str, program_index: int = 0) -> Any:
+    """``calculator.uncertainty.headline`` (fixed-seed PSA beside the headline ROI), cached (issue 9)."""
+    from calculator.uncertainty import headline
+    return headline(from_json(scenario_json), program_index=program_index)
+
+
+def current_headline(program_index: int = 0) -> Any:
+    """The headline PSA of the current scenario: P(ROI > 0) and the 90% interval of ROI."""
+    return cached_headline(scenario_json(), program_index)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)

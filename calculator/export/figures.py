@@ -89,4 +89,6 @@ def report_figures(d: ReportData) -> dict[str, tuple[str, go.Figure, tuple[int, 
             fig = roi_distribution_figure(roi_distribution_table(u.roi_draws), u.roi_low, u.roi_high)
             cap = f"Return on investment across {u.draws:,} simulated draws ({u.level:.0%} interval dashed)"
         out["roi_distribution"] = (cap, for_print(fig), (880, 280))
+    from .pdf_plan import plan_figures  # the health-plan page's charts, same render batch (issue 11)
+    out |= plan_figures(d)
     return out

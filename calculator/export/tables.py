@@ -100,6 +100,8 @@ def results_frame(report: ReportData | Scenario) -> pd.DataFrame:
             if v is not None:
                 rows.append({"section": "uncertainty", "program": d.program.therapy, "metric": k,
                              "value": _clean(float(v)), "unit": unit})
+    from .tables_plan import plan_rows  # budget impact and cost per QALY (issue 11)
+    rows += plan_rows(d.scenario)
     df = pd.DataFrame(rows, columns=["section", "program", "metric", "value", "unit", "text"])
     df["value"] = df["value"].astype(float)
     df["text"] = df["text"].fillna("")
@@ -160,7 +162,8 @@ def json_bytes(report: ReportData | Scenario, *, uncertainty: Any = None) -> byt
     (``{"status": "not run"}`` when absent), ``monthly``, ``comparison``, ``inputs``, ``sources``.
     """
     d = _d(report, uncertainty)
-    res = d.result.to_dict()
+    from .tables_plan import with_plan  # budget_impact and the program's QALY paths (issue 11)
+    res = with_plan(d.result.to_dict(), d.scenario)
     scenario = res.pop("scenario")
     u = d.uncertainty
     unc: dict[str, Any] = {"status": "not run"} if u is None else {

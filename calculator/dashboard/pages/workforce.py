@@ -65,12 +65,19 @@ SEVERITY_WORDS = {"error": "Problem", "warning": "Note"}
 # Callbacks
 
 
-def _on_upload() -> None:
-    f = cs.ss().get(UPLOAD_KEY)
+def _uploader_key() -> str:
+    return f"{UPLOAD_KEY}:{cs.ss().get(UPLOAD_KEY + ':gen', 0)}"
+
+
+def _on_upload(key: str) -> None:
+    f = cs.ss().get(key)
     if f is not None:
         cs.ss()[FILE_KEY] = (f.name, f.getvalue())
         cs.ss()[EXCLUDE_KEY] = False
         cs.ss().pop(BY_KEY, None)
+        # a fresh uploader: Streamlit drops its own copy of the upload, so the server holds the
+        # file once (in this session), not twice (memory, issue 10)
+        cs.ss()[UPLOAD_KEY + ":gen"] = cs.ss().get(UPLOAD_KEY + ":gen", 0) + 1
 
 
 def _load_sample() -> None:
@@ -314,7 +321,7 @@ def render() -> None:
 
     st.subheader("Census")
     st.file_uploader("Census file: CSV, Excel (.xlsx) or Parquet", type=["csv", "txt", "xlsx", "parquet"],
-                     key=UPLOAD_KEY, on_change=_on_upload,
+                     key=_uploader_key(), on_change=_on_upload, args=(_uploader_key(),),
                      help="One row per employee, or one row per group with a headcount. Useful columns: job "
                           "family, age or age band, sex, hourly wage or annual salary, weekly hours or FTE, "
                           "location. Only the headcount is required; anything missing takes the defaults.")

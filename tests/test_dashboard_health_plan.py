@@ -1,0 +1,85 @@
+"""The Health plan page, driven headless with AppTest: its numbers are the calculator's; claims apply."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from calculator import Scenario, apply_sets
+from calculator.budget import budget_impact
+from calculator.cea import cost_effectiveness
+from calculator.claims import apply_claims, read_claims
+from calculator.dashboard import fmt, state
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "assets" / "sample_claims.csv"
+
+
+def _page_app() -> None:
+    import streamlit as st
+
+    from calculator.dashboard import shell
+    from calculator.dashboard.registry import PAGES
+
+    shell.frame(st.navigation(shell.pages(PAGES, default="health-plan"), position="top"))
+
+
+def _open() -> AppTest:
+    return AppTest.from_function(_page_app, default_timeout=120).run()
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_kpis_are_the_calculators():
+    at = _open()
+    assert not at.exception
+    m = _metrics(at)
+    b, ce = budget_impact(Scenario()), cost_effectiveness(Scenario())
+    assert m["Budget impact PMPM"] == fmt.money(b.pmpm, cents=True)
+    assert m["Net budget impact"] == fmt.money(b.net)
+    assert m["QALYs gained"] == fmt.number(ce.qalys_gained, 2)
+    assert m[fmt.md("NMB at $50k per QALY")] == fmt.money(ce.nmb["50000"])
+
+
+def test_fee_basis_change_recomputes():
+    at = _open()
+    at.selectbox(key=state.widget_key("plan.fee_basis")).set_value("pmpm").run()
+    # a blank fee on a PMPM basis costs the same in year 1 as paying per visit
+    s0 = apply_sets(Scenario(), [("plan.fee_basis", "pmpm")])
+    assert _metrics(at)["Budget impact PMPM"] == fmt.money(budget_impact(s0).pmpm, cents=True)
+    at.number_input(key=state.widget_key("plan.fee_amount")).set_value(3.0).run()
+    s = apply_sets(Scenario(), [("plan.fee_basis", "pmpm"), ("plan.fee_amount", "3")])
+    assert _metrics(at)["Budget impact PMPM"] == fmt.money(budget_impact(s).pmpm, cents=True)
+
+
+def test_sample_claims_apply_and_are_marked():
+    at = _open()
+    at.button(key="bp_claims_sample").click().run()
+    at.button(key="bp_claims_use").click().run()
+    assert not at.exception
+    s, _ = apply_claims(Scenario(), read_claims(SAMPLE.read_bytes(), "sample_claims.csv"))
+    assert _metrics(at)["Budget impact PMPM"] == fmt.money(budget_impact(s).pmpm, cents=True)
+    assert any("from your claims" in i.value.lower() for i in at.info)
+    assert any("from your claims" in c.value.lower() for c in at.caption)
+
+
+def test_share_link_keeps_the_uptake_curve_and_the_claims_marks():
+    s, _ = apply_claims(Scenario(), read_claims(SAMPLE.read_bytes(), "sample_claims.csv"))
+    s = apply_sets(s, [("plan.uptake_by_year", "0.1,0.2,0.25")])
+    q = state.query_from_scenario(s)
+    assert q["plan.uptake_by_year"] == "[0.1, 0.2, 0.25]"
+    back, notices = state.scenario_from_query(q)
+    assert back == s and notices == [("success", "Scenario restored from the link.")]
+
+
+def test_inputs_set_by_claims_say_so_on_every_page():
+    from calculator.dashboard import plan_fields
+    from calculator.dashboard.fields import default_caption
+    plan_fields.register()
+    s, changes = apply_claims(Scenario(), read_claims(SAMPLE.read_bytes(), "sample_claims.csv"))
+    origins = {r.path: {"kind": "claims", "value": r.after} for r in changes.itertuples()}
+    assert default_caption(s, "condition.prevalence", origins).startswith("From your claims")
+    assert default_caption(s, "condition.plan_paid_share", origins).startswith("From your claims")
