@@ -40,7 +40,7 @@ import pandas as pd
 
 from . import distributions as dist
 from . import uncertainty as unc
-from .evidence import library
+from .evidence import PRICE_YEAR, library
 from .model import build_inputs, input_table
 from .program import NUMERIC_FIELDS, ProgramInputs, simulate
 from .scenario import Program, Scenario, apply_sets, field_paths, from_json, therapy_switch, to_json
@@ -625,7 +625,7 @@ class BookResult:
             "interrupted": self.interrupted, "groups_total": self.groups_total,
             "groups_done": int(self.groups["group_id"].nunique()), "confident_threshold": self.confident,
             "totals": self.totals.to_dict(orient="records"), "confident_groups": self.confident_groups(),
-            "groups": self.groups.to_dict(orient="records"), "currency": "USD", "price_year": 2024,
+            "groups": self.groups.to_dict(orient="records"), "currency": "USD", "price_year": PRICE_YEAR,
             "parameter_set": library().version,
         }
 

@@ -19,6 +19,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from .. import __version__
 from ..book import CONFIDENT_P, WHOLE_BOOK, BookResult
+from ..evidence import PRICE_YEAR
 from .pdf import GREEN, GREY, INK, MARGIN, NAVY, RED, RULE, ST, TINT, WIDTH, _NumberedCanvas, _t, _table
 
 __all__ = ["book_pdf_bytes"]
@@ -135,7 +136,7 @@ def book_pdf_bytes(res: BookResult) -> bytes:
     story.append(Spacer(1, 4))
     story.append(Paragraph(
         "Each group is a full Monte Carlo analysis with its own seed (run seed + group id); book figures sum each "
-        "simulation across groups. Net benefit and ROI over each group's horizon, undiscounted, 2024 USD. "
+        f"simulation across groups. Net benefit and ROI over each group's horizon, undiscounted, {PRICE_YEAR} USD. "
         "Method: docs/PORTFOLIO.md and docs/UNCERTAINTY.md.", ST["note"]))
     canvas = type("_BookCanvas", (_NumberedCanvas,), {"footer_left": f"backpain-roi {__version__} | book of "
                   f"{res.groups_total:,} groups | draws {res.draws:,} | seed {res.seed}"})
