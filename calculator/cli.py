@@ -66,7 +66,8 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
         if not eq:
             raise UserError(f"--set needs PATH=VALUE, got {item!r}")
         sets.append((path.strip(), value))
-    return _with_census(args, s, sets)
+    s = _with_census(args, s, sets)
+    return apply_sets(s, [("name", json.dumps(args.name))]) if getattr(args, "name", None) is not None else s
 
 
 def _table(df: pd.DataFrame) -> str:
@@ -422,6 +423,7 @@ def _scenario_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenario", nargs="?", help="scenario JSON file (default: the built-in defaults)")
     p.add_argument("--set", action="append", metavar="PATH=VALUE",
                    help="override a field by dotted path, e.g. workforce.employees=500 (repeatable)")
+    p.add_argument("--name", help="name the scenario (shown in reports, file contents and JSON)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -481,6 +483,8 @@ def build_parser() -> argparse.ArgumentParser:
     _census_file_args(ce)
     ce.add_argument("--presets", action="store_true", help="list the industry and job-family presets instead")
     ce.add_argument("--format", choices=("json", "table"), default="table")
+    from .cli_scenarios import register as register_scenarios  # issue 13: the scenario library
+    register_scenarios(sub)
     return parser
 
 

@@ -20,7 +20,15 @@ Every failure is a :class:`LibraryError` whose message names the database and sa
 """
 
 from .compare import MAX_COMPARE, MIN_COMPARE, Comparison, compare_scenarios
-from .db import ENV_VAR, LibraryError, LibraryLocked, LibraryReadOnly, LibraryUnavailable, default_url, resolve_url
+from .db import (
+    ENV_VAR,
+    LibraryError,
+    LibraryLocked,
+    LibraryReadOnly,
+    LibraryUnavailable,
+    default_url,
+    resolve_url,
+)
 from .drift import Drift, drift
 from .records import NameExists, NotFound, SavedScenario
 from .store import ScenarioLibrary, open_library

@@ -47,6 +47,8 @@ def field_label(s: Scenario, path: str) -> str:
         label = library().parameter(pid).label
         if parts[0] == "programs" and parts[2] in THERAPY_FIELDS:
             label = label.split(":", 1)[-1].strip() if ":" in label else label
+    elif parts[-1] == "therapy":
+        label = "Therapy"
     else:
         model = _SECTION_MODELS.get(parts[0])
         info = model.model_fields.get(parts[-1]) if model is not None else None

@@ -87,7 +87,7 @@ def utc(dt: datetime) -> datetime:
 def not_found(name: str, known: list[str]) -> NotFound:
     close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else (
-        "; the library is empty" if not known else f"; list them with: backpain-roi scenarios list")
+        "; the library is empty" if not known else "; list them with: backpain-roi scenarios list")
     return NotFound(f"no saved scenario is called {name!r}{hint}")
 
 

@@ -1,0 +1,71 @@
+"""Charts of the scenario library: a comparison of 2-4 saved scenarios. Tables in, figures out.
+
+:func:`comparison_chart_table` reshapes a :class:`~calculator.scenario_library.Comparison` into one
+row per scenario; :func:`comparison_figure` draws it: ROI with its 90% interval (5th-95th
+percentile of the PSA) and P(ROI > 0) printed beside each bar, and the net benefit and NPV in
+US$. The figure adds no numbers of its own.
+
+>>> from calculator import Scenario, set_path
+>>> from calculator.scenario_library import compare_scenarios
+>>> c = compare_scenarios([("Massage", Scenario()), ("Yoga", set_path(Scenario(), "programs.0.therapy", "yoga"))])
+>>> t = comparison_chart_table(c)
+>>> list(t["scenario"]), bool((t["roi_p5"] <= t["roi"]).all())
+(['Massage', 'Yoga'], True)
+>>> len(comparison_figure(t).data)
+3
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .charts import _FONT, OKABE_ITO
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .scenario_library import Comparison
+
+__all__ = ["comparison_chart_table", "comparison_figure"]
+
+_COLUMNS = ("roi", "roi_p5", "roi_p95", "p_roi_positive", "net_benefit", "npv", "burden_total")
+
+
+def comparison_chart_table(cmp: Comparison) -> pd.DataFrame:
+    """One row per scenario: ROI, its 5th/95th percentiles, P(ROI > 0), net benefit, NPV, burden."""
+    res = cmp.results.set_index("result")
+    rows = [{"scenario": n, **{k: res.loc[k, n] for k in _COLUMNS}} for n in cmp.names]
+    out = pd.DataFrame(rows)
+    for k in _COLUMNS:
+        out[k] = pd.to_numeric(out[k], errors="coerce")
+    return out
+
+
+def comparison_figure(table: pd.DataFrame, *, height: int = 420) -> go.Figure:
+    """ROI with 90% interval and P(ROI > 0) (left); net benefit and NPV in US$ (right)."""
+    names = [str(n) for n in table["scenario"]]
+    ticks = [f"{n}<br>P(ROI > 0) {p:.0%}" for n, p in zip(names, table["p_roi_positive"], strict=True)]
+    roi = table["roi"] * 100
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12,
+                        subplot_titles=("ROI (%): bar = base case, line = 90% interval",
+                                        "Net benefit and NPV (US$)"))
+    fig.add_trace(go.Bar(
+        x=ticks, y=roi, name="ROI (90% interval)", marker_color=OKABE_ITO["blue"],
+        error_y=dict(type="data", symmetric=False, array=table["roi_p95"] * 100 - roi,
+                     arrayminus=roi - table["roi_p5"] * 100, color=OKABE_ITO["black"], thickness=1.5, width=6),
+        hovertemplate="%{x}<br>ROI %{y:.1f}%<extra></extra>"), row=1, col=1)
+    fig.add_trace(go.Bar(x=names, y=table["net_benefit"], name="Net benefit", marker_color=OKABE_ITO["bluish_green"],
+                         hovertemplate="%{x}<br>net benefit $%{y:,.0f}<extra></extra>"), row=1, col=2)
+    fig.add_trace(go.Bar(x=names, y=table["npv"], name="NPV", marker_color=OKABE_ITO["orange"],
+                         hovertemplate="%{x}<br>NPV $%{y:,.0f}<extra></extra>"), row=1, col=2)
+    fig.add_hline(y=0, line_color=OKABE_ITO["grey"], line_width=1)
+    fig.update_layout(template="plotly_white", font=_FONT, height=height, barmode="group",
+                      margin=dict(l=10, r=20, t=60, b=90), separators=".,", showlegend=True,
+                      legend=dict(orientation="h", yanchor="top", y=-0.18, x=1, xanchor="right"),
+                      title=None, hoverlabel=dict(font_size=13))
+    fig.update_annotations(font_size=13)
+    fig.update_yaxes(ticksuffix="%", row=1, col=1)
+    fig.update_yaxes(tickprefix="$", tickformat=",.0f", row=1, col=2)
+    return fig
