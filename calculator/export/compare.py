@@ -87,13 +87,12 @@ def comparison_xlsx(cmp: Comparison) -> bytes:
     ws.append([])
     ws.append(["Result", *[cell_text(n) for n in cmp.names]])
     fmts = {"money": '"$"#,##0;[Red]-"$"#,##0', "ratio": "0.0%", "prob": "0%", "month": "0"}
-    for r in cmp.results.itertuples(index=False):
-        row = r._asdict()
+    for row in cmp.results.to_dict(orient="records"):
         vals = [row.get(n) if isinstance(row.get(n), str) else _xl_num(row.get(n)) for n in cmp.names]
-        ws.append([r.label, *[cell_text(v) if isinstance(v, str) else v for v in vals]])
+        ws.append([row["label"], *[cell_text(v) if isinstance(v, str) else v for v in vals]])
         for c in ws[ws.max_row][1:]:
-            c.number_format = fmts.get(r.kind, "General")
-            if c.value is None and r.kind == "month":
+            c.number_format = fmts.get(row["kind"], "General")
+            if c.value is None and row["kind"] == "month":
                 c.value = "not within horizon"
     for c in ws[4]:
         c.font, c.fill = head, fill

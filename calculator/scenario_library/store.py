@@ -86,7 +86,7 @@ class ScenarioLibrary:
     @property
     def where(self) -> str:
         """The database URL with any password hidden."""
-        return db.display_url(self.engine.url)
+        return db.display_url(self.url)
 
     def close(self) -> None:
         self.engine.dispose()
