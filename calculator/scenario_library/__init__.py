@@ -30,13 +30,13 @@ from .db import (
     resolve_url,
 )
 from .drift import Drift, drift
-from .records import NameExists, NotFound, SavedScenario
+from .records import DEFAULT_NAME, NameExists, NotFound, SavedScenario, name_slug
 from .store import ScenarioLibrary, open_library
 from .summary import SUMMARY_DRAWS, SUMMARY_SEED, headline
 from .transfer import ImportProblems, ImportReport, export_bytes, import_bytes
 
 __all__ = [
-    "ENV_VAR", "MAX_COMPARE", "MIN_COMPARE", "SUMMARY_DRAWS", "SUMMARY_SEED",
+    "DEFAULT_NAME", "ENV_VAR", "name_slug", "MAX_COMPARE", "MIN_COMPARE", "SUMMARY_DRAWS", "SUMMARY_SEED",
     "Comparison", "Drift", "ImportProblems", "ImportReport", "LibraryError", "LibraryLocked", "LibraryReadOnly",
     "LibraryUnavailable", "NameExists", "NotFound", "SavedScenario", "ScenarioLibrary",
     "compare_scenarios", "default_url", "drift", "export_bytes", "headline", "import_bytes", "open_library",

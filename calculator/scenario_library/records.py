@@ -125,3 +125,22 @@ class SavedScenario:
                 "schema_version": self.schema_version, "parameter_set": self.parameter_set, "therapy": self.therapy,
                 "sha256": self.sha256, "scenario": json.loads(self.scenario_json), "summary": self.summary,
                 "parameters": self.parameters}
+
+
+#: The name every new scenario starts with; it is left out of file names.
+DEFAULT_NAME = "Default scenario"
+
+
+def name_slug(name: str, max_len: int = 60) -> str:
+    """A file-name part for a scenario name: ASCII letters, digits, ``-`` and ``_`` only.
+
+    >>> name_slug("Yoga: 12 classes / warehouse (2026)"), name_slug("Default scenario"), name_slug("Été"), name_slug("日本")
+    ('Yoga-12-classes-warehouse-2026', '', 'Ete', 'scenario')
+    """
+    if not name or name.strip() == DEFAULT_NAME:
+        return ""
+    import re
+    import unicodedata
+    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^A-Za-z0-9_]+", "-", ascii_).strip("-_")[:max_len].strip("-_")
+    return slug or "scenario"

@@ -5,10 +5,10 @@
 >>> from calculator import Scenario
 >>> lib.save("Massage, 10 visits", Scenario(), tags=["massage"]).version
 1
->>> lib.save("Massage, 10 visits", Scenario(), if_exists="new_version").version
+>>> lib.save("Massage, 10 visits", Scenario(), tags=["massage", "v2"], if_exists="new_version").version
 2
 >>> [(s.name, s.versions, s.tags) for s in lib.list()]
-[('Massage, 10 visits', 2, ('massage',))]
+[('Massage, 10 visits', 2, ('massage', 'v2'))]
 """
 
 from __future__ import annotations

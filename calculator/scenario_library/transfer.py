@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,7 +27,7 @@ from typing import Any
 from ..evidence import library
 from ..scenario import ScenarioError, apply_sets, build, to_json
 from .db import LibraryError
-from .records import check_name, check_note, check_tags, sha256
+from .records import check_name, check_note, check_tags, name_slug, sha256
 from .store import IfExists, ScenarioLibrary, _jsonable
 from .summary import headline
 
@@ -70,7 +69,7 @@ def export_data(lib: ScenarioLibrary) -> dict[str, Any]:
 
 
 def _slug(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")[:60] or "scenario"
+    return name_slug(name) or "Default-scenario"
 
 
 def export_bytes(lib: ScenarioLibrary, fmt: str = "json") -> bytes:
