@@ -25,4 +25,5 @@ PAGES: list[PageSpec] = [
     PageSpec("uncertainty", "Uncertainty", "uncertainty", ":material/ssid_chart:"),
     PageSpec("assumptions", "Assumptions & sources", "assumptions", ":material/menu_book:"),
     PageSpec("report", "Report", "report", ":material/description:"),
+    PageSpec("library", "Library", "library", ":material/bookmarks:"),
 ]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from . import fmt, state
+from . import fmt, library_ui, state
 from .fields import changed_paths
 from .registry import PageSpec
 
@@ -75,6 +75,7 @@ def frame(page: st.Page) -> None:
     """Draw the shared frame around ``page`` and run it; then mirror the scenario in the URL."""
     _logo()
     state.bootstrap()
+    library_ui.header()  # scenario name + "Save to library" (issue 13)
     _toolbar()
     _messages()
     page.run()
