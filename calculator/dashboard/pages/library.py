@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from calculator import from_json
-from calculator.charts_library import comparison_chart_table, comparison_figure
+from calculator.charts_library import comparison_chart_table, comparison_figure, money_figure, roi_figure
 from calculator.export.compare import comparison_pdf, comparison_xlsx, format_value
 from calculator.scenario_library import (
     Comparison,
@@ -190,6 +190,11 @@ def _drift_view(lib: Any, name: str) -> None:
                   args=(d.scenario_now,), help="Make the scenario with today's values the current scenario.")
 
 
+def _rows_height(n: int) -> int:
+    """Pixels that show ``n`` rows and the header without an inner scroll bar."""
+    return 35 * (n + 1) + 3
+
+
 def _highlight(df: pd.DataFrame, differs: pd.Series) -> Any:
     return df.style.apply(lambda r: ["background-color: #FFF4CC; font-weight: 600" if differs.iloc[r.name] else ""
                                      for _ in r], axis=1)
@@ -213,13 +218,19 @@ def _compare(lib: Any, names: list[str]) -> None:
     res = cmp.results
     view = pd.DataFrame({"Result": res["label"], **{n: [format_value(v, k) if k != "text" else v for v, k in
                                                         zip(res[n], res["kind"], strict=True)] for n in cmp.names}})
-    st.container(key="lib-compare-results").dataframe(view, hide_index=True)
-    ui.chart(comparison_figure(comparison_chart_table(cmp)), key="lib-compare-chart")
+    st.container(key="lib-compare-results").dataframe(view, hide_index=True, height=_rows_height(len(view)))
+    chart_table = comparison_chart_table(cmp)
+    left, right = st.columns(2)  # side by side on a wide screen, stacked on a phone
+    with left:
+        ui.chart(roi_figure(chart_table), key="lib-compare-roi")
+    with right:
+        ui.chart(money_figure(chart_table), key="lib-compare-money")
     all_inputs = st.toggle("Show every input (differences stay highlighted)", key="lib-compare-all")
     inp = (cmp.inputs if all_inputs else cmp.differences).reset_index(drop=True)
     table = pd.DataFrame({"Input": inp["label"], **{n: inp[n].map(lambda v: "(none)" if v is None else str(v))
                                                     for n in cmp.names}})
-    st.container(key="lib-compare-inputs").dataframe(_highlight(table, inp["differs"]), hide_index=True)
+    st.container(key="lib-compare-inputs").dataframe(_highlight(table, inp["differs"]), hide_index=True,
+                                                     height=_rows_height(len(table)) if len(table) <= 40 else "auto")
     base = "backpain-roi_comparison_" + "_vs_".join(name_slug(n) or "Default" for n in cmp.names)[:120]
     row = st.container(horizontal=True, gap="small")
     row.download_button("Comparison (Excel)", data=lambda: comparison_xlsx(cached_comparison(items)),
