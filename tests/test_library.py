@@ -483,3 +483,80 @@ def test_default_location_is_the_user_data_directory(monkeypatch, tmp_path):
     monkeypatch.setenv("BACKPAIN_ROI_DB", f"sqlite:///{tmp_path}/env.sqlite3")
     assert open_library().where == f"sqlite:///{tmp_path}/env.sqlite3"
     assert libdb.resolve_url("postgresql://x@h/db") == "postgresql://x@h/db"  # --db wins
+
+
+# --- the dashboard when the library misbehaves (AppTest, real databases) ------------------------------
+
+
+def _app(page: str):
+    from streamlit.testing.v1 import AppTest
+
+    def frame(page: str) -> None:
+        import streamlit as st
+
+        from calculator.dashboard import shell
+        from calculator.dashboard.registry import PAGES
+        shell.frame(st.navigation(shell.pages(PAGES, default=page), position="top"))
+    return AppTest.from_function(frame, args=(page,), default_timeout=60)
+
+
+def _save_in_header(at, name: str):
+    at.text_input(key="bp_w:name").set_value(name).run()
+    at.button(key="lib-save").click().run()
+    return at
+
+
+def test_dashboard_saves_names_and_lists(monkeypatch, tmp_path):
+    url = f"sqlite:///{tmp_path / 'dash.sqlite3'}"
+    monkeypatch.setenv("BACKPAIN_ROI_DB", url)
+    at = _app("roi").run()
+    at = _save_in_header(at, "From the ROI page")
+    assert any("Saved “From the ROI page” as version 1" in s.value for s in at.success)
+    at.button(key="lib-save").click().run()  # again: the dashboard asks before making a new version
+    assert any("already in the library" in w.value for w in at.warning)
+    at.button(key="lib-save-version").click().run()
+    assert any("as version 2" in s.value for s in at.success)
+    assert open_library(url).get("From the ROI page").versions == 2
+    lib_page = _app("library").run()
+    assert not lib_page.exception
+    assert "From the ROI page" in lib_page.selectbox(key="lib-pick").options
+
+
+def test_dashboard_keeps_working_when_the_library_is_unreachable(monkeypatch):
+    monkeypatch.setenv("BACKPAIN_ROI_DB", f"postgresql://nobody@127.0.0.1:{libdb_free_port()}/nothing")
+    at = _app("roi").run()
+    at.number_input(key="bp_w:workforce.employees").set_value(321).run()
+    at = _save_in_header(at, "My plan")
+    assert any("cannot be reached" in e.value and "current scenario is unchanged" in e.value for e in at.error)
+    from calculator.dashboard import state
+    s = at.session_state[state.SCENARIO_KEY]
+    assert (s.workforce.employees, s.name) == (321, "My plan")  # nothing lost
+    assert not at.exception and at.metric  # the results are still there
+    lib_page = _app("library").run()
+    assert not lib_page.exception
+    assert any("cannot be reached" in e.value for e in lib_page.error)
+
+
+def test_dashboard_says_when_the_library_is_read_only(monkeypatch, tmp_path):
+    path = tmp_path / "ro.sqlite3"
+    open_library(f"sqlite:///{path}").save("Existing", Scenario())
+    monkeypatch.setenv("BACKPAIN_ROI_DB", f"sqlite:///file:{path}?mode=ro&uri=true")
+    at = _save_in_header(_app("cost").run(), "New plan")
+    assert any("is read-only" in e.value for e in at.error)
+    lib_page = _app("library").run()
+    assert "Existing" in lib_page.selectbox(key="lib-pick").options  # reading still works
+
+
+def test_the_name_travels_in_the_share_link_and_report_file_names():
+    from calculator.dashboard import state
+    from calculator.dashboard.pages.report import _download_name
+    from calculator.export import build_report
+    s = set_path(Scenario(), "name", '"Yoga: warehouse 2026"')
+    q = state.query_from_scenario(s)
+    assert q["name"] == '"Yoga: warehouse 2026"'
+    back, notices = state.scenario_from_query(q)
+    assert back.name == "Yoga: warehouse 2026" and notices[-1][0] == "success"
+    assert state.scenario_from_query({"name": "Plain words"})[0].name == "Plain words"
+    d = build_report(s)
+    assert _download_name(d, "pdf", "results") == "Yoga-warehouse-2026_backpain-roi_relaxation_massage_12m.pdf"
+    assert _download_name(build_report(Scenario()), "pdf", "results") == "backpain-roi_relaxation_massage_12m.pdf"
