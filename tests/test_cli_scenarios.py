@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import sqlite3
@@ -86,7 +85,7 @@ def test_compare_downloads_xlsx_and_pdf(capsys, tmp_path):
     inputs = wb["Inputs"]
     cap = next(r for r in inputs.iter_rows(min_row=2) if r[1].value == "programs.0.visit_cap")
     assert [c.value for c in cap[2:6]] == ["(none)", "(none)", 6, "yes"]
-    assert cap[0].font.bold 
+    assert cap[0].font.bold
     assert cap[0].fill.fgColor.rgb.endswith("FFF4CC")
     code, out, _ = run(capsys, "scenarios", "compare", "A massage", "B yoga", "--out", str(pdf), *db)
     text = PdfReader(str(pdf)).pages[0].extract_text()

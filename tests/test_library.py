@@ -560,3 +560,11 @@ def test_the_name_travels_in_the_share_link_and_report_file_names():
     d = build_report(s)
     assert _download_name(d, "pdf", "results") == "Yoga-warehouse-2026_backpain-roi_relaxation_massage_12m.pdf"
     assert _download_name(build_report(Scenario()), "pdf", "results") == "backpain-roi_relaxation_massage_12m.pdf"
+
+
+def test_the_migrations_are_packaged():
+    from setuptools import find_packages
+    pkgs = find_packages(str(Path(__file__).resolve().parents[1]), include=["calculator*"])
+    assert {"calculator.scenario_library", "calculator.scenario_library.migrations",
+            "calculator.scenario_library.migrations.versions"} <= set(pkgs)
+    assert sorted(libdb._known_revisions()) == ["0001", "0002"]
