@@ -26,10 +26,9 @@ import pandas as pd
 
 from ..evidence import Library, library
 from ..scenario import Scenario, ScenarioError, apply_sets, get_path
-from ..uncertainty import psa
 from .db import LibraryError
 from .records import SavedScenario
-from .summary import METRICS, SUMMARY_DRAWS, SUMMARY_SEED, deterministic, parameter_rows
+from .summary import METRICS, SUMMARY_DRAWS, SUMMARY_SEED, deterministic, parameter_rows, roi_uncertainty
 
 #: Results attributed row by row (the deterministic ones; P(ROI > 0) and the interval need a PSA).
 ATTRIBUTED = ("burden_total", "cost", "savings", "net_benefit", "roi", "npv", "payback_month",
@@ -153,10 +152,8 @@ def _delta(a: float | None, b: float | None) -> float | None:
 def _results(saved: SavedScenario, base: Scenario, now_s: Scenario, uncertainty: bool) -> pd.DataFrame:
     now: dict[str, Any] = deterministic(now_s)
     if uncertainty:
-        draws = int(saved.summary.get("psa_draws", SUMMARY_DRAWS))
-        u = psa(now_s, draws, int(saved.summary.get("psa_seed", SUMMARY_SEED)))
-        roi = u.summary.set_index("outcome").loc["roi"]
-        now |= {"roi_p5": float(roi["p5"]), "roi_p95": float(roi["p95"]), "p_roi_positive": u.probability()}
+        now |= roi_uncertainty(now_s, int(saved.summary.get("psa_draws", SUMMARY_DRAWS)),
+                               int(saved.summary.get("psa_seed", SUMMARY_SEED)))
     rows = []
     for key, label, kind in METRICS:
         if key not in now:

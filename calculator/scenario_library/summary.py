@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .. import uncertainty
 from ..evidence import Library, library
 from ..model import evaluate
 from ..scenario import Scenario, field_paths, parameter_id_for_path
-from ..uncertainty import DEFAULT_SEED, psa
+from ..uncertainty import DEFAULT_SEED
 
 #: Monte Carlo draws behind a stored P(ROI > 0): its standard error is at most
 #: sqrt(0.25 / 2000) = 0.011, enough for a list or a comparison, and a save takes well under a second.
@@ -54,6 +55,23 @@ def deterministic(scenario: Scenario) -> dict[str, float | None]:
             "cost_pmpm": p.cost_per_employee_per_month}
 
 
+def roi_uncertainty(scenario: Scenario, draws: int = SUMMARY_DRAWS, seed: int = SUMMARY_SEED) -> dict[str, Any]:
+    """P(ROI > 0) and the 90% interval (5th, 95th percentile) of the first program's ROI.
+
+    Uses ``calculator.uncertainty.headline`` (the summary every headline ROI shows) when this
+    version has it, else the same numbers from ``calculator.uncertainty.psa``.
+    """
+    fn = getattr(uncertainty, "headline", None)
+    if fn is not None:
+        h = fn(scenario, draws, seed)
+        lo, hi = h.roi_interval
+        return {"roi_p5": _num(lo), "roi_p95": _num(hi), "p_roi_positive": h.probability_roi_positive}
+    u = uncertainty.psa(scenario, draws, seed)
+    roi = u.summary.set_index("outcome").loc["roi"]
+    return {"roi_p5": _num(float(roi["p5"])), "roi_p95": _num(float(roi["p95"])),
+            "p_roi_positive": u.probability("roi_positive")}
+
+
 def headline(scenario: Scenario, draws: int = SUMMARY_DRAWS, seed: int = SUMMARY_SEED) -> dict[str, Any]:
     """The stored results summary of a scenario (first program; PSA with a fixed seed).
 
@@ -61,12 +79,9 @@ def headline(scenario: Scenario, draws: int = SUMMARY_DRAWS, seed: int = SUMMARY
     >>> h["therapy"], h["psa_draws"], 0 <= h["p_roi_positive"] <= 1, h["roi_p5"] <= h["roi"] <= h["roi_p95"]
     ('relaxation_massage', 2000, True, True)
     """
-    out: dict[str, Any] = deterministic(scenario)
-    u = psa(scenario, draws, seed)
-    roi = u.summary.set_index("outcome").loc["roi"]
+    out: dict[str, Any] = deterministic(scenario) | roi_uncertainty(scenario, draws, seed)
     prog = scenario.programs[0]
-    out |= {"roi_p5": _num(roi["p5"]), "roi_p95": _num(roi["p95"]),
-            "p_roi_positive": u.probability("roi_positive"), "psa_draws": draws, "psa_seed": seed,
+    out |= {"psa_draws": draws, "psa_seed": seed,
             "therapy": prog.therapy, "therapy_label": library().therapy(prog.therapy).label,
             "employees": scenario.workforce.employees, "horizon_months": scenario.analysis.horizon_months,
             "programs": len(scenario.programs), "parameter_set": library().version}
