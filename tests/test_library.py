@@ -571,3 +571,29 @@ def test_the_migrations_are_packaged():
     assert {"calculator.scenario_library", "calculator.scenario_library.migrations",
             "calculator.scenario_library.migrations.versions"} <= set(pkgs)
     assert sorted(libdb._known_revisions()) == ["0001", "0002"]
+
+
+def test_library_page_loads_checks_drift_deletes_and_undoes(monkeypatch, tmp_path):
+    url = f"sqlite:///{tmp_path / 'page.sqlite3'}"
+    monkeypatch.setenv("BACKPAIN_ROI_DB", url)
+    lib = open_library(url)
+    lib.save("Yoga 500", set_path(YOGA, "workforce.employees", "500"), tags=["yoga"])
+    lib.save("Massage", Scenario(), tags=["massage"])
+    at = _app("library").run()
+    from calculator.dashboard import state
+    at.selectbox(key="lib-tag").set_value("yoga").run()
+    assert at.selectbox(key="lib-pick").options == ["Yoga 500"]
+    at.button(key="lib-load").click().run()
+    s = at.session_state[state.SCENARIO_KEY]
+    assert (s.name, s.workforce.employees, s.programs[0].therapy) == ("Yoga 500", 500, "yoga")
+    assert at.text_input(key="bp_w:name").value == "Yoga 500"  # the header follows the loaded scenario
+    at.button(key="lib-drift").click().run()
+    assert any("No parameter row this scenario uses has changed" in x.value for x in at.success)
+    at.button(key="lib-delete").click().run()
+    assert lib.names() == ["Massage"]
+    at.button(key="lib-undo").click().run()
+    assert lib.names() == ["Massage", "Yoga 500"] and lib.get("Yoga 500").tags == ("yoga",)
+    at.selectbox(key="lib-tag").set_value("(all)").run()
+    at.multiselect(key="lib-compare").set_value(["Massage", "Yoga 500"]).run()
+    assert not at.exception
+    assert any("Computed now with parameter set" in c.value for c in at.caption)
