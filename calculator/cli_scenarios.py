@@ -33,7 +33,15 @@ def _money(v: Any) -> str:
     return format_value(v, "money")
 
 
+#: Largest scenario file read (checked before reading; the dashboard's upload limit too): a real
+#: scenario file is a few kB.
+MAX_SCENARIO_BYTES = 1_000_000
+
+
 def cmd_save(args: argparse.Namespace) -> str:
+    if args.scenario and os.path.isfile(args.scenario) and os.path.getsize(args.scenario) > MAX_SCENARIO_BYTES:
+        raise UserError(f"{args.scenario}: the file is {os.path.getsize(args.scenario):,} bytes; a scenario file "
+                        f"is at most {MAX_SCENARIO_BYTES:,}")
     lib = _open(args)
     rec = lib.save(args.library_name, scenario_from_args(args), tags=args.tag or [], note=args.note,
                    if_exists="new_version" if args.new_version else "error")

@@ -156,6 +156,14 @@ def test_library_errors_are_one_line(capsys, tmp_path):
     assert code == 2 and "cannot be reached" in err and "current scenario is unchanged" in err
     code, _, err = run(capsys, "scenarios", "export", str(tmp_path / "x.txt"), "--db", f"sqlite:///{tmp_path / 'l.sqlite3'}")
     assert code == 2 and "must end in .json or .zip" in err
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * 1_000_001)
+    code, _, err = run(capsys, "scenarios", "save", "x", str(big), "--db", f"sqlite:///{tmp_path / 'l.sqlite3'}")
+    assert code == 2 and "1,000,001 bytes; a scenario file is at most 1,000,000" in err
+    bad_scenario = tmp_path / "bad-scenario.json"
+    bad_scenario.write_text('{"workforce": {"employees": -5}}')
+    code, _, err = run(capsys, "scenarios", "save", "x", str(bad_scenario), "--db", f"sqlite:///{tmp_path / 'l.sqlite3'}")
+    assert code == 2 and "workforce.employees = -5 is out of range" in err
 
 
 def test_name_option_names_the_scenario_everywhere(capsys, tmp_path):
