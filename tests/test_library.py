@@ -577,7 +577,8 @@ def test_library_page_loads_checks_drift_deletes_and_undoes(monkeypatch, tmp_pat
     url = f"sqlite:///{tmp_path / 'page.sqlite3'}"
     monkeypatch.setenv("BACKPAIN_ROI_DB", url)
     lib = open_library(url)
-    lib.save("Yoga 500", set_path(YOGA, "workforce.employees", "500"), tags=["yoga"])
+    lib.save("Yoga 500", set_path(YOGA, "workforce.employees", "400"), tags=["yoga"])
+    lib.save("Yoga 500", set_path(YOGA, "workforce.employees", "500"), tags=["yoga"], if_exists="new_version")
     lib.save("Massage", Scenario(), tags=["massage"])
     at = _app("library").run()
     from calculator.dashboard import state
@@ -587,6 +588,9 @@ def test_library_page_loads_checks_drift_deletes_and_undoes(monkeypatch, tmp_pat
     s = at.session_state[state.SCENARIO_KEY]
     assert (s.name, s.workforce.employees, s.programs[0].therapy) == ("Yoga 500", 500, "yoga")
     assert at.text_input(key="bp_w:name").value == "Yoga 500"  # the header follows the loaded scenario
+    at.selectbox(key="lib-history-version").set_value(1).run()
+    at.button(key="lib-history-load").click().run()
+    assert at.session_state[state.SCENARIO_KEY].workforce.employees == 400  # an earlier version
     at.button(key="lib-drift").click().run()
     assert any("No parameter row this scenario uses has changed" in x.value for x in at.success)
     at.button(key="lib-delete").click().run()

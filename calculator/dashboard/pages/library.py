@@ -52,8 +52,8 @@ def _guard(fn: Callable[[], Any]) -> Any:
 # -- callbacks ------------------------------------------------------------------------------------
 
 
-def _load(name: str) -> None:
-    rec = _guard(lambda: library_ui.get_library().get(name))
+def _load(name: str, version: int | None = None) -> None:
+    rec = _guard(lambda: library_ui.get_library().get(name, version))
     if rec is not None:
         state.set_scenario(rec.scenario)
         _notice("success", f"Loaded “{fmt.md(name)}” (version {rec.version}). Every page now shows it.")
@@ -157,8 +157,25 @@ def _one(lib: Any, names: list[str]) -> None:
                help="Re-run it under today's parameter library: what changed, and which parameter rows caused it.")
     row.button("Delete", icon=":material/delete:", key="lib-delete", on_click=_delete, args=(name,),
                help="Delete it and its history (you can undo this until you close the tab).")
+    _history(lib, name)
     if st.session_state.get(DRIFT_KEY) == name:
         _drift_view(lib, name)
+
+
+def _history(lib: Any, name: str) -> None:
+    hist = lib.history(name)
+    with st.expander(f"Versions of “{fmt.md(name)}” ({len(hist)})", key="lib-history"):
+        view = pd.DataFrame([{"Version": h.version, "Saved (UTC)": f"{h.saved_at:%Y-%m-%d %H:%M}",
+                              "Therapy": h.summary.get("therapy_label", h.therapy), "Tags": ", ".join(h.tags),
+                              "ROI": format_value(h.summary.get("roi"), "ratio"),
+                              "P(ROI > 0)": format_value(h.summary.get("p_roi_positive"), "prob"),
+                              "Note": h.note[:80]} for h in reversed(hist)])
+        st.dataframe(view, hide_index=True, height=_rows_height(min(len(view), 10)))
+        if len(hist) > 1:
+            row = st.container(horizontal=True, gap="small", vertical_alignment="bottom")
+            with row.container(width=200):
+                v = st.selectbox("Version", [h.version for h in reversed(hist)], key="lib-history-version")
+            row.button("Load this version", key="lib-history-load", on_click=_load, args=(name, v))
 
 
 def _drift_view(lib: Any, name: str) -> None:
