@@ -95,6 +95,7 @@ def cmd_history(args: argparse.Namespace) -> str:
         return dumps([{k: v for k, v in h.to_dict().items() if k not in ("scenario", "parameters")} for h in hist])
     view = pd.DataFrame([{"version": h.version, "saved (UTC)": f"{h.saved_at:%Y-%m-%d %H:%M:%S}",
                           "therapy": h.therapy, "tags": ", ".join(h.tags), "ROI": _pct(h.summary.get("roi")),
+                          "90% interval": f"{_pct(h.summary.get('roi_p5'))} to {_pct(h.summary.get('roi_p95'))}",
                           "P(ROI>0)": _pct(h.summary.get("p_roi_positive")), "note": h.note[:40]} for h in hist])
     return _table(view)
 

@@ -15,7 +15,8 @@ import streamlit as st
 
 from calculator import from_json
 from calculator.charts_library import comparison_chart_table, comparison_figure, money_figure, roi_figure
-from calculator.export.compare import comparison_pdf, comparison_xlsx, format_value
+from calculator.export.compare import comparison_pdf, comparison_xlsx
+from calculator.export.compare import format_value as _format_value
 from calculator.scenario_library import (
     Comparison,
     LibraryError,
@@ -34,6 +35,12 @@ UNDO_KEY = "bp_lib_undo"  # deleted entries of this session, newest last
 NOTICE_KEY = "bp_lib_notice"
 DRIFT_KEY = "bp_lib_drift"
 ALL = "(all)"
+
+
+def format_value(value: Any, kind: str) -> str:
+    """The export's formatting, with the dashboard's true minus sign."""
+    text = _format_value(value, kind)
+    return text.replace("-", fmt.MINUS) if kind in ("money", "ratio", "prob") else text
 
 
 def _notice(level: str, text: str) -> None:
@@ -168,6 +175,8 @@ def _history(lib: Any, name: str) -> None:
         view = pd.DataFrame([{"Version": h.version, "Saved (UTC)": f"{h.saved_at:%Y-%m-%d %H:%M}",
                               "Therapy": h.summary.get("therapy_label", h.therapy), "Tags": ", ".join(h.tags),
                               "ROI": format_value(h.summary.get("roi"), "ratio"),
+                              "90% interval": f"{format_value(h.summary.get('roi_p5'), 'prob')} to "
+                                              f"{format_value(h.summary.get('roi_p95'), 'prob')}",
                               "P(ROI > 0)": format_value(h.summary.get("p_roi_positive"), "prob"),
                               "Note": h.note[:80]} for h in reversed(hist)])
         st.dataframe(view, hide_index=True, height=_rows_height(min(len(view), 10)))
