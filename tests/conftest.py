@@ -37,14 +37,7 @@ from tests import pg  # noqa: E402
 _LIB_TMP = tempfile.mkdtemp(prefix="backpain-roi-lib-")
 atexit.register(shutil.rmtree, _LIB_TMP, ignore_errors=True)
 os.environ["BACKPAIN_ROI_DB"] = f"sqlite:///{_LIB_TMP}/session-library.sqlite3"
-
-
-def pytest_configure(config):
-    pg.configure(config)
-
-
-def pytest_unconfigure(config):
-    pg.unconfigure(config)
+pg.configure()  # the first process of the run (the xdist controller) owns the PostgreSQL cluster
 
 
 def _in_ci() -> bool:

@@ -1,16 +1,19 @@
 """A throw-away PostgreSQL cluster for the test session: one server per pytest run, shared by xdist workers.
 
-The controller process (``pytest_configure`` without ``workerinput``) only picks a directory and
-exports it in ``BACKPAIN_ROI_TEST_PG_DIR``; nothing starts until a test asks for PostgreSQL. Then
+The first process of a test run (the xdist controller; conftest calls :func:`configure` on import,
+and the workers it starts inherit the environment) only picks a directory and exports it in
+``BACKPAIN_ROI_TEST_PG_DIR``; nothing starts until a test asks for PostgreSQL. Then
 the first process to take the directory's file lock runs ``initdb`` and ``pg_ctl start`` (as the
 ``postgres`` user when the tests run as root, since PostgreSQL refuses to run as root) on a free
-local port with a private socket directory, and writes the URL for the others. The controller's
-``pytest_unconfigure`` stops the server and removes the directory. Each test gets its own
+local port with a private socket directory, and writes the URL for the others. When the first
+process exits, an ``atexit`` handler stops the server and removes the directory (no pytest hook is
+needed, so this composes with any other conftest hooks). Each test gets its own
 database (created and dropped around it), so tests never see each other's rows.
 """
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import glob
 import os
@@ -39,18 +42,18 @@ def _run(cmd: list[str]) -> None:
     subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
 
 
-def configure(config) -> None:
-    if hasattr(config, "workerinput") or DIR_ENV in os.environ:
+def configure() -> None:
+    """In the first process only: choose the directory and stop/remove everything at exit."""
+    if DIR_ENV in os.environ:  # a worker (or a nested run): the owner set it up
         return
     base = tempfile.mkdtemp(prefix="backpain-roi-pg-")
     os.chmod(base, 0o755)
     os.environ[DIR_ENV] = base
-    config._backpain_pg_dir = base
+    atexit.register(_cleanup, base, os.getpid())
 
 
-def unconfigure(config) -> None:
-    base = getattr(config, "_backpain_pg_dir", None)
-    if not base:
+def _cleanup(base: str, owner: int) -> None:
+    if os.getpid() != owner:  # a forked child exiting normally must not stop the shared server
         return
     data = Path(base) / "data"
     if (data / "postmaster.pid").exists() and (b := bindir()) is not None:
@@ -59,7 +62,6 @@ def unconfigure(config) -> None:
         except (subprocess.SubprocessError, OSError):
             pass
     shutil.rmtree(base, ignore_errors=True)
-    os.environ.pop(DIR_ENV, None)
 
 
 def _free_port() -> int:
