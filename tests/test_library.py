@@ -563,6 +563,9 @@ def test_the_name_travels_in_the_share_link_and_report_file_names():
     d = build_report(s)
     assert _download_name(d, "pdf", "results") == "Yoga-warehouse-2026_backpain-roi_relaxation_massage_12m.pdf"
     assert _download_name(build_report(Scenario()), "pdf", "results") == "backpain-roi_relaxation_massage_12m.pdf"
+    from calculator.dashboard.library_ui import json_file_name
+    assert json_file_name(s) == "Yoga-warehouse-2026_backpain-roi-scenario.json"
+    assert json_file_name(Scenario()) == "backpain-roi-scenario.json"
 
 
 def test_the_migrations_are_packaged():

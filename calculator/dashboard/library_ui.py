@@ -17,10 +17,12 @@ from typing import Any
 
 import streamlit as st
 
+from calculator import Scenario
 from calculator.scenario_library import (
     LibraryError,
     NameExists,
     ScenarioLibrary,
+    name_slug,
     open_library,
     resolve_url,
 )
@@ -71,6 +73,12 @@ def _cached_library(url: str) -> ScenarioLibrary:
 def get_library() -> ScenarioLibrary:
     """The library of this server (opened and migrated once); raises :class:`LibraryError`."""
     return _cached_library(library_url())
+
+
+def json_file_name(scenario: Scenario) -> str:
+    """The scenario download's file name, led by the scenario's name when it has one."""
+    slug = name_slug(scenario.name)
+    return f"{slug}_backpain-roi-scenario.json" if slug else "backpain-roi-scenario.json"
 
 
 def _on_name() -> None:

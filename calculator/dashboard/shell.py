@@ -43,7 +43,7 @@ def _toolbar() -> None:
         st.markdown("Anyone who opens this link sees these results: it carries the inputs you changed "
                     "and the version of the parameter library.")
         st.code(state.share_link(), language=None, wrap_lines=True)
-    bar.download_button("Download scenario", state.download_json(), file_name="backpain-roi-scenario.json",
+    bar.download_button("Download scenario", state.download_json(), file_name=library_ui.json_file_name(scenario),
                         mime="application/json", icon=":material/download:", on_click="ignore",
                         key="download-scenario", help="Save every input as a JSON file you can load again later.")
     with bar.popover("Load scenario", icon=":material/upload:", key="load-popover"):
