@@ -604,3 +604,14 @@ def test_library_page_loads_checks_drift_deletes_and_undoes(monkeypatch, tmp_pat
     at.multiselect(key="lib-compare").set_value(["Massage", "Yoga 500"]).run()
     assert not at.exception
     assert any("Computed now with parameter set" in c.value for c in at.caption)
+
+
+def test_public_api_is_exported_lazily():
+    import subprocess
+    import sys
+    code = ("import sys, calculator; light = 'sqlalchemy' not in sys.modules; "
+            "from calculator import open_library, compare_scenarios, drift, LibraryError; "
+            "from calculator.scenario_library import open_library as o; print(light, open_library is o)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1]).stdout.split()
+    assert out == ["True", "True"]
