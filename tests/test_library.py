@@ -615,3 +615,35 @@ def test_public_api_is_exported_lazily():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[1]).stdout.split()
     assert out == ["True", "True"]
+
+
+# --- properties ----------------------------------------------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PLAIN = st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\x7f")
+
+
+@given(st.text(_PLAIN, min_size=1, max_size=120).filter(lambda t: t.strip()))
+def test_name_slug_is_always_a_safe_file_name_part(name):
+    from calculator.scenario_library import name_slug
+    slug = name_slug(name)
+    assert slug == "" or (0 < len(slug) <= 60 and all(c.isascii() and (c.isalnum() or c in "-_") for c in slug))
+
+
+_ROUNDTRIP_LIB: dict = {}
+
+
+@given(st.text(_PLAIN, min_size=1, max_size=200).filter(lambda t: t.strip()),
+       st.lists(st.text(_PLAIN, min_size=1, max_size=40).filter(lambda t: t.strip()), max_size=5))
+def test_any_plain_name_and_tags_round_trip(tmp_path_factory, name, tags):
+    # quotes, %, _, backslashes, SQL keywords, emoji, right-to-left text: stored and found verbatim
+    if "lib" not in _ROUNDTRIP_LIB:
+        _ROUNDTRIP_LIB["lib"] = open_library(f"sqlite:///{tmp_path_factory.mktemp('prop') / 'p.sqlite3'}")
+    lib = _ROUNDTRIP_LIB["lib"]
+    rec = lib.save(name, Scenario(), tags=tags, if_exists="new_version")
+    back = lib.get(name)
+    assert back.name == name.strip() == back.scenario.name and back.version == rec.version
+    assert set(back.tags) == {t.strip() for t in tags}
+    assert name.strip() in [r.name for r in lib.list(text=name.strip())]
