@@ -14,8 +14,8 @@ from calculator.effect import effect_profile
 
 @pytest.fixture(scope="module")
 def yoga():
-    """A scenario that pays back (yoga at the default design), so the payback marker is drawn."""
-    s = apply_sets(Scenario(), [("programs.0.therapy", "yoga")])
+    """A scenario that pays back (yoga at the full trial effect), so the payback marker is drawn."""
+    s = apply_sets(Scenario(), [("programs.0.therapy", "yoga"), ("programs.0.effect_multiplier", "1")])
     return s, evaluate(s)
 
 
@@ -102,7 +102,7 @@ def test_boosters_restore_the_peak_in_the_curve():
 
 
 def test_effect_figure_shows_evidence_points_with_their_intervals():
-    s = Scenario()
+    s = apply_sets(Scenario(), [("programs.0.effect_multiplier", 1)])
     pts = charts.evidence_points_table("relaxation_massage")
     assert pts["week"].tolist() == [e.week for e in library().points("relaxation_massage")]
     fig = charts.effect_figure(charts.effect_curve_table(s), pts, "Relaxation massage", "usual care")
@@ -123,7 +123,7 @@ def test_effect_figure_shows_evidence_points_with_their_intervals():
 def test_effect_figure_handles_a_therapy_without_published_points():
     pts = charts.evidence_points_table("spinal_manipulation")
     assert pts.empty
-    s = apply_sets(Scenario(), [("programs.0.therapy", "spinal_manipulation")])
+    s = apply_sets(Scenario(), [("programs.0.therapy", "spinal_manipulation"), ("programs.0.effect_multiplier", 1)])
     fig = charts.effect_figure(charts.effect_curve_table(s), pts, "Spinal manipulation", "usual care")
     assert len(fig.data) == 1
 

@@ -69,7 +69,7 @@ def test_page_shows_every_chart_and_the_presets_side_by_side(page):
                     "chart-unc-breakeven", "chart-unc-pbest"}
     presets = next(df.value for df in page.dataframe if "Preset" in df.value.columns)
     expected = compare_presets(Scenario())
-    assert presets["Preset"].tolist() == ["Conservative", "Base", "Optimistic"]
+    assert presets["Preset"].tolist() == ["Conservative", "Base", "Optimistic", "High impact"]
     assert presets["Net benefit"].tolist() == pytest.approx(expected["net_benefit"].tolist())
     assert presets.loc[presets["Preset"] == "Base", "Net benefit"].iloc[0] == pytest.approx(
         evaluate(Scenario()).program.net_benefit)

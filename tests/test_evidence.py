@@ -114,3 +114,9 @@ def test_evidence_points_exist_for_massage_at_10_26_52_weeks():
 def test_version_is_a_stable_fingerprint():
     assert library().version == load_library().version
     assert len(library().version) == 12
+
+
+def test_spinal_manipulation_note_is_its_own():
+    lib = library()
+    assert lib.therapy("spinal_manipulation").notes != lib.therapy("physical_therapy").notes
+    assert "Rubinstein 2019" in lib.therapy("spinal_manipulation").notes

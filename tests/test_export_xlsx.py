@@ -92,10 +92,14 @@ LAYOUTS = {
                                  ("programs.0.booster_interval_months", 3), ("programs.0.booster_sessions", 2)],
     "36m_reoffers_12_24": [("analysis.horizon_months", 36)],
     "offer_every_5m_18m_clipped_effect": [("analysis.horizon_months", 18), ("programs.0.offer_interval_months", 5),
-                                          ("programs.0.effect_multiplier", 2.0), ("translation.absence_per_point", 0.3),
+                                          ("programs.0.effect_multiplier", 2.0), ("translation.response_per_point", 0.5),
                                           ("workforce.annual_salary", 80000)],
     "two_programs": [("analysis.horizon_months", 24), ("programs.1.therapy", "mbsr"), ("programs.1.uptake", 0.3),
                      ("programs.1.visit_cap", 4)],
+    "high_impact_fully_insured_pass_through": [
+        ("condition.impact_mix.low", 0), ("condition.impact_mix.moderate", 0), ("condition.impact_mix.high", 1),
+        ("analysis.perspective", "fully_insured"), ("analysis.premium_passthrough", 0.5),
+        ("analysis.premium_lag_months", 6)],
     "no_cost_no_roi": [("programs.0.uptake", 0), ("programs.0.uptake_unaffected", 0), ("programs.0.setup_cost", 0),
                        ("programs.0.admin_pepm", 0)],
 }
@@ -118,6 +122,11 @@ LIVE = {
     "friction_cost_binding": [("analysis.valuation", "friction_cost"), ("condition.absence_days", 100),
                               ("analysis.friction_period_weeks", 4), ("analysis.friction_elasticity", 0.8)],
     "fully_insured": [("analysis.perspective", "fully_insured")],
+    "fully_insured_pass_through": [("analysis.perspective", "fully_insured"), ("analysis.premium_passthrough", 0.5)],
+    "impact_mix_and_plan_share": [("condition.impact_mix.low", 0.5), ("condition.impact_mix.moderate", 0.3),
+                                  ("condition.impact_mix.high", 0.2), ("condition.plan_paid_share", 0.7),
+                                  ("translation.presenteeism_link", 0.2)],
+    "friction_cost_binding_high_state": [("analysis.valuation", "friction_cost"), ("analysis.friction_period_weeks", 1)],
     "health_plan_paid_time": [("analysis.perspective", "health_plan"), ("programs.0.on_paid_time", True)],
     "salary_and_multiplier": [("workforce.annual_salary", 90000), ("workforce.multiplier_on_presenteeism", True),
                               ("workforce.productivity_multiplier", 1.5)],
@@ -208,7 +217,8 @@ def test_comparison_and_sources_sheets_match_the_report(workbook):
     d = build_report(Scenario())
     ws = workbook["Comparison"]
     rows = list(ws.iter_rows(min_row=5, values_only=True))
-    assert [r[0] for r in rows] == list(d.comparison["label"])
+    # one row per catalogue therapy (the "cover nothing" baseline of compare() has no evidence row)
+    assert [r[0] for r in rows] == list(d.comparison.loc[d.comparison["therapy"] != "none", "label"])
     chosen = [r for r in rows if r[-1] == "yes"]
     assert len(chosen) == 1 and chosen[0][7] == pytest.approx(d.program.cost)
     src = workbook["Sources"]

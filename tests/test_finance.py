@@ -34,3 +34,12 @@ def test_payback_month_counts_from_one_and_nan_when_never():
     assert np.isnan(payback_month([-100, 10, 10]))
     many = payback_month(np.array([[-10, 20, 0], [-10, 1, 1]]))
     assert many[0] == 2 and np.isnan(many[1])
+
+
+def test_payback_is_the_month_after_which_cumulative_net_stays_positive():
+    # positive in month 1, negative again in month 2, positive for good from month 4
+    assert payback_month([10, -20, 5, 30]).tolist() == 4.0
+    # never again below zero after month 3
+    assert payback_month([-100, 40, 70, -5, 1]).tolist() == 3.0
+    # positive at first but negative at the end: no payback
+    assert np.isnan(payback_month([10, -20]))

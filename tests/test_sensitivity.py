@@ -80,7 +80,7 @@ def test_one_way_values_equal_the_scalar_model(default_scenario, name):
 def test_one_way_follows_a_changed_value(default_scenario):
     s = apply_sets(default_scenario, [("programs.0.price_per_session", "150")])
     row = one_way(s, inputs=["programs.0.price_per_session"]).iloc[0]
-    assert (row["low"], row["value"], row["high"]) == (pytest.approx(122), 150, pytest.approx(184))
+    assert (row["low"], row["value"], row["high"]) == (pytest.approx(121.5), 150, pytest.approx(184))
 
 
 def test_one_way_leaves_out_fixed_inputs(default_scenario):
@@ -145,22 +145,31 @@ def test_break_even_effect_size_matches_the_model(default_scenario):
 
 
 def test_two_way_widens_the_y_range_to_show_break_even(default_scenario):
-    s = apply_scenario_preset(default_scenario, "conservative")
+    s = default_scenario
     p = evaluate(s).program
-    # the trial effect that breaks even at this effect multiplier (0.5): E x m* / m. It lies beyond the
-    # allowed multiplier range, so the result reports None; the raw model value still gives it.
-    from calculator import build_inputs
-    from calculator.program import simulate
-    raw = float(simulate(build_inputs(s))["breakeven_effect_multiplier"])
-    assert p.breakeven_effect_multiplier is None and raw > 2
-    target = p.effect_size * raw / s.programs[0].effect_multiplier
+    # The trial effect that breaks even at the default multiplier (0.65): E x m* / m, beyond the
+    # trial's confidence interval, so the grid must reach past the library's high bound to show it.
+    target = p.breakeven_effect_size
+    assert target == pytest.approx(p.effect_size * p.breakeven_effect_multiplier / s.programs[0].effect_multiplier)
     par = library().parameter("therapy.relaxation_massage.effect_size")
-    assert target > par.high  # the conservative case breaks even only beyond the trial's CI
+    assert target > par.high
     g = two_way(s, "uptake", "effect_size", grid=11)
     assert g["y"].min() == par.low and g["y"].max() > target
     be = break_even(g, "net_benefit")
     base_x = s.programs[0].uptake
     assert be.loc[np.isclose(be["x"], base_x), "y"].iloc[0] == pytest.approx(target, rel=1e-9)
+
+
+def test_conservative_case_cannot_break_even_even_if_every_completer_responds(default_scenario):
+    # Conservative preset: savings at 100% responders (the cap) stay below the cost, so no effect
+    # multiplier breaks even (a straight line through the cap would have claimed one).
+    from calculator import build_inputs
+    from calculator.program import simulate
+    s = apply_scenario_preset(default_scenario, "conservative")
+    sim = simulate(build_inputs(s))
+    full_response_savings = float(sim["total_savings"]) / float(sim["responder_share"])
+    assert full_response_savings < float(sim["total_cost"])
+    assert np.isnan(sim["breakeven_effect_multiplier"]) and evaluate(s).program.breakeven_effect_multiplier is None
 
 
 def test_two_way_axis_of_a_value_without_range_uses_the_library_range(default_scenario):
@@ -205,7 +214,7 @@ def test_two_way_bad_input(default_scenario, args, kwargs, text):
 
 
 def test_presets_are_conservative_base_optimistic_with_sources():
-    assert preset_names() == ["conservative", "base", "optimistic"]
+    assert preset_names() == ["conservative", "base", "optimistic", "high_impact"]
     df = scenario_presets()
     refs = library().references
     assert all(k in refs for keys in df["source_keys"] for k in keys.split(";"))

@@ -71,17 +71,22 @@ def test_changed_beta_keeps_its_effective_sample_size(default_scenario):
 
 
 def test_changed_triangular_is_symmetric_around_the_users_value(default_scenario):
-    # Library price: triangular(61, 75, 92); its wider side (17) scaled by 150/75 = 34 either side.
-    s = apply_sets(default_scenario, [("programs.0.price_per_session", "150")])
-    p = spec(s).at["price_per_session", "dist_params"]
-    assert p == {"low": pytest.approx(116), "mode": pytest.approx(150), "high": pytest.approx(184)}
-    assert spec(s).at["price_per_session", "mean"] == pytest.approx(150)
-    # The effect multiplier's library shape (0.3, 1.0, 1.0) must not turn a user's 0.5 into a ceiling.
+    # Library responders per RDQ point: triangular(0.10, 0.211, 0.322); its wider side (0.111)
+    # scaled by 0.3/0.211 either side of the user's 0.3.
+    s0 = apply_sets(default_scenario, [("translation.response_per_point", "0.3")])
+    p = spec(s0).at["response_per_point", "dist_params"]
+    half = 0.111 * 0.3 / 0.211
+    assert p == {"low": pytest.approx(0.3 - half), "mode": pytest.approx(0.3), "high": pytest.approx(0.3 + half)}
+    assert spec(s0).at["response_per_point", "mean"] == pytest.approx(0.3)
+    # The effect multiplier (beta, mean 0.65) keeps its effective sample size around a user's 0.5.
     m = spec(apply_sets(default_scenario, [("programs.0.effect_multiplier", "0.5")])).loc["effect_multiplier"]
-    assert m["dist_params"]["low"] < 0.5 < m["dist_params"]["high"] and m["mean"] == pytest.approx(0.5)
+    assert m["mean"] == pytest.approx(0.5)
+    # A changed price (gamma centred on the base) keeps its coefficient of variation.
+    s = apply_sets(default_scenario, [("programs.0.price_per_session", "150")])
+    assert spec(s).at["price_per_session", "mean"] == pytest.approx(150)
     t = spec(s)
     assert (t.at["price_per_session", "range_low"], t.at["price_per_session", "range_high"]) == (
-        pytest.approx(122), pytest.approx(184))
+        pytest.approx(121.5), pytest.approx(184))
 
 
 def test_value_changed_to_zero_or_listed_as_fixed_is_not_drawn(default_scenario):
@@ -147,7 +152,7 @@ def test_sampled_moments_match_the_table(default_scenario, rng):
 def test_correlated_inputs_keep_their_marginals_and_gain_rank_correlation(default_scenario):
     ind = sample(default_scenario, 20_000, np.random.default_rng(5))
     cor = sample(default_scenario, 20_000, np.random.default_rng(5), correlated=True)
-    for name in ("absence_days", "presenteeism", "absence_per_point", "presenteeism_per_point"):
+    for name in ("absence_days", "presenteeism", "medical_excess_cost"):
         assert np.array_equal(np.sort(ind[name]), np.sort(cor[name]))  # only the pairing changes
     rho = {(c.input_a, c.input_b): c.rho for c in correlations()}[("absence_days", "presenteeism")]
     spearman = cor[["absence_days", "presenteeism"]].rank().corr().iloc[0, 1]
@@ -319,7 +324,7 @@ def test_compare_shares_the_common_inputs(default_scenario):
 
 def test_compare_without_uncertainty_is_compare(default_scenario):
     r = psa_compare(default_scenario, draws=20, seed=1, fixed="all")
-    det = compare(default_scenario).set_index("therapy")
+    det = compare(default_scenario).set_index("therapy").drop(index="none")
     t = r.table.set_index("therapy")
     for tid in det.index:
         assert t.at[tid, "base_net_benefit"] == pytest.approx(det.at[tid, "net_benefit"], rel=1e-12)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from calculator.evidence import PRICE_YEAR
+
 from . import fmt, library_ui, state
 from .fields import changed_paths
 from .registry import PageSpec
@@ -81,5 +83,5 @@ def frame(page: st.Page) -> None:
     page.run()
     st.divider()
     st.caption("backpain-roi shows aggregate, workforce-level estimates for planning a health benefit. "
-               "It is not for decisions about individual employees. Figures are US dollars at 2024 prices.")
+               f"It is not for decisions about individual employees. Figures are US dollars at {PRICE_YEAR} prices.")
     state.sync_query_params()

@@ -41,7 +41,7 @@ from reportlab.platypus import (
 )
 
 from .. import __version__
-from ..evidence import library
+from ..evidence import PRICE_YEAR, library
 from ..scenario import Scenario
 from .figures import report_figures
 from .render import ChartsUnavailable, render_png
@@ -330,7 +330,7 @@ def _page_one(d: ReportData, images: dict[str, bytes] | None, reason: str | None
     flow: list[Any] = [
         head,
         Paragraph(title, ST["title"]),
-        Paragraph(f"<b>The question.</b> {_t(d.question())} Money in 2024 US dollars; "
+        Paragraph(f"<b>The question.</b> {_t(d.question())} Money in {PRICE_YEAR} US dollars; "
                   f"evidence grade of the therapy: {_t(p.evidence_grade.lower())}.", ST["question"]),
         _answer_box(d, letters),
         Spacer(1, 5),

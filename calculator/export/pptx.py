@@ -18,6 +18,7 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
+from ..evidence import PRICE_YEAR
 from ..scenario import Scenario
 from .report import (
     ReportData,
@@ -154,7 +155,7 @@ def _slide_title(prs: Any, d: ReportData) -> None:
     _text(s, M, Inches(3.2), W - 2 * M, Inches(1.8), [
         (f"Scenario: {d.scenario.name}", {"size": 14, "bold": True}),
         (f"{d.scenario.workforce.employees:,} employees | horizon {d.horizon} months | "
-         f"{d.scenario.analysis.perspective.replace('_', ' ')} employer | 2024 US dollars", {"size": 14}),
+         f"{d.scenario.analysis.perspective.replace('_', ' ')} employer | {PRICE_YEAR} US dollars", {"size": 14}),
         (f"Prepared {d.generated:%d %B %Y} with backpain-roi (open formulas, cited defaults).", {"size": 12, "color": GREY}),
     ])
     _footer(s, d, "Figures: slides 2-4; sources: slide 6")

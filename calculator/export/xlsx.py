@@ -47,7 +47,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..evidence import library
 from ..model import input_table
+from ..perspective import PERSPECTIVES, rule
 from ..scenario import Scenario
+from ..states import CHRONIC, DESTINATION, STATES, state_values
 from .report import ReportData, build_report, software_line
 from .safe import cell_text
 
@@ -252,13 +254,20 @@ def _inputs_sheet(book: _Book, d: ReportData) -> None:
                 "analysis": "Analysis"}
     bool_dv = DataValidation(type="list", formula1='"TRUE,FALSE"', allow_blank=False)
     val_dv = DataValidation(type="list", formula1='"human_capital,friction_cost"', allow_blank=False)
-    per_dv = DataValidation(type="list", formula1='"self_insured,fully_insured,health_plan"', allow_blank=False)
+    per_dv = DataValidation(type="list", formula1='"' + ",".join(PERSPECTIVES) + '"', allow_blank=False)
     for dv in (bool_dv, val_dv, per_dv):
         ws.add_data_validation(dv)
     for sec, title in sections.items():
         for _, r in shared[shared["path"].str.startswith(sec + ".")].iterrows():
             raw = s.workforce.hourly_wage if r["path"] == "workforce.hourly_wage" else None
             put_param_row(r, title, raw)
+        if sec == "condition":
+            for st_name in CHRONIC:
+                par = lib.parameter(f"condition.impact_mix.{st_name}")
+                put_input(title, par.label, getattr(s.condition.impact_mix, st_name), par.unit,
+                          f"condition_impact_mix_{st_name}", low=par.low, high=par.high, default=par.value,
+                          dist=par.distribution, prov=par.provenance, keys=";".join(par.source_keys), pid=par.id,
+                          note=par.evidence_note + " The three shares must sum to 1.")
         if sec == "workforce":
             put_input(title, "Average annual salary (blank = use the hourly wage)", s.workforce.annual_salary,
                       "USD/yr", "workforce_annual_salary", note="When given, hourly wage = salary / annual hours.")
@@ -270,8 +279,14 @@ def _inputs_sheet(book: _Book, d: ReportData) -> None:
                       note="human_capital: every lost hour at full cost; friction_cost: absence counted only within the friction period.")
             val_dv.add(f"C{row - 1}")
             put_input(title, "Perspective", s.analysis.perspective, "text", "analysis_perspective",
-                      note="self_insured: productivity + medical; fully_insured: productivity only; health_plan: medical only.")
+                      note="self_insured: productivity + plan-paid medical; fully_insured: productivity (+ premium "
+                      "pass-through); health_plan: plan-paid medical only.")
             per_dv.add(f"C{row - 1}")
+            par = lib.parameter("analysis.premium_lag_months")
+            put_input(title, par.label, int(s.analysis.premium_lag_months), par.unit, "analysis_premium_lag_months",
+                      low=par.low, high=par.high, default=par.value, dist=par.distribution, prov=par.provenance,
+                      keys=";".join(par.source_keys), pid=par.id, note=_STRUCTURAL_NOTE)
+            ws.cell(row=row - 1, column=3).fill = PatternFill("solid", fgColor="D9D9D9")
             par = lib.parameter("analysis.horizon_months")
             put_input(title, "Horizon", s.analysis.horizon_months, "months", "analysis_horizon_months",
                       low=par.low, high=par.high, default=par.value, dist=par.distribution, prov=par.provenance,
@@ -303,6 +318,24 @@ def _inputs_sheet(book: _Book, d: ReportData) -> None:
                       note=_STRUCTURAL_NOTE if fname == "offer_interval_months" else par.evidence_note)
             if fname == "offer_interval_months":
                 ws.cell(row=row - 1, column=3).fill = PatternFill("solid", fgColor="D9D9D9")
+    # pain-impact states (library values; calculator.states)
+    sv = state_values()
+    for q, vals in (("absence_excess_hours", sv.absence_excess_hours), ("presenteeism", sv.presenteeism),
+                    ("medical", sv.medical)):
+        for st_name, v in zip(STATES, vals, strict=True):
+            if st_name == "none":
+                continue
+            pid = f"state.{'absence_hours' if q == 'absence_excess_hours' else q}.{st_name}"
+            par = lib.parameter(pid)
+            label = (f"Attributable absence, {st_name}-impact (state hours minus no pain)"
+                     if q == "absence_excess_hours" else par.label)
+            put_input("States", label, float(v), par.unit, f"state_{q}_{st_name}", low=par.low, high=par.high,
+                      default=float(v), dist=par.distribution, prov=par.provenance,
+                      keys=";".join(par.source_keys), pid=pid, note=par.evidence_note)
+    for st_name in CHRONIC:
+        par = lib.parameter(f"condition.impact_mix.{st_name}")
+        put_input("States", f"Library default mix: {st_name} impact", par.value, par.unit,
+                  f"library_mix_{st_name}", pid=par.id, note="The mix at which the condition levels are defined.")
     # constants
     par = lib.parameter("benchmark.lpt_hours_per_employee")
     put_input("Constants", par.label, par.value, par.unit, "benchmark_lpt_hours_per_employee", low=par.low,
@@ -327,6 +360,22 @@ def _inputs_sheet(book: _Book, d: ReportData) -> None:
 # Burden
 
 
+def _counts(attr: str) -> str:
+    """Excel test of ``perspective.rule(p).<attr>`` (the one home of the perspective rule)."""
+    ok = [p for p in PERSPECTIVES if getattr(rule(p), attr)]
+    return "OR(" + ",".join(f'analysis_perspective="{p}"' for p in ok) + ")" if ok else "FALSE"
+
+
+def _dot(mix: str, quantity: str) -> str:
+    """``(mix_low*q_low+mix_moderate*q_moderate+mix_high*q_high)`` over the chronic states."""
+    return "(" + "+".join(f"{mix}_{n}*{quantity}_{n}" for n in CHRONIC) + ")"
+
+
+def _state_cell(pattern: str, state: str) -> str:
+    """A state's named cell, or 0 for the no-pain state (no attributable cost by definition)."""
+    return "0" if state == "none" else pattern.format(state)
+
+
 def _burden_sheet(book: _Book) -> None:
     ws = book.wb.create_sheet("Burden")
     _title(ws, "Yearly cost of chronic low back pain", "Every value is a formula over the Inputs sheet "
@@ -337,14 +386,26 @@ def _burden_sheet(book: _Book) -> None:
           "USD/h", "wage_used", "Annual salary / annual hours when a salary is given, else the hourly wage.")
     k.put("Hourly compensation", "=wage_used*workforce_benefits_load", "USD/h", "hourly_compensation",
           "Wage x benefits load (BLS ECEC is per hour worked: paid leave is inside the load).")
-    k.put("Absence hours (actual)", "=condition_absence_days*condition_hours_per_day", "h/yr",
-          "absence_hours_actual", "Absence days x hours per day.", fmt=_FMT["n2"])
-    k.put("Absence hours (valued)",
-          '=IF(analysis_valuation="friction_cost",MIN(condition_absence_days,workdays_per_week*analysis_friction_period_weeks)*condition_hours_per_day*analysis_friction_elasticity,absence_hours_actual)',
-          "h/yr", "absence_hours_valued",
-          "Human capital: all absence hours. Friction cost: only days within the friction period, times the elasticity.",
-          fmt=_FMT["n2"])
-    k.put("Presenteeism hours", "=(workforce_annual_hours-absence_hours_actual)*condition_presenteeism", "h/yr",
+    k.section("Pain-impact states (levels at the library mix, weighted by this scenario's mix)")
+    k.put("Scale of the state absence hours", "=condition_absence_days*condition_hours_per_day/"
+          + _dot("library_mix", "state_absence_excess_hours"), "ratio", "state_scale_absence",
+          "Absence level (days x hours) / library-mix-weighted state hours: every state scales by it.", fmt="0.000000")
+    for st_name in CHRONIC:
+        k.put(f"Absence hours valued, {st_name} impact",
+              f'=IF(analysis_valuation="friction_cost",MIN(state_absence_excess_hours_{st_name}*state_scale_absence'
+              f"/condition_hours_per_day,workdays_per_week*analysis_friction_period_weeks)*condition_hours_per_day"
+              f"*analysis_friction_elasticity,state_absence_excess_hours_{st_name}*state_scale_absence)",
+              "h/yr", f"absence_valued_{st_name}",
+              "Human capital: all hours. Friction cost: each state's days capped at the friction period, x elasticity.",
+              fmt=_FMT["n2"])
+    k.put("Absence hours (actual)", "=" + _dot("condition_impact_mix", "state_absence_excess_hours")
+          + "*state_scale_absence", "h/yr", "absence_hours_actual", "Mix-weighted state absence x scale.", fmt=_FMT["n2"])
+    k.put("Absence hours (valued)", "=" + "+".join(f"condition_impact_mix_{n}*absence_valued_{n}" for n in CHRONIC),
+          "h/yr", "absence_hours_valued", "Mix-weighted valued hours of the states.", fmt=_FMT["n2"])
+    k.put("Attributable presenteeism", "=condition_presenteeism*" + _dot("condition_impact_mix", "state_presenteeism")
+          + "/" + _dot("library_mix", "state_presenteeism"), "fraction", "presenteeism_fraction",
+          "Level x (scenario-mix / library-mix weighted state presenteeism).", fmt=_FMT["pct2"])
+    k.put("Presenteeism hours", "=(workforce_annual_hours-absence_hours_actual)*presenteeism_fraction", "h/yr",
           "presenteeism_hours", "(Annual hours - actual absence hours) x attributable presenteeism.", fmt=_FMT["n2"])
     k.put("Multiplier applied to presenteeism",
           "=IF(workforce_multiplier_on_presenteeism,workforce_productivity_multiplier,1)", "ratio",
@@ -354,8 +415,18 @@ def _burden_sheet(book: _Book) -> None:
           "per_affected_absenteeism", "Valued absence hours x compensation x productivity multiplier.")
     k.put("Presenteeism cost per affected employee", "=presenteeism_hours*hourly_compensation*presenteeism_multiplier",
           "USD/yr", "per_affected_presenteeism", "Presenteeism hours x compensation (x multiplier if chosen).")
-    k.put("Excess medical cost per affected employee", "=condition_medical_excess_cost", "USD/yr",
-          "per_affected_medical", "Input.")
+    k.put("Medical cost per affected employee (allowed, all payers)", "=condition_medical_excess_cost*"
+          + _dot("condition_impact_mix", "state_medical") + "/" + _dot("library_mix", "state_medical"), "USD/yr",
+          "per_affected_medical", "Level x (scenario-mix / library-mix weighted state medical cost).")
+    k.section("Share of each cost a full response removes (responders move to DESTINATION)")
+    for key, valued in (("absenteeism", "absence_valued_{}"), ("presenteeism", "state_presenteeism_{}"),
+                        ("medical", "state_medical_{}")):
+        num = "+".join(f"condition_impact_mix_{src}*({valued.format(src)}-{_state_cell(valued, dst)})"
+                       for src, dst in DESTINATION.items())
+        den = "+".join(f"condition_impact_mix_{n}*{valued.format(n)}" for n in CHRONIC)
+        k.put(f"Share removed by a full response: {key}", f"=IF(({den})>0,({num})/({den}),0)", "fraction",
+              f"phi_{key}", "Sum over moving states of mix x (state cost - destination cost) / mix-weighted cost.",
+              fmt=_FMT["pct2"])
     k.section("Whole workforce")
     k.put("Employees with chronic low back pain", "=workforce_employees*condition_prevalence", "count",
           "affected_employees", "Headcount x prevalence.", fmt=_FMT["n1"])
@@ -364,13 +435,13 @@ def _burden_sheet(book: _Book) -> None:
     k.put("Presenteeism", "=affected_employees*presenteeism_hours*hourly_compensation*presenteeism_multiplier",
           "USD/yr", "burden_presenteeism", "Affected x presenteeism hours x compensation (x multiplier if chosen).",
           result=True)
-    k.put("Excess medical cost", "=affected_employees*condition_medical_excess_cost", "USD/yr", "burden_medical",
-          "Affected x excess medical cost.", result=True)
+    k.put("Medical cost (allowed, all payers)", "=affected_employees*per_affected_medical", "USD/yr", "burden_medical",
+          "Affected x medical cost per affected employee.", result=True)
     k.put("Total", "=burden_absenteeism+burden_presenteeism+burden_medical", "USD/yr", "burden_total",
           "Absenteeism + presenteeism + medical.", result=True)
     k.put("Counted in this perspective",
-          '=IF(analysis_perspective<>"health_plan",burden_absenteeism+burden_presenteeism,0)+IF(analysis_perspective<>"fully_insured",burden_medical,0)',
-          "USD/yr", "burden_in_perspective", "Self-insured: all; fully insured: productivity only; health plan: medical only.")
+          f'=IF({_counts("productivity")},burden_absenteeism+burden_presenteeism,0)+IF({_counts("medical_now")},burden_medical*condition_plan_paid_share,0)',
+          "USD/yr", "burden_in_perspective", "Self-insured: productivity + plan-paid medical; fully insured: productivity; health plan: plan-paid medical.")
     k.put("Per employee", "=burden_total/workforce_employees", "USD/yr", "burden_per_employee")
     k.put("Per affected employee", "=IF(affected_employees>0,burden_total/affected_employees,0)", "USD/yr",
           "burden_per_affected_employee")
@@ -405,6 +476,7 @@ def _program_sheets(book: _Book, s: Scenario, i: int) -> None:
     starts = list(range(0, H, interval))
     pname, cname, hname, P = _sheet_names(i)
     inp = lambda f: input_name(f"programs.{i}.{f}")  # noqa: E731
+    lag = int(s.analysis.premium_lag_months)
 
     # ----- Program sheet: derived quantities (results are appended after the cash flow exists)
     ws = book.wb.create_sheet(pname)
@@ -437,25 +509,33 @@ def _program_sheets(book: _Book, s: Scenario, i: int) -> None:
           P + "boosting", "Booster interval > 0 and booster sessions > 0.", fmt=_FMT["gen"])
     k.put("Booster interval in weeks", f"=IF({P}boosting,{inp('booster_interval_months')}*weeks_per_month,0)", "weeks",
           P + "booster_weeks", "A booster course restores the end-of-course effect.", fmt=_FMT["n3"])
-    k.section("Effect (reduction of each cost of a completer with back pain)")
-    for comp, key in (("absence", "absenteeism"), ("presenteeism", "presenteeism"), ("medical", "medical")):
-        k.put(f"Reduction per unit of effect multiplier: {key}",
-              f"={inp('effect_size')}*translation_{comp}_per_point*{P}dose", "fraction", f"{P}unit_{key}",
-              "Effect (RDQ points) x reduction per point x dose.", fmt=_FMT["pct2"])
-        k.put(f"Reduction of {key} cost", f"=MIN(1,{P}unit_{key}*{inp('effect_multiplier')})", "fraction",
-              f"{P}reduction_{key}", "Capped at 100%.", fmt=_FMT["pct2"])
+    k.section("Effect (responders move to a lighter pain-impact state)")
+    k.put("Responders per unit of effect multiplier", f"={inp('effect_size')}*translation_response_per_point*{P}dose",
+          "fraction", P + "unit_response", "Effect (RDQ points) x responders per point x dose.", fmt=_FMT["pct2"])
+    k.put("Responders at the peak", f"=MIN(1,{P}unit_response*{inp('effect_multiplier')})", "fraction",
+          P + "responders", "Capped at 100% of completers.", fmt=_FMT["pct2"])
+    for key in ("absenteeism", "presenteeism", "medical"):
+        link = "*translation_presenteeism_link" if key == "presenteeism" else ""
+        k.put(f"Reduction per unit of effect multiplier: {key}", f"={P}unit_response*phi_{key}{link}", "fraction",
+              f"{P}unit_{key}", "Responders per unit x share a full response removes"
+              + (" x presenteeism link." if link else "."), fmt=_FMT["pct2"])
+        k.put(f"Reduction of {key} cost", f"={P}responders*phi_{key}{link}", "fraction",
+              f"{P}reduction_{key}", "Responders (capped) x share removed.", fmt=_FMT["pct2"])
     k.section("Costs and perspective")
-    k.put("Work time counted as a cost", f'=AND({inp("on_paid_time")},analysis_perspective<>"health_plan")',
+    k.put("Work time counted as a cost", f'=AND({inp("on_paid_time")},{_counts("work_time")})',
           "TRUE/FALSE", P + "pays_time", "Sessions on paid time, unless the perspective is a health plan's.",
           fmt=_FMT["gen"])
     k.put("Paid hours per session", f"={inp('session_hours')}+IF({inp('on_site')},0,{inp('travel_hours')})",
           "h/session", P + "hours_per_session", "Session length + travel time when off site.", fmt=_FMT["n2"])
     k.put("Administration per month", f"={P}eligible*{inp('admin_pepm')}", "USD/month", P + "admin_monthly",
           "Eligible employees x fee per employee per month.", fmt=_FMT["USD2"])
-    k.put("Productivity savings counted", '=analysis_perspective<>"health_plan"', "TRUE/FALSE",
+    k.put("Productivity savings counted", f'={_counts("productivity")}', "TRUE/FALSE",
           P + "counts_productivity", "Not from a health plan's perspective.", fmt=_FMT["gen"])
-    k.put("Medical savings counted", '=analysis_perspective<>"fully_insured"', "TRUE/FALSE", P + "counts_medical",
-          "Not for a fully insured employer.", fmt=_FMT["gen"])
+    k.put("Medical savings counted", f'={_counts("medical_now")}', "TRUE/FALSE", P + "counts_medical",
+          "Plan-paid share, as it happens; not for a fully insured employer.", fmt=_FMT["gen"])
+    k.put("Premium pass-through counted", f'={_counts("medical_passthrough")}', "TRUE/FALSE",
+          P + "counts_passthrough", "Fully insured: a share of plan-paid offsets returns after the lag.",
+          fmt=_FMT["gen"])
     k.put("Layout check",
           f'=IF(AND(analysis_horizon_months={H},{inp("offer_interval_months")}={interval}),"OK","Horizon or offer interval changed: export the workbook again")',
           "", P + "layout_check", f"This workbook has {H} month rows and {len(starts)} enrolment cohort(s).",
@@ -541,7 +621,10 @@ def _program_sheets(book: _Book, s: Scenario, i: int) -> None:
         wf.cell(row=r, column=11, value=f"=SUMIF({rng('C')},A{r},{rng('M')})")
         wf.cell(row=r, column=12, value=f"=IF({P}counts_productivity,K{r}*per_affected_absenteeism/12*{P}reduction_absenteeism,0)")
         wf.cell(row=r, column=13, value=f"=IF({P}counts_productivity,K{r}*per_affected_presenteeism/12*{P}reduction_presenteeism,0)")
-        wf.cell(row=r, column=14, value=f"=IF({P}counts_medical,K{r}*per_affected_medical/12*{P}reduction_medical,0)")
+        med = f"per_affected_medical/12*{P}reduction_medical*condition_plan_paid_share"
+        passthrough = (f"+IF({P}counts_passthrough,analysis_premium_passthrough*K{r - lag}*{med},0)"
+                       if m >= lag else "")
+        wf.cell(row=r, column=14, value=f"=IF({P}counts_medical,K{r}*{med},0){passthrough}")
         wf.cell(row=r, column=15, value=f"=L{r}+M{r}+N{r}")
         wf.cell(row=r, column=16, value=f"=O{r}-I{r}")
         wf.cell(row=r, column=17, value=f"=P{r}" if m == 0 else f"=Q{r - 1}+P{r}")
@@ -597,16 +680,22 @@ def _program_sheets(book: _Book, s: Scenario, i: int) -> None:
           f"({P}sessions_purchased*{inp('employer_share')}),NA()),NA())",
           "USD/session", P + "breakeven_price_per_session",
           "Price at which savings = cost, other costs unchanged; #N/A if none is positive.")
-    k.put("Effect reaching the completers, x monthly cost base",
-          f"=SUM({col('K')})/12*(IF({P}counts_productivity,per_affected_absenteeism*{P}unit_absenteeism+"
-          f"per_affected_presenteeism*{P}unit_presenteeism,0)+IF({P}counts_medical,per_affected_medical*{P}unit_medical,0))",
-          "USD", P + "savings_per_unit_multiplier", "Savings per unit of effect multiplier before the 100% cap.")
+    med_full = "per_affected_medical*phi_medical*condition_plan_paid_share"
+    late = (f"+IF({P}counts_passthrough,analysis_premium_passthrough*SUM('{cname}'!K{f0}:K{fl - lag})/12*{med_full},0)"
+            if lag < H else "")
+    k.put("Savings if every completer responded",
+          f"=SUM({col('K')})/12*(IF({P}counts_productivity,per_affected_absenteeism*phi_absenteeism+"
+          f"per_affected_presenteeism*phi_presenteeism*translation_presenteeism_link,0)"
+          f"+IF({P}counts_medical,{med_full},0)){late}",
+          "USD", P + "savings_full_response", "Savings at 100% responders (the cap): the most any effect can save.")
     lib = library()
     max_mult = lib.parameter("program.effect_multiplier").max_allowed
     max_size = lib.therapy_parameter(prog.therapy, "effect_size").max_allowed
     k.put("Break-even effect multiplier, unrestricted",
-          f"=IF({P}savings_per_unit_multiplier>0,{P}cost/{P}savings_per_unit_multiplier,NA())", "ratio",
-          P + "breakeven_multiplier_raw", "Cost / savings per unit of effect multiplier.", fmt=_FMT["n3"])
+          f"=IF(AND({P}savings_full_response>0,{P}unit_response>0,{P}cost<={P}savings_full_response),"
+          f"{P}cost/({P}savings_full_response*{P}unit_response),NA())", "ratio",
+          P + "breakeven_multiplier_raw", "Cost / (full-response savings x responders per unit multiplier); #N/A "
+          "when even 100% responders would not cover the cost.", fmt=_FMT["n3"])
     k.put("Break-even effect multiplier",
           f"=IF(AND({P}breakeven_multiplier_raw<={max_mult:g},IF({inp('effect_multiplier')}>0,"
           f"{P}breakeven_multiplier_raw*{inp('effect_size')}/{inp('effect_multiplier')}<={max_size:g},TRUE)),"
@@ -646,7 +735,7 @@ def _comparison_sheet(book: _Book, d: ReportData) -> None:
            "the chosen therapy's row equals the Program sheet. Sorted by net benefit.")
     from .report import therapy_rows
     rows = therapy_rows(d)
-    df = d.comparison
+    df = d.comparison[d.comparison["therapy"].isin(library().therapies)]
     recs = []
     for tr, (_, c) in zip(rows, df.iterrows(), strict=True):
         rec = {k: (None if (isinstance(v, float) and math.isnan(v)) else v) for k, v in c.items()}

@@ -53,7 +53,7 @@ class Drift:
 
     @property
     def changed(self) -> bool:
-        return bool(len(self.rows)) or bool((self.results["change"].fillna(0).abs() > 1e-9).any())
+        return bool(len(self.rows)) or bool(self.results["changed"].any())
 
     def to_dict(self) -> dict[str, Any]:
         def recs(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -160,7 +160,9 @@ def _results(saved: SavedScenario, base: Scenario, now_s: Scenario, uncertainty:
             continue
         old = saved.summary.get(key)
         rows.append({"result": key, "label": label, "kind": kind, "saved": old, "now": now[key],
-                     "change": _delta(now[key], old)})
+                     "change": _delta(now[key], old),  # None when either is None (e.g. never pays back)
+                     "changed": not (old is None and now[key] is None
+                                     or old is not None and now[key] is not None and _same(old, now[key]))})
     return pd.DataFrame(rows)
 
 
@@ -168,4 +170,5 @@ def _attribution(saved: SavedScenario, base: Scenario, steps: list[dict[str, Any
     """Rows: 'calculation changes' (stored vs re-run with old values), then one per parameter row."""
     rerun = deterministic(base)
     resid = {"parameter": "calculation changes"} | {k: _delta(rerun[k], saved.summary.get(k)) for k in ATTRIBUTED}
-    return pd.DataFrame([resid, *steps], columns=["parameter", *ATTRIBUTED])
+    out = pd.DataFrame([resid, *steps], columns=["parameter", *ATTRIBUTED])
+    return out.astype(dict.fromkeys(ATTRIBUTED, float))  # None (e.g. no payback either way) -> NaN

@@ -13,4 +13,4 @@ def test_bench_evaluate(benchmark):
 def test_bench_compare(benchmark):
     s = Scenario()
     df = benchmark(compare, s)
-    assert len(df) == 10
+    assert len(df) == 11   # 10 therapies + "cover nothing"

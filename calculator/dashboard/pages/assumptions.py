@@ -23,40 +23,51 @@ from ..fields import (
 PERCENT_UNITS = {"fraction", "fraction/yr", "fraction/RDQ point"}
 
 METHODS = """
-**Cost of back pain.** The model estimates how many employees live with chronic (frequent and
-severe) low back pain from the prevalence, and values three things for them, as averages for the
-workforce: extra days of absence, extra productivity lost while at work (presenteeism), both at
-total compensation (wages plus benefits), and extra medical spending. Only the part attributable to
-back pain counts: the difference from employees without it.
+**Cost of back pain.** The model estimates how many employees live with chronic low back pain from
+the prevalence, and places them in three pain-impact states: low impact (low pain, few limits),
+moderate impact (high pain, few limits) and high impact (pain that limits work and daily life); by
+default 25%, 35% and 40%, as in Herman 2019. Each state has its own extra days of absence, extra
+productivity lost while at work (presenteeism, tied to the same state's absence), extra medical
+spending and quality of life. Time is valued at total compensation (wages plus benefits). Only the part
+attributable to back pain counts: the difference from employees without it. The total is checked
+against two published national benchmarks (Stewart 2003 and the Integrated Benefits Institute) on the
+Cost page.
 
 **A covered therapy.** Employees take the benefit up at the stated rate; some complete the course,
 some stop early and still use some sessions (they cost money, but only those who complete the
 course are assumed to benefit). The effect measured in the trials (on the Roland-Morris
 disability scale, against usual care or a similar comparator) builds up during the course and fades
-afterwards at the rate the follow-up studies show. Each point of improvement removes an assumed share
-of the absence, presenteeism and medical cost. Employees who leave the organisation take the benefit
-with them; new hires can join at the next enrolment window.
+afterwards at the rate the follow-up studies show. Each point of improvement moves a share of those
+who complete it to a lighter state (high or moderate impact to low impact), so their absence, medical
+cost and (partly) presenteeism fall to that state's level. A workplace is expected to see only part of
+the trial effect (65% by default). Employees who leave the organisation take the benefit with them; new
+hires can join at the next enrolment window. The plan pays only its share of medical cost (85% by
+default); a fully insured employer sees medical savings only if the insurer passes them through.
 
 **Money.** Costs are the employer's share of session prices, a one-time setup cost, an administration
 fee and, if sessions happen in paid time, the hours spent. Return on investment is net benefit (savings
 minus cost) divided by cost over the horizon, undiscounted; net present value discounts each month;
-payback is the first month in which cumulative savings reach cumulative cost. Break-even price and
-break-even effect are the values at which savings equal cost.
+payback is the first month from which cumulative savings stay at or above cumulative cost. Break-even
+price and break-even effect are the values at which savings equal cost. Every return is shown with the
+chance that it is positive and its 90% range, from 2,000 simulations of every uncertain input.
 """
 
 LIMITATIONS = """
-- **The link from clinical improvement to work time is an assumption.** No trial of these therapies
-  measured absence or productivity directly; the translation per point is deliberately conservative.
+- **The link from clinical improvement to work time is calibrated, not measured.** No trial of these
+  therapies measured absence or productivity directly. The share of completers who move to a lighter
+  state per point of improvement was set once to reproduce one published result (Herman 2019, massage);
+  it reproduces some of Herman's other results within 10% and over-predicts others (docs/METHODS.md).
 - **Trials are not workplaces.** Trial volunteers tend to stick with a course better than employees
   offered a benefit, and uncontrolled comparisons of participants with non-participants overstate
   savings. The "share of the trial effect" input lets you scale the effect down.
-- **Presenteeism is self-reported** in the studies behind it and is the largest part of the cost.
+- **Presenteeism is self-reported** in the studies behind it; here it is tied to each state's absence
+  (Integrated Benefits Institute 2013), a conservative choice.
 - **Defaults are national averages.** Your workforce may differ in age, job type and prevalence;
   replace defaults with your own figures where you have them.
 - **Valuing time at full compensation (human capital) can overstate** the cost of absence when work
   is covered by colleagues; the friction-cost option counts absence only until cover is arranged.
 - **Not counted:** effects on recruitment, retention, morale, and adverse events; costs of usual care
-  that the therapy may replace are counted only through the medical-cost translation.
+  that the therapy may replace are counted only through the medical cost of the pain-impact states.
 - **Aggregate only.** The estimates describe a workforce, never a person, and must not be used for
   decisions about individual employees.
 """

@@ -253,7 +253,7 @@ def render() -> None:
     st.subheader("Conservative, base and optimistic")
     pres = cached_presets(sj)
     view = pd.DataFrame({
-        "Preset": pres["preset"].str.capitalize(), "Program cost": pres["cost"], "Savings": pres["savings"],
+        "Preset": pres["preset"].str.replace("_", " ").str.capitalize(), "Program cost": pres["cost"], "Savings": pres["savings"],
         "Net benefit": pres["net_benefit"], "ROI": pres["roi"],
         "Payback": [fmt.months(m, H) for m in pres["payback_month"]]})
     st.dataframe(view, hide_index=True, key="unc-presets-table",
@@ -264,7 +264,7 @@ def render() -> None:
     with st.expander("What each preset changes, and why", key="exp-unc-presets", icon=":material/menu_book:"):
         rows = scenario_presets()
         for name, desc in zip(pres["preset"], pres["description"], strict=True):
-            st.markdown(f"**{fmt.md(name.capitalize())}.** {fmt.md(desc)}")
+            st.markdown(f"**{fmt.md(name.replace('_', ' ').capitalize())}.** {fmt.md(desc)}")
             for r_ in rows[(rows["preset"] == name) & (rows["path"] != "")].itertuples():
                 path = r_.path.replace("*", "0")
                 spec_f = FIELDS.get(path)

@@ -1,0 +1,98 @@
+"""Credible defaults (issue 9): expected-value base case, price years, provenance of the swing."""
+
+import csv
+from collections import defaultdict
+from importlib import resources
+
+import numpy as np
+import pytest
+
+from calculator import Scenario, apply_sets, evaluate, library
+from calculator import distributions as dist
+from calculator.evidence import PRICE_YEAR, cpi_factor, cpi_table
+from calculator.uncertainty import headline
+
+
+def test_every_base_value_is_the_mean_of_its_distribution():
+    bad = []
+    for p in library().parameters.values():
+        if p.distribution == "fixed":
+            continue
+        mean, _ = dist.moments(p.distribution, p.distribution_parameters())
+        if not np.isclose(mean, p.value, rtol=1e-6, atol=1e-9):
+            bad.append(f"{p.id}: base {p.value} vs mean {mean:.6g}")
+    assert not bad, "\n".join(bad)
+
+
+def test_effect_multiplier_default_is_a_haircut_with_sources():
+    p = library().parameter("program.effect_multiplier")
+    assert p.value < 1 and p.low < p.value < p.high == 1.0
+    assert "mattke2013" in p.source_keys and "regression to the mean" in p.evidence_note
+
+
+def test_base_case_agrees_with_the_monte_carlo_mean():
+    # Every base value is its distribution's mean and the model is nearly linear in each input
+    # (nonlinearities: the 100% responder cap, retention (1 - turnover)^(m/12), clipping of draws to
+    # their allowed range), so the PSA mean net benefit must sit within 3 Monte Carlo SEs plus 2% of
+    # the base case. Measured: base -$5,293, mean -$5,254 (SE $43) at 20,000 draws.
+    h = headline(Scenario(), draws=20_000)
+    gap = abs(h.mean_net_benefit - h.base_net_benefit)
+    assert gap <= 3 * h.net_benefit_mc_se + 0.02 * abs(h.base_net_benefit), (h.base_net_benefit, h.mean_net_benefit)
+
+
+def test_headline_probability_and_interval_beside_the_roi():
+    h = headline(Scenario())
+    assert h.draws == 2000 and h.seed == 20240101
+    lo, hi = h.roi_interval
+    assert lo < h.roi < hi
+    assert 0 < h.probability_roi_positive < 0.5          # the default massage program: mostly a loss
+    assert h == headline(Scenario())                     # fixed seed: identical on a rerun
+    assert "P(ROI > 0)" in h.text() and "90% interval" in h.text()
+    # a program that clearly pays: higher probability, interval moves up
+    good = headline(apply_sets(Scenario(), [("programs.0.therapy", "yoga"), ("programs.0.effect_multiplier", "1"),
+                                            ("programs.0.uptake_unaffected", "0")]))
+    assert good.probability_roi_positive > h.probability_roi_positive and good.roi_interval[1] > hi
+
+
+def test_price_year_is_one_constant_from_the_data():
+    assert PRICE_YEAR == 2024
+    assert cpi_table()[2024] == 313.689 and cpi_factor(2015) == pytest.approx(313.689 / 237.02)
+    assert evaluate(Scenario()).to_dict()["price_year"] == PRICE_YEAR
+
+
+def test_every_money_parameter_from_another_year_is_converted_with_cpi():
+    # calculator/data/price_conversions.csv lists each money value quoted in another year's dollars;
+    # the library value must equal source value x CPI-U(price year) / CPI-U(source year), to the cent.
+    lib = library()
+    path = resources.files("calculator") / "data" / "price_conversions.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["parameter"] for r in rows} >= {"therapy.acupuncture.price_per_session",
+                                              "therapy.spinal_manipulation.price_per_session"}
+    for r in rows:
+        p = lib.parameter(r["parameter"])
+        assert p.price_year == PRICE_YEAR, r["parameter"]
+        want = float(r["source_value"]) * cpi_factor(int(r["source_year"]))
+        assert getattr(p, r["field"]) == pytest.approx(want, abs=0.5 if want > 1000 else 0.006), r
+
+
+def _swing_by_provenance():
+    lib = library()
+    from calculator.sensitivity import one_way
+    by = defaultdict(float)
+    for tid in lib.therapies:
+        df = one_way(apply_sets(Scenario(), [("programs.0.therapy", tid)]), "roi")
+        for r in df.itertuples():
+            by[lib.parameter(r.parameter).provenance] += r.swing
+    return by
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "measured 48% of the summed ROI tornado swing (all therapies, defaults) rests on VERIFIED or "
+    "DERIVED rows; the rest is uptake, uptake among employees without LBP, the effect multiplier, "
+    "setup/admin costs and the employer share -- benefit-design inputs and assumptions with no "
+    "published source (docs/evidence-verification.md, 'Provenance of the swing')"))
+def test_most_of_the_tornado_swing_rests_on_verified_or_derived_parameters():
+    by = _swing_by_provenance()
+    total = sum(by.values())
+    assert (by["VERIFIED"] + by["DERIVED"]) / total >= 0.80
