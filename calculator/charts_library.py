@@ -87,7 +87,7 @@ def money_figure(table: pd.DataFrame, *, height: int = 400) -> go.Figure:
     """Net benefit and NPV per scenario [US$]."""
     fig = _style(go.Figure(_money_traces(table)), height, True)
     fig.update_layout(title=dict(text=_MONEY_TITLE, x=0, xanchor="left", font=dict(size=15)))
-    return fig.update_yaxes(tickprefix="$", tickformat=",.0f")
+    return fig.update_yaxes(tickformat="$,.0f")
 
 
 def comparison_figure(table: pd.DataFrame, *, height: int = 420) -> go.Figure:
@@ -98,5 +98,5 @@ def comparison_figure(table: pd.DataFrame, *, height: int = 420) -> go.Figure:
         fig.add_trace(t, row=1, col=2)
     _style(fig, height, True)
     fig.update_yaxes(ticksuffix="%", row=1, col=1)
-    fig.update_yaxes(tickprefix="$", tickformat=",.0f", row=1, col=2)
+    fig.update_yaxes(tickformat="$,.0f", row=1, col=2)
     return fig
