@@ -26,4 +26,5 @@ PAGES: list[PageSpec] = [
     PageSpec("health_plan", "Health plan", "health-plan", ":material/health_and_safety:"),
     PageSpec("assumptions", "Assumptions & sources", "assumptions", ":material/menu_book:"),
     PageSpec("report", "Report", "report", ":material/description:"),
+    PageSpec("library", "Library", "library", ":material/bookmarks:"),
 ]
