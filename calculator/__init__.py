@@ -12,6 +12,11 @@ The public API::
     portfolio(groups_df, draws=10_000, seed=1)  # a book of employer groups: (groups, totals)
 
 ``import calculator`` never imports streamlit; the dashboard lives in ``calculator.dashboard``.
+
+The saved scenario library (docs/LIBRARY.md) is imported on first use::
+
+    lib = calculator.open_library()         # SQLite in your data directory, or a URL / $BACKPAIN_ROI_DB
+    lib.save("Yoga", scenario, tags=["yoga"]); calculator.compare_scenarios(...); calculator.drift(...)
 """
 
 from .book import portfolio  # issue 12: book of business (module calculator.book)
@@ -74,3 +79,14 @@ __all__ = [
 from .assemble import Assembled, assemble  # noqa: E402
 
 __all__ += ["Assembled", "assemble"]
+# --- the saved scenario library (issue 13): loaded on first use, so `import calculator` stays light ---
+_LIBRARY_EXPORTS = ("open_library", "ScenarioLibrary", "SavedScenario", "LibraryError", "compare_scenarios",
+                    "drift")
+__all__ += list(_LIBRARY_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _LIBRARY_EXPORTS:
+        from . import scenario_library
+        return getattr(scenario_library, name)
+    raise AttributeError(f"module 'calculator' has no attribute {name!r}")

@@ -21,7 +21,7 @@ import pandas as pd
 from .evidence import PRICE_YEAR, library
 from .guards import InputError
 from .model import compare, evaluate
-from .scenario import Scenario, ScenarioError, load, to_json
+from .scenario import Scenario, ScenarioError, apply_sets, load, to_json
 
 PROG = "backpain-roi"
 
@@ -93,7 +93,8 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
     args.applied, args.claims_changes = out.applied, out.claims_changes
     if out.census is not None:
         args.census_result, args.census_summary = out.census, census.summary()
-    return out.scenario
+    s = out.scenario
+    return apply_sets(s, [("name", json.dumps(args.name))]) if getattr(args, "name", None) is not None else s
 
 
 def _table(df: pd.DataFrame) -> str:
@@ -461,6 +462,7 @@ def scenario_options(p: argparse.ArgumentParser) -> None:
                         "(applied before --industry, --survey and --set)")
     p.add_argument("--set", action="append", metavar="PATH=VALUE",
                    help="override a field by dotted path, e.g. workforce.employees=500 (repeatable)")
+    p.add_argument("--name", help="name the scenario (shown in reports, file contents and JSON)")
     from .cli_plan import CLAIMS_HELP
     p.add_argument("--claims", metavar="FILE", help=CLAIMS_HELP)
     _census_args(p)
@@ -517,6 +519,8 @@ def build_parser() -> argparse.ArgumentParser:
     ce.add_argument("--format", choices=("json", "table"), default="table")
     from .cli_plan import register as register_plan  # budget-impact, cea, claims (issue 11)
     register_plan(sub)
+    from .cli_scenarios import register as register_scenarios  # issue 13: the scenario library
+    register_scenarios(sub)
     __import__("calculator.cli_portfolio", fromlist=["register"]).register(sub)  # issue 12: book of business
     return parser
 

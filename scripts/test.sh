@@ -15,6 +15,11 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&
   apt_install chromium poppler-utils fonts-dejavu-core
 fi
 
+# The scenario-library tests start a throw-away PostgreSQL cluster (tests/pg.py): Debian's server package.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+  apt_install postgresql
+fi
+
 PY=python3
 # A Debian system Python refuses system-wide pip installs (PEP 668): use a virtual environment there.
 if [ -f "$($PY -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')/EXTERNALLY-MANAGED" ]; then

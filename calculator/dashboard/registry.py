@@ -26,5 +26,6 @@ PAGES: list[PageSpec] = [
     PageSpec("health_plan", "Health plan", "health-plan", ":material/health_and_safety:"),
     PageSpec("assumptions", "Assumptions & sources", "assumptions", ":material/menu_book:"),
     PageSpec("report", "Report", "report", ":material/description:"),
+    PageSpec("library", "Library", "library", ":material/bookmarks:"),
     PageSpec("portfolio", "Book of business", "portfolio", ":material/business_center:"),
 ]

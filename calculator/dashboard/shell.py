@@ -11,7 +11,7 @@ import streamlit as st
 
 from calculator.evidence import PRICE_YEAR
 
-from . import fmt, state
+from . import fmt, library_ui, state
 from .fields import changed_paths
 from .messages import collapse
 from .registry import PageSpec
@@ -46,7 +46,7 @@ def _toolbar() -> None:
         st.markdown("Anyone who opens this link sees these results: it carries the inputs you changed "
                     "and the version of the parameter library.")
         st.code(state.share_link(), language=None, wrap_lines=True)
-    bar.download_button("Download scenario", state.download_json(), file_name="backpain-roi-scenario.json",
+    bar.download_button("Download scenario", state.download_json(), file_name=library_ui.json_file_name(scenario),
                         mime="application/json", icon=":material/download:", on_click="ignore",
                         key="download-scenario", help="Save every input as a JSON file you can load again later.")
     with bar.popover("Load scenario", icon=":material/upload:", key="load-popover"):
@@ -78,6 +78,7 @@ def frame(page: st.Page) -> None:
     """Draw the shared frame around ``page`` and run it; then mirror the scenario in the URL."""
     _logo()
     state.bootstrap()
+    library_ui.header()  # scenario name + "Save to library" (issue 13)
     _toolbar()
     _messages()
     page.run()

@@ -17,6 +17,7 @@ from calculator.census import CensusResult
 from calculator.export import MEDIA_TYPES, ReportData, build_report, export, filename
 from calculator.export.render import browser_path
 from calculator.export.report import ref_list
+from calculator.scenario_library import name_slug
 from calculator.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, psa
 
 from .. import fmt, state, ui
@@ -72,7 +73,9 @@ def file_bytes(scenario_json: str, draws: int, seed: int, fmt_: str, table: str,
 
 def _download_name(d: ReportData, fmt_: str, table: str) -> str:
     name = filename(d, fmt_)
-    return name.replace(".csv", f"_{table}.csv") if fmt_ == "csv" else name
+    name = name.replace(".csv", f"_{table}.csv") if fmt_ == "csv" else name
+    slug = name_slug(d.result.scenario.name)  # the scenario's name leads the file name (issue 13)
+    return f"{slug}_{name}" if slug else name
 
 
 def render() -> None:
