@@ -40,6 +40,7 @@ import pandas as pd
 
 from . import distributions as dist
 from . import uncertainty as unc
+from .budget import budget_impact
 from .evidence import PRICE_YEAR, library
 from .model import build_inputs, input_table
 from .program import NUMERIC_FIELDS, ProgramInputs, simulate
@@ -72,7 +73,7 @@ _STRUCTURAL = tuple(f.name for f in dataclasses.fields(ProgramInputs) if f.name 
 ROW_COLUMNS = (
     "row", "group_id", "name", "status", "industry", "therapy", "perspective", "employees", "hourly_wage",
     "prevalence", "horizon_months", "draws", "cost_base", "savings_base", "net_benefit_base", "roi_base",
-    "payback_month_base", "net_benefit_mean", "net_benefit_p5", "net_benefit_median", "net_benefit_p95",
+    "payback_month_base", "pmpm_base", "net_benefit_mean", "net_benefit_p5", "net_benefit_median", "net_benefit_p95",
     "roi_mean", "roi_p5", "roi_median", "roi_p95", "prob_roi_positive", "prob_payback_12m", "evpi",
     "evpi_per_employee",
 )
@@ -333,7 +334,7 @@ def _summary(it: _Item, out: dict[str, np.ndarray], draws: int) -> dict[str, Any
         hourly_wage=s.workforce.effective_hourly_wage, prevalence=s.condition.prevalence,
         horizon_months=s.analysis.horizon_months, draws=draws, cost_base=f(det["total_cost"]),
         savings_base=f(det["total_savings"]), net_benefit_base=f(det["net_benefit"]), roi_base=f(det["roi"]),
-        payback_month_base=f(det["payback_month"]), net_benefit_mean=float(nb.mean()),
+        payback_month_base=f(det["payback_month"]), pmpm_base=budget_impact(s).pmpm, net_benefit_mean=float(nb.mean()),
         roi_mean=float(roi_ok.mean()) if roi_ok.size else math.nan,
         prob_roi_positive=float(np.mean(np.nan_to_num(roi, nan=-np.inf) > 0)),
         prob_payback_12m=float(np.mean(np.nan_to_num(pay, nan=np.inf) <= unc.PLAN_YEAR_MONTHS)),

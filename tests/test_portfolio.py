@@ -73,6 +73,8 @@ def test_base_case_equals_evaluate_for_every_group(sample_book, sample_run):
         for col, want in (("cost_base", r.cost), ("savings_base", r.savings), ("net_benefit_base", r.net_benefit),
                           ("roi_base", r.roi)):
             assert row[col] == pytest.approx(want, rel=1e-9, abs=1e-9), (g.group_id, col)
+        assert row["pmpm_base"] == pytest.approx(calculator.budget_impact(build_scenario(g, Scenario())).pmpm,
+                                                 rel=1e-9, abs=1e-12)
         if r.payback_month is None:
             assert math.isnan(row["payback_month_base"])
         else:
