@@ -33,7 +33,7 @@ COLUMNS = {
     "perspective": "Perspective", "employees": "Employees", "net_benefit_base": "Net benefit (base case)",
     "net_benefit_mean": "Net benefit (mean)", "roi_base": "ROI (base case)", "roi_mean": "ROI (mean)",
     "roi_p5": "ROI 5%", "roi_p95": "ROI 95%", "prob_roi_positive": "P(ROI > 0)",
-    "prob_payback_12m": "P(payback <= 12 months)", "evpi": "EVPI",
+    "prob_payback_12m": "P(payback <= 12 months)", "evpi": "EVPI", "pmpm_base": "Plan PMPM (base case)",
 }
 
 
@@ -165,7 +165,10 @@ def _table(res: BookResult) -> None:
     st.dataframe(view, hide_index=True, width="stretch", key="book-table", column_config={
         "Group": st.column_config.TextColumn(pinned=True), "Employees": st.column_config.NumberColumn(format="localized"),
         "Net benefit (base case)": money, "Net benefit (mean)": money, "EVPI": money, "ROI (base case)": pct,
-        "ROI (mean)": pct, "ROI 5%": pct, "ROI 95%": pct, "P(ROI > 0)": pct, "P(payback <= 12 months)": pct})
+        "ROI (mean)": pct, "ROI 5%": pct, "ROI 95%": pct, "P(ROI > 0)": pct, "P(payback <= 12 months)": pct,
+        "Plan PMPM (base case)": st.column_config.NumberColumn(
+            format="dollar", step=0.01, help="Net budget impact per member per month over the plan horizon "
+                                             "(positive: the plan spends more)")})
 
 
 def _downloads(res: BookResult) -> None:
