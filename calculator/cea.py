@@ -362,7 +362,7 @@ def _health_plan_draws(inp: Any) -> tuple[np.ndarray, np.ndarray]:
     (``detail=False``). Equal to :func:`incremental`'s ``cost_health_plan`` and ``qalys`` (tested).
     """
     from .program import simulate
-    sim = simulate(dataclasses.replace(inp, perspective="health_plan"), detail=False)
+    sim = simulate(dataclasses.replace(inp, perspective="health_plan"), detail=False, qalys=True)
     return -np.asarray(sim["npv"], dtype=float), np.asarray(sim["qaly_gain_discounted"], dtype=float)
 
 

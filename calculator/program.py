@@ -341,7 +341,7 @@ def totals(inp: ProgramInputs, cost: np.ndarray, sav: dict, unit_full_savings: n
     }
 
 
-def simulate(inp: ProgramInputs, detail: bool = True) -> dict[str, np.ndarray]:
+def simulate(inp: ProgramInputs, detail: bool = True, qalys: bool | None = None) -> dict[str, np.ndarray]:
     """Monthly cash flows and totals of one program (vectorised over draws).
 
     Returns monthly arrays (last axis = month): ``net``, ``cumulative_net``, ``discount_factor``,
@@ -357,25 +357,33 @@ def simulate(inp: ProgramInputs, detail: bool = True) -> dict[str, np.ndarray]:
     ``npv``, ``payback_month``, ``participants``, ``participants_affected``,
     ``sessions_purchased``, ``breakeven_price_per_session``, ``breakeven_effect_multiplier``,
     ``reduction_clipped``, ``responder_share``, ``qaly_gain`` and ``qaly_gain_discounted``.
-    ``detail=False`` (Monte Carlo) skips the per-component monthly arrays; every total is the same.
+    ``detail=False`` (Monte Carlo) skips the per-component monthly arrays and the break-even effect
+    multiplier (``nan``); every other total is the same. ``qalys`` (default: ``detail``) computes
+    ``qaly_gain`` and ``qaly_gain_discounted``; without it they are ``nan`` (a lean Monte Carlo path:
+    the state occupancy is most of a draw's arithmetic).
     """
+    qalys = detail if qalys is None else qalys
     H = int(inp.horizon_months)
     b = annual_burden(inp)
     parts = participants(inp)
     cst = costs(inp, parts, b["hourly_compensation"])
     unit, rho = _response(inp, parts["dose"])
     sav = savings(inp, parts, b, rho)
-    full = savings(inp, parts, b, np.ones_like(rho))
     shape = np.broadcast_shapes(np.shape(cst["flow"]), np.shape(parts["effective"] * rho),
                                 np.shape(cst["setup"]) + (1,), (H,))
     cost = np.broadcast_to(cst["flow"], shape).copy()
     cost[..., 0] += cst["setup"]
-    full_total = sum(np.sum(np.broadcast_to(f, shape), axis=-1) for f in full["flows"].values())
+    if detail:  # savings at a 100% response: the break-even effect multiplier
+        full = savings(inp, parts, b, np.ones_like(rho))
+        full_total = sum(np.sum(np.broadcast_to(f, shape), axis=-1) for f in full["flows"].values())
+    else:
+        full_total = np.zeros(shape[:-1])
     price_coef = cst["purchased"].sum(axis=-1) * cst["share_emp"][..., 0]  # d(total cost)/d(price)
     out = totals(inp, cost, sav, full_total, price_coef, unit)
     months_axis = {key: np.broadcast_to(f, shape) for key, f in sav["flows"].items()}
     dfac = out["discount_factor"]
-    delta = (parts["effective"] * rho)[..., None] * st.responder_shift(b["mix"])
+    delta = (parts["effective"] * rho)[..., None] * st.responder_shift(b["mix"]) if (qalys or detail) else None
+    nan = np.full(shape[:-1], np.nan)
     out |= {
         "months": np.arange(H),
         "savings_absenteeism": months_axis["absenteeism"].sum(axis=-1),
@@ -388,8 +396,8 @@ def simulate(inp: ProgramInputs, detail: bool = True) -> dict[str, np.ndarray]:
         "sessions_purchased": cst["purchased"].sum(axis=-1),
         "reduction_clipped": (unit * _col(inp.effect_multiplier) > 1.0)[..., 0],
         "responder_share": rho[..., 0],
-        "qaly_gain": st.qalys(delta),
-        "qaly_gain_discounted": st.qalys(delta, discount_factor=dfac),
+        "qaly_gain": st.qalys(delta) if qalys else nan,
+        "qaly_gain_discounted": st.qalys(delta, discount_factor=dfac) if qalys else nan,
         "burden": b,
     }
     if detail:
