@@ -149,8 +149,8 @@ def benchmark_figure(table: pd.DataFrame) -> go.Figure:
     titles = []
     for comp in comparisons:
         part = table[table["comparison"] == comp]
-        titles.append(f"{comp} ({part['unit'].iloc[0]}); ours = {part['ratio'].iloc[0]:.2f}x published")
-    fig = make_subplots(rows=len(comparisons), cols=1, subplot_titles=titles, vertical_spacing=0.16)
+        titles.append(f"{comp}<br>ours = {part['ratio'].iloc[0]:.2f}x published")
+    fig = make_subplots(rows=len(comparisons), cols=1, subplot_titles=titles, vertical_spacing=0.18)
     for i, comp in enumerate(comparisons, start=1):
         part = table[table["comparison"] == comp]
         unit = part["unit"].iloc[0]
@@ -160,13 +160,14 @@ def benchmark_figure(table: pd.DataFrame) -> go.Figure:
             text=[_benchmark_text(v, unit) for v in part["value"]], textposition="auto",
             hovertemplate="%{y}: %{x:,.1f} " + unit + " per employee<extra></extra>",
         ), row=i, col=1)
-        fig.update_xaxes(title_text=f"{unit} per employee", rangemode="tozero",
+        axis = ("US$ " + unit.split(" ", 1)[1] if unit.startswith("USD") and " " in unit else "hours")
+        fig.update_xaxes(title_text=f"{axis} per employee per year", rangemode="tozero",
                          tickformat="$,.0f" if unit.startswith("USD") else None, row=i, col=1)
         fig.update_yaxes(autorange="reversed", automargin=True, row=i, col=1)
     for a in fig.layout.annotations:
-        a.update(x=0, xanchor="left", font=dict(size=13))
+        a.update(x=0, xanchor="left", align="left", font=dict(size=13))
     return _layout(fig, "Work time lost per employee per year: this model against each published benchmark",
-                   height=170 + 190 * len(comparisons))
+                   height=170 + 210 * len(comparisons))
 
 
 # ---------------------------------------------------------------------------------------------
