@@ -27,7 +27,12 @@ def test_every_base_value_is_the_mean_of_its_distribution():
 def test_effect_multiplier_default_is_a_haircut_with_sources():
     p = library().parameter("program.effect_multiplier")
     assert p.value < 1 and p.low < p.value < p.high == 1.0
-    assert "mattke2013" in p.source_keys and "regression to the mean" in p.evidence_note
+    assert "mattke2013" in p.source_keys and "regression to the mean" in p.evidence_note.lower()
+    # DERIVED from two verified meta-epidemiological ratios (docs/evidence-verification.md section 14):
+    # Dechartres 2013 (mean of the size-quarter RORs 0.83 and 0.88) x Moustgaard 2020 (ROR 0.91).
+    assert p.provenance == "DERIVED" and {"dechartres2013", "moustgaard2020"} <= set(p.source_keys)
+    assert p.value == pytest.approx((0.83 + 0.88) / 2 * 0.91, abs=0.005)
+    assert p.low == pytest.approx(0.68 * 0.61, abs=0.005)
 
 
 def test_base_case_agrees_with_the_monte_carlo_mean():
