@@ -65,6 +65,22 @@ def test_price_year_is_one_constant_from_the_data():
     assert evaluate(Scenario()).to_dict()["price_year"] == PRICE_YEAR
 
 
+def test_every_cpi_year_in_use_is_verified():
+    # Issue 9 item 7 / 9b: the CPI-U annual averages 2009, 2011 and 2019 were RECALLED; they are now
+    # checked against read values (docs/evidence-verification.md 14f). 2009 is the mean of its 12
+    # monthly NSA values, read one by one.
+    path = resources.files("calculator") / "data" / "cpi.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = {int(r["year"]): r for r in csv.DictReader(fh)}
+    assert {r["provenance"] for r in rows.values()} == {"VERIFIED"}
+    months_2009 = [211.143, 212.193, 212.709, 213.240, 213.856, 215.693, 215.351, 215.834, 215.969,
+                   216.177, 216.330, 215.949]
+    assert float(rows[2009]["cpi_u"]) == pytest.approx(sum(months_2009) / 12, abs=0.0005)
+    assert float(rows[2011]["cpi_u"]) == 224.939 and float(rows[2019]["cpi_u"]) == 255.657
+    # 2019's annual average lies between its February and December values (252.776, 256.974).
+    assert 252.776 < float(rows[2019]["cpi_u"]) < 256.974
+
+
 def test_every_money_parameter_from_another_year_is_converted_with_cpi():
     # calculator/data/price_conversions.csv lists each money value quoted in another year's dollars;
     # the library value must equal source value x CPI-U(price year) / CPI-U(source year), to the cent.
