@@ -21,6 +21,7 @@ blindness (Okabe & Ito 2008, https://jfly.uni-koeln.de/color/); every title carr
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -130,7 +131,7 @@ def benchmark_table(result: Result) -> pd.DataFrame:
     rows = []
     for c in benchmark_check(result).itertuples():
         label = f"{c.benchmark}: {c.measure.split(' per ')[0].lower()}"
-        for series, value, kind in (("This model", c.ours, "model"), (f"Published ({c.benchmark})", c.benchmark_value, "benchmark")):
+        for series, value, kind in (("This model", c.ours, "model"), ("Published", c.benchmark_value, "benchmark")):
             rows.append({"comparison": label, "unit": c.unit, "series": series, "value": float(value),
                          "kind": kind, "ratio": float(c.ratio)})
     return pd.DataFrame(rows)
@@ -149,7 +150,9 @@ def benchmark_figure(table: pd.DataFrame) -> go.Figure:
     titles = []
     for comp in comparisons:
         part = table[table["comparison"] == comp]
-        titles.append(f"{comp}<br>ours = {part['ratio'].iloc[0]:.2f}x published")
+        name, measure = comp.split(": ", 1)
+        wrapped = "<br>".join(textwrap.wrap(measure, 44))
+        titles.append(f"<b>{name}</b>: ours = {part['ratio'].iloc[0]:.2f}x published<br>{wrapped}")
     fig = make_subplots(rows=len(comparisons), cols=1, subplot_titles=titles, vertical_spacing=0.18)
     for i, comp in enumerate(comparisons, start=1):
         part = table[table["comparison"] == comp]
@@ -165,9 +168,11 @@ def benchmark_figure(table: pd.DataFrame) -> go.Figure:
                          tickformat="$,.0f" if unit.startswith("USD") else None, row=i, col=1)
         fig.update_yaxes(autorange="reversed", automargin=True, row=i, col=1)
     for a in fig.layout.annotations:
-        a.update(x=0, xanchor="left", align="left", font=dict(size=13))
-    return _layout(fig, "Work time lost per employee per year: this model against each published benchmark",
-                   height=170 + 210 * len(comparisons))
+        a.update(x=0, xanchor="left", align="left", font=dict(size=12))
+    fig = _layout(fig, "Work time lost per employee per year:<br>this model against each published benchmark",
+                  height=190 + 210 * len(comparisons))
+    fig.update_layout(margin=dict(t=140), title=dict(y=0.975, yanchor="top"))  # room above the first panel title
+    return fig
 
 
 # ---------------------------------------------------------------------------------------------
