@@ -21,6 +21,7 @@ blindness (Okabe & Ito 2008, https://jfly.uni-koeln.de/color/); every title carr
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -119,30 +120,59 @@ def burden_figure(table: pd.DataFrame) -> go.Figure:
 
 
 def benchmark_table(result: Result) -> pd.DataFrame:
-    """Modelled productive hours lost per employee beside the published benchmark [h/yr]."""
-    b = result.burden
-    refs = library().parameter("benchmark.lpt_hours_per_employee").source_keys
-    source = ", ".join(library().references[k].authors.split(",")[0].split(" ")[0] + " "
-                       + str(library().references[k].year) for k in refs)
-    return pd.DataFrame({
-        "series": ["Your workforce (this model)", f"Published benchmark ({source})"],
-        "hours_per_employee": [b.hours_lost_per_employee, b.benchmark_hours_per_employee],
-        "kind": ["model", "benchmark"],
-    })
+    """Every row of :func:`~calculator.model.benchmark_check` as two bars: this model and the benchmark.
+
+    Long format, one line per bar: ``comparison`` (benchmark and measure), ``unit``, ``series``
+    ("This model" or "Published"), ``value``, ``kind`` ("model"/"benchmark") and ``ratio`` (ours /
+    published, repeated on both lines of a comparison).
+    """
+    from .model import benchmark_check
+
+    rows = []
+    for c in benchmark_check(result).itertuples():
+        label = f"{c.benchmark}: {c.measure.split(' per ')[0].lower()}"
+        for series, value, kind in (("This model", c.ours, "model"), ("Published", c.benchmark_value, "benchmark")):
+            rows.append({"comparison": label, "unit": c.unit, "series": series, "value": float(value),
+                         "kind": kind, "ratio": float(c.ratio)})
+    return pd.DataFrame(rows)
+
+
+def _benchmark_text(value: float, unit: str) -> str:
+    return _money_text(value) if unit.startswith("USD") else f"{value:,.1f} h"
 
 
 def benchmark_figure(table: pd.DataFrame) -> go.Figure:
-    """The modelled hours lost per employee next to the published benchmark."""
+    """One panel per benchmark comparison: this model's value beside the published one, in its unit."""
+    from plotly.subplots import make_subplots
+
     colours = {"model": OKABE_ITO["blue"], "benchmark": OKABE_ITO["grey"]}
-    fig = go.Figure(go.Bar(
-        y=table["series"], x=table["hours_per_employee"], orientation="h",
-        marker_color=[colours[k] for k in table["kind"]],
-        text=[f"{v:,.1f} h" for v in table["hours_per_employee"]], textposition="auto",
-        hovertemplate="%{y}: %{x:,.1f} hours per employee per year<extra></extra>",
-    ))
-    fig.update_xaxes(title_text="hours per employee per year", rangemode="tozero")
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    return _layout(fig, "Work time lost per employee<br>(hours per year)", height=300)
+    comparisons = list(dict.fromkeys(table["comparison"]))
+    titles = []
+    for comp in comparisons:
+        part = table[table["comparison"] == comp]
+        name, measure = comp.split(": ", 1)
+        wrapped = "<br>".join(textwrap.wrap(measure, 44))
+        titles.append(f"<b>{name}</b>: ours = {part['ratio'].iloc[0]:.2f}x published<br>{wrapped}")
+    fig = make_subplots(rows=len(comparisons), cols=1, subplot_titles=titles, vertical_spacing=0.18)
+    for i, comp in enumerate(comparisons, start=1):
+        part = table[table["comparison"] == comp]
+        unit = part["unit"].iloc[0]
+        fig.add_trace(go.Bar(
+            y=part["series"], x=part["value"], orientation="h",
+            marker_color=[colours[k] for k in part["kind"]],
+            text=[_benchmark_text(v, unit) for v in part["value"]], textposition="auto",
+            hovertemplate="%{y}: %{x:,.1f} " + unit + " per employee<extra></extra>",
+        ), row=i, col=1)
+        axis = ("US$ " + unit.split(" ", 1)[1] if unit.startswith("USD") and " " in unit else "hours")
+        fig.update_xaxes(title_text=f"{axis} per employee per year", rangemode="tozero",
+                         tickformat="$,.0f" if unit.startswith("USD") else None, row=i, col=1)
+        fig.update_yaxes(autorange="reversed", automargin=True, row=i, col=1)
+    for a in fig.layout.annotations:
+        a.update(x=0, xanchor="left", align="left", font=dict(size=12))
+    fig = _layout(fig, "Work time lost per employee per year:<br>this model against each published benchmark",
+                  height=190 + 210 * len(comparisons))
+    fig.update_layout(margin=dict(t=140), title=dict(y=0.975, yanchor="top"))  # room above the first panel title
+    return fig
 
 
 # ---------------------------------------------------------------------------------------------

@@ -35,15 +35,26 @@ def test_burden_table_and_figure():
     assert "US$ per year" in fig.layout.title.text
 
 
-def test_benchmark_table_compares_hours_with_the_published_benchmark():
+def test_benchmark_chart_shows_every_row_of_the_benchmark_check():
+    from calculator.model import benchmark_check
     r = evaluate(Scenario())
+    bc = benchmark_check(r)
+    assert len(bc) >= 2 and {"Stewart 2003", "IBI 2013"} <= set(bc["benchmark"])
     t = charts.benchmark_table(r)
-    assert t["hours_per_employee"].tolist() == [r.burden.hours_lost_per_employee, r.burden.benchmark_hours_per_employee]
-    assert t["hours_per_employee"][1] == library().value("benchmark.lpt_hours_per_employee")
-    assert "Stewart 2003" in t["series"][1]
+    assert len(t) == 2 * len(bc)
+    assert t.loc[t["kind"] == "model", "value"].tolist() == bc["ours"].tolist()
+    assert t.loc[t["kind"] == "benchmark", "value"].tolist() == bc["benchmark_value"].tolist()
+    assert t.loc[t["kind"] == "benchmark", "value"].iloc[0] == library().value("benchmark.lpt_hours_per_employee")
+    assert t.loc[t["kind"] == "model", "value"].iloc[0] == r.burden.hours_lost_per_employee
     fig = charts.benchmark_figure(t)
-    assert "hours per year" in fig.layout.title.text
-    assert list(fig.data[0].x) == t["hours_per_employee"].tolist()
+    assert len(fig.data) == len(bc)  # one panel per benchmark row: Stewart hours, IBI hours, IBI dollars
+    for trace, row in zip(fig.data, bc.itertuples(), strict=True):
+        assert list(trace.x) == [row.ours, row.benchmark_value]
+        assert list(trace.y) == ["This model", "Published"]
+    titles = [a.text for a in fig.layout.annotations]
+    assert any("Stewart 2003" in x for x in titles) and sum("IBI 2013" in x for x in titles) == 2
+    assert any(f"{bc['ratio'].iloc[0]:.2f}x" in x for x in titles)
+    assert "per year" in fig.layout.title.text
 
 
 def test_cashflow_figure_marks_payback(yoga):

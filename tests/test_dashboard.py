@@ -211,7 +211,7 @@ def test_every_widget_has_help_with_unit_or_range_and_a_plain_label():
         assert w.help and ("Allowed" in w.help or "Default" in w.help), path
         assert "." not in w.label.replace("...", ""), path
     uptake = widget(at, "programs.0.uptake")
-    assert "**Allowed:** 0.0% to 100.0%" in uptake.help and "Mattke" in uptake.help
+    assert "**Allowed:** 0.0% to 100.0%" in uptake.help and "Kanodia" in uptake.help  # its sources are cited (9b: DERIVED)
 
 
 def test_reset_restores_the_defaults():

@@ -78,7 +78,7 @@ def test_changed_triangular_is_symmetric_around_the_users_value(default_scenario
     half = 0.111 * 0.3 / 0.211
     assert p == {"low": pytest.approx(0.3 - half), "mode": pytest.approx(0.3), "high": pytest.approx(0.3 + half)}
     assert spec(s0).at["response_per_point", "mean"] == pytest.approx(0.3)
-    # The effect multiplier (beta, mean 0.65) keeps its effective sample size around a user's 0.5.
+    # The effect multiplier (beta, mean 0.78) keeps its effective sample size around a user's 0.5.
     m = spec(apply_sets(default_scenario, [("programs.0.effect_multiplier", "0.5")])).loc["effect_multiplier"]
     assert m["mean"] == pytest.approx(0.5)
     # A changed price (gamma centred on the base) keeps its coefficient of variation.
