@@ -15,6 +15,7 @@ charts, and every table is still there.
 
 from __future__ import annotations
 
+import datetime as _dt
 import io
 from typing import Any
 
@@ -45,6 +46,7 @@ from ..evidence import library
 from ..scenario import Scenario
 from .figures import report_figures
 from .render import ChartsUnavailable, render_png
+from ..fmt import MINUS
 from .report import (
     METHOD,
     Figure,
@@ -118,7 +120,8 @@ ST = {
 
 def _t(text: Any) -> str:
     """User or data text, escaped for Paragraph markup and limited to the PDF fonts' characters."""
-    return pdf_text(text).encode("cp1252", errors="replace").decode("cp1252")
+    parts = pdf_text(text).split(MINUS)  # the true minus sign renders in the standard fonts
+    return MINUS.join(p.encode("cp1252", errors="replace").decode("cp1252") for p in parts)
 
 
 def _sup(letters: str) -> str:
@@ -134,9 +137,17 @@ class _NumberedCanvas(rl_canvas.Canvas):
 
     footer_left = ""
 
+    when: _dt.datetime | None = None
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict] = []
+        if self.when is not None:  # /CreationDate and /ModDate = the report's time (reproducible)
+            ts = self._doc._timeStamp
+            ts.t = self.when.timestamp()
+            ts.lt = ts.YMDhms = tuple(self.when.astimezone(_dt.UTC).timetuple())[:6]
+            ts.dhh = ts.dmm = 0
+            ts.tzname = "UTC"
 
     def showPage(self) -> None:  # noqa: N802 - reportlab API
         self._pages.append(dict(self.__dict__))
@@ -574,6 +585,7 @@ def pdf_bytes(report: ReportData | Scenario, *, uncertainty: Any = None, charts:
         buf, pagesize=LETTER, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN * 0.8,
         bottomMargin=0.62 * inch, title=f"Business case: {d.program.therapy_label} for chronic low back pain",
         author="backpain-roi", subject=d.scenario.name[:200], creator=f"backpain-roi ({software_line(d)})",
+        invariant=True,  # no wall-clock time or random ID in the file: same inputs, same bytes
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="main", leftPadding=0,
                   rightPadding=0, topPadding=0, bottomPadding=0)
@@ -604,6 +616,7 @@ def pdf_bytes(report: ReportData | Scenario, *, uncertainty: Any = None, charts:
 
     class _Canvas(_NumberedCanvas):
         footer_left = footer
+        when = d.generated
 
     doc.build(story, canvasmaker=_Canvas)
     return buf.getvalue()

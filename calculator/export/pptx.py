@@ -19,6 +19,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from ..scenario import Scenario
+from .repro import stable_zip
 from .report import (
     ReportData,
     build_report,
@@ -331,6 +332,9 @@ def pptx_bytes(report: ReportData | Scenario, *, uncertainty: Any = None) -> byt
     prs.core_properties.title = f"Business case: {d.program.therapy_label} for chronic low back pain"
     prs.core_properties.author = "backpain-roi"
     prs.core_properties.subject = d.scenario.name[:200]
+    prs.core_properties.last_modified_by = "backpain-roi"
+    prs.core_properties.revision = 1
+    prs.core_properties.created = prs.core_properties.modified = d.generated.replace(tzinfo=None)
     _slide_title(prs, d)
     _slide_problem(prs, d)
     _slide_proposal(prs, d)
@@ -339,4 +343,4 @@ def pptx_bytes(report: ReportData | Scenario, *, uncertainty: Any = None) -> byt
     _slide_sources(prs, d)
     buf = io.BytesIO()
     prs.save(buf)
-    return buf.getvalue()
+    return stable_zip(buf.getvalue(), d.generated)

@@ -25,9 +25,11 @@ from typing import Any
 import pandas as pd
 
 from .. import __version__
+from .. import fmt
 from ..evidence import Reference, library
 from ..model import Result, compare, evaluate, input_table
 from ..scenario import Scenario, parameter_id_for_path, to_json
+from .repro import report_time
 
 __all__ = [
     "Uncertainty",
@@ -111,31 +113,21 @@ METHOD = (
 
 
 def money(x: float | None, *, short: bool = False) -> str:
-    """US dollars: ``$1,204,226``, ``-$1,083``; ``short=True`` gives ``$1.20M``/``$11.7k``.
+    """US dollars as :func:`calculator.fmt.money` writes them (whole dollars; ``short``: ``$1.2M``).
 
     >>> money(1204226.4), money(-1083.2), money(1204226.4, short=True), money(None)
-    ('$1,204,226', '-$1,083', '$1.20M', 'n/a')
+    ('$1,204,226', '−$1,083', '$1.2M', 'n/a')
     """
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
-    sign = "-" if x < 0 else ""
-    a = abs(x)
-    if short and a >= 1e6:
-        return f"{sign}${a / 1e6:.2f}M"
-    if short and a >= 1e4:
-        return f"{sign}${a / 1e3:.1f}k"
-    return f"{sign}${a:,.0f}"
+    return fmt.money(x, cents=False, short=short)
 
 
 def pct(x: float | None, digits: int = 0, *, signed: bool = False) -> str:
-    """Percent text: ``pct(-0.0925) == '-9%'``; ``n/a`` for None/NaN.
+    """Percent text as :func:`calculator.fmt.pct` writes it; ``n/a`` for None/NaN.
 
     >>> pct(-0.0925), pct(0.5912, signed=True), pct(0.081, 1)
-    ('-9%', '+59%', '8.1%')
+    ('−9%', '+59%', '8.1%')
     """
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
-    return f"{x * 100:{'+' if signed else ''}.{digits}f}%"
+    return fmt.pct(x, digits, signed=signed)
 
 
 def sentence_label(label: str) -> str:
@@ -148,8 +140,8 @@ def sentence_label(label: str) -> str:
 
 
 def payback_text(month: float | None, horizon: int) -> str:
-    """``'month 6'`` or ``'not within 12 months'``."""
-    return f"not within {horizon} months" if month is None else f"month {int(month)}"
+    """``'month 6'`` or ``'never (not within 12 months)'``."""
+    return f"never (not within {horizon} months)" if month is None else fmt.payback(month)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -540,7 +532,7 @@ def build_report(scenario: Scenario | Result, *, uncertainty: Any = None,
     d = ReportData(
         scenario=s, result=result, conservative=cons, comparison=comp, inputs=inputs,
         references=refs, uncertainty=as_uncertainty(uncertainty),
-        generated=generated or _dt.datetime.now(_dt.UTC).replace(microsecond=0),
+        generated=generated or report_time(),
         scenario_json=text, scenario_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         segments=None if census is None else census.table(),
         segment_notes=() if census is None else tuple(census.notes) + (

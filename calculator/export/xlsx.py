@@ -49,6 +49,7 @@ from ..evidence import library
 from ..model import input_table
 from ..scenario import Scenario
 from .report import ReportData, build_report, software_line
+from .repro import stable_zip
 from .safe import cell_text
 
 __all__ = ["xlsx_bytes", "RESULT_NAMES", "input_name"]
@@ -806,7 +807,9 @@ def xlsx_bytes(report: ReportData | Scenario, *, uncertainty: Any = None) -> byt
     _sources_sheet(book, d)
     book.finish()
     wb.calculation.fullCalcOnLoad = True
+    wb.properties.created = wb.properties.modified = d.generated.replace(tzinfo=None)
+    wb.properties.creator = wb.properties.lastModifiedBy = "backpain-roi"
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return stable_zip(buf.getvalue(), d.generated)
 
