@@ -16,8 +16,8 @@ import pytest
 
 from calculator import Scenario
 from calculator.export import export
-from calculator.export.repro import report_time, stable_zip
 from calculator.export.report import build_report
+from calculator.export.repro import report_time, stable_zip
 from calculator.scenario import apply_sets
 
 EPOCH = 1_700_000_000  # 2023-11-14 22:13:20 UTC

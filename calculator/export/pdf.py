@@ -43,10 +43,10 @@ from reportlab.platypus import (
 
 from .. import __version__
 from ..evidence import library
+from ..fmt import MINUS
 from ..scenario import Scenario
 from .figures import report_figures
 from .render import ChartsUnavailable, render_png
-from ..fmt import MINUS
 from .report import (
     METHOD,
     Figure,

@@ -19,7 +19,6 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from ..scenario import Scenario
-from .repro import stable_zip
 from .report import (
     ReportData,
     build_report,
@@ -32,6 +31,7 @@ from .report import (
     software_line,
     therapy_rows,
 )
+from .repro import stable_zip
 
 __all__ = ["pptx_bytes", "SLIDE_TITLES"]
 

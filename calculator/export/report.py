@@ -24,8 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import __version__
-from .. import fmt
+from .. import __version__, fmt
 from ..evidence import Reference, library
 from ..model import Result, compare, evaluate, input_table
 from ..scenario import Scenario, parameter_id_for_path, to_json

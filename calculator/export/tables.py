@@ -21,10 +21,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..scenario import Scenario
-from .report import ReportData, build_report, conservative_overrides
 from ..fmt import NEVER, PRICE_YEAR
 from ..fmt import payback as fmt_payback
+from ..scenario import Scenario
+from .report import ReportData, build_report, conservative_overrides
 from .safe import csv_value
 
 __all__ = ["results_frame", "monthly_frame", "comparison_frame", "inputs_frame", "dictionary_frame", "csv_bytes", "json_bytes", "frame_csv_bytes", "TABLES"]
