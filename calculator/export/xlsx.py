@@ -47,7 +47,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..evidence import library
 from ..model import input_table
-from ..scenario import Scenario
+from ..scenario import Program as ScenarioProgram
+from ..scenario import Scenario, Workforce, _field_bounds
 from .report import ReportData, build_report, software_line
 from .repro import stable_zip
 from .safe import cell_text
@@ -126,9 +127,45 @@ class _Book:
         row = "".join(ch for ch in ref if ch.isdigit())
         self.names[name] = f"'{ws.title}'!${col}${row}"
 
+    validations: dict[tuple, DataValidation] = field(default_factory=dict)
+
     def finish(self) -> None:
         for n, target in self.names.items():
             self.wb.defined_names[n] = DefinedName(n, attr_text=target)
+        for ws in self.wb.worksheets:
+            _print_setup(ws)
+
+    def validate(self, ws: Worksheet, ref: str, low: float, high: float, *, whole: bool = False,
+                 blank: bool = False, what: str = "this input") -> None:
+        """Refuse values outside [low, high] in ``ref`` (the scenario's own allowed range)."""
+        key = (ws.title, low, high, whole, blank, what)
+        dv = self.validations.get(key)
+        if dv is None:
+            kind = "whole" if whole else "decimal"
+            dv = DataValidation(type=kind, operator="between", formula1=f"{low:.15g}", formula2=f"{high:.15g}",
+                                allow_blank=blank, showErrorMessage=True, showInputMessage=True,
+                                errorStyle="stop", errorTitle="Outside the allowed range",
+                                error=f"{what[:120]}: enter {'a whole number' if whole else 'a number'} from "
+                                      f"{low:.15g} to {high:.15g}" + (" (or leave it blank)" if blank else "") + ".",
+                                promptTitle="Allowed range", prompt=f"{low:.15g} to {high:.15g}")
+            ws.add_data_validation(dv)
+            self.validations[key] = dv
+        dv.add(ref)
+
+
+def _print_setup(ws: Worksheet) -> None:
+    """Landscape, one page wide, header rows repeated, print area = the used range."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_LETTER
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.print_area = f"A1:{get_column_letter(ws.max_column)}{ws.max_row}"
+    if ws.max_row > 5 and ws["A4"].value is not None:
+        ws.print_title_rows = "4:4"
+    ws.oddFooter.center.text = "&A, page &P of &N"
 
 
 def _text(ws: Worksheet, ref: str, value: Any, font: Font | None = None) -> None:
@@ -193,29 +230,43 @@ class _Calc:
 # Inputs
 
 
+def _salary_range() -> tuple[float, float]:
+    """The scenario's salary bounds (> 0, so a cent is the lowest value Excel's 'between' accepts)."""
+    _, hi = _field_bounds(Workforce, "annual_salary")
+    return 0.01, hi
+
+
 _STRUCTURAL_NOTE = "Fixed in this workbook (sets the layout): export again to change it."
 
 
-def _inputs_sheet(book: _Book, d: ReportData) -> None:
-    s = d.scenario
-    lib = library()
-    ws = book.wb.create_sheet("Inputs")
-    _title(ws, "Inputs", "Yellow cells are inputs: change one and every sheet recalculates. Column L "
-           "gives each cell's defined name (the scenario path with dots as underscores).")
-    _header(ws, 4, ["Section", "Input", "Value", "Unit", "Low", "High", "Library default", "Changed",
-                    "Distribution", "Provenance", "Sources", "Name", "Parameter", "Evidence note"],
-            [12, 52, 16, 18, 11, 11, 14, 9, 12, 12, 12, 40, 44, 100])
-    ws.freeze_panes = "C5"
-    index = {r.key: i for i, r in enumerate(d.references, start=1)}
-    row = 5
+class _Inputs:
+    """The Inputs sheet, one named, validated input cell per row."""
 
-    def ref_text(keys: str) -> str:
+    def __init__(self, book: _Book, d: ReportData) -> None:
+        self.book, self.lib, self.row = book, library(), 5
+        self.ws = ws = book.wb.create_sheet("Inputs")
+        _title(ws, "Inputs", "Yellow cells are inputs: change one and every sheet recalculates. Column L "
+               "gives each cell's defined name (the scenario path with dots as underscores). Each input "
+               "accepts only the values the calculator accepts (data validation).")
+        _header(ws, 4, ["Section", "Input", "Value", "Unit", "Low", "High", "Library default", "Changed",
+                        "Distribution", "Provenance", "Sources", "Name", "Parameter", "Evidence note"],
+                [12, 52, 16, 18, 11, 11, 14, 9, 12, 12, 12, 40, 44, 100])
+        ws.freeze_panes = "C5"
+        self.index = {r.key: i for i, r in enumerate(d.references, start=1)}
+        self.bool_dv = DataValidation(type="list", formula1='"TRUE,FALSE"', allow_blank=False)
+        ws.add_data_validation(self.bool_dv)
+
+    def ref_text(self, keys: str) -> str:
         from .report import ref_list
-        return ref_list(index[k] for k in keys.split(";") if k in index)
+        return ref_list(self.index[k] for k in keys.split(";") if k in self.index)
 
-    def put_input(section: str, label: str, value: Any, unit: str, name: str, *, low=None, high=None,
-                  default=None, dist="", prov="", keys="", pid="", note="", fmt=None) -> None:
-        nonlocal row
+    def put(self, section: str, label: str, value: Any, unit: str, name: str, *, low=None, high=None,
+            default=None, dist="", prov="", keys="", pid="", note="", fmt=None, allowed=None,
+            blank: bool = False) -> None:
+        ws, row = self.ws, self.row
+        if allowed is not None:
+            whole = unit in ("count", "sessions", "months") and all(float(x).is_integer() for x in allowed)
+            self.book.validate(ws, f"C{row}", *allowed, whole=whole, blank=blank, what=label)
         ws.cell(row=row, column=1, value=section)
         _text(ws, f"B{row}", label)
         c = ws.cell(row=row, column=3, value=_num(value))
@@ -229,99 +280,117 @@ def _inputs_sheet(book: _Book, d: ReportData) -> None:
             cc.number_format = c.number_format
         if default is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
             ws.cell(row=row, column=8, value="yes" if not math.isclose(value, default, rel_tol=1e-12) else "")
-        ws.cell(row=row, column=9, value=dist)
-        ws.cell(row=row, column=10, value=prov)
-        ws.cell(row=row, column=11, value=ref_text(keys) if keys else "")
-        ws.cell(row=row, column=12, value=name)
-        ws.cell(row=row, column=13, value=pid)
+        for col, v in ((9, dist), (10, prov), (11, self.ref_text(keys) if keys else ""), (12, name), (13, pid)):
+            ws.cell(row=row, column=col, value=v)
         _text(ws, f"N{row}", note, _NOTE_FONT)
-        book.name(ws, f"C{row}", name)
-        row += 1
+        self.book.name(ws, f"C{row}", name)
+        self.row += 1
 
-    def put_param_row(r: Any, section: str, raw_value: Any = None) -> None:
-        par = lib.parameter(r["parameter"])
-        value = float(r["value"]) if raw_value is None else raw_value
+    def param(self, pid: str, section: str, value: Any, name: str, label: str | None = None, **kw: Any) -> None:
+        """An input that is a parameter of the library: its range, distribution, sources and bounds."""
+        par = self.lib.parameter(pid)
         if par.unit in ("count", "sessions", "months") and float(value).is_integer():
             value = int(value)
-        put_input(section, par.label, value, par.unit, input_name(r["path"]), low=par.low,
-                  high=par.high, default=par.value, dist=par.distribution, prov=par.provenance,
-                  keys=";".join(par.source_keys), pid=par.id, note=par.evidence_note)
+        self.put(section, label or par.label, value, par.unit, name, low=par.low, high=par.high,
+                 default=par.value, dist=par.distribution, prov=par.provenance, keys=";".join(par.source_keys),
+                 pid=par.id, allowed=(par.min_allowed, par.max_allowed), **{"note": par.evidence_note, **kw})
 
-    tables = [input_table(s, i) for i in range(len(s.programs))]
-    shared = tables[0][~tables[0]["path"].str.startswith("programs.")]
+    def grey(self) -> None:
+        """Mark the last input as one that sets the layout (not live)."""
+        self.ws.cell(row=self.row - 1, column=3).fill = PatternFill("solid", fgColor="D9D9D9")
+
+
+def _inputs_sheet(book: _Book, d: ReportData) -> None:
+    w = _Inputs(book, d)
+    _shared_inputs(w, d.scenario)
+    for i in range(len(d.scenario.programs)):
+        _program_inputs(w, d.scenario, i)
+    _constants(w)
+
+
+def _shared_inputs(w: _Inputs, s: Scenario) -> None:
+    """Workforce, condition, translation and analysis inputs (shared by every program)."""
+    table = input_table(s, 0)
+    shared = table[~table["path"].str.startswith("programs.")]
     sections = {"workforce": "Workforce", "condition": "Condition", "translation": "Translation",
                 "analysis": "Analysis"}
-    bool_dv = DataValidation(type="list", formula1='"TRUE,FALSE"', allow_blank=False)
     val_dv = DataValidation(type="list", formula1='"human_capital,friction_cost"', allow_blank=False)
     per_dv = DataValidation(type="list", formula1='"self_insured,fully_insured,health_plan"', allow_blank=False)
-    for dv in (bool_dv, val_dv, per_dv):
-        ws.add_data_validation(dv)
+    for dv in (val_dv, per_dv):
+        w.ws.add_data_validation(dv)
+    bool_dv = w.bool_dv
     for sec, title in sections.items():
         for _, r in shared[shared["path"].str.startswith(sec + ".")].iterrows():
-            raw = s.workforce.hourly_wage if r["path"] == "workforce.hourly_wage" else None
-            put_param_row(r, title, raw)
+            raw = s.workforce.hourly_wage if r["path"] == "workforce.hourly_wage" else float(r["value"])
+            w.param(r["parameter"], title, raw, input_name(r["path"]))
         if sec == "workforce":
-            put_input(title, "Average annual salary (blank = use the hourly wage)", s.workforce.annual_salary,
-                      "USD/yr", "workforce_annual_salary", note="When given, hourly wage = salary / annual hours.")
-            put_input(title, "Apply the productivity multiplier to presenteeism too", s.workforce.multiplier_on_presenteeism,
-                      "TRUE/FALSE", "workforce_multiplier_on_presenteeism", note="Off by default to avoid overstating (Pauly 2008).")
-            bool_dv.add(f"C{row - 1}")
+            w.put(title, "Average annual salary (blank = use the hourly wage)", s.workforce.annual_salary,
+                  "USD/yr", "workforce_annual_salary", note="When given, hourly wage = salary / annual hours.",
+                  allowed=_salary_range(), blank=True)
+            w.put(title, "Apply the productivity multiplier to presenteeism too", s.workforce.multiplier_on_presenteeism,
+                  "TRUE/FALSE", "workforce_multiplier_on_presenteeism", note="Off by default to avoid overstating (Pauly 2008).")
+            bool_dv.add(f"C{w.row - 1}")
         if sec == "analysis":
-            put_input(title, "Valuation of absence", s.analysis.valuation, "text", "analysis_valuation",
-                      note="human_capital: every lost hour at full cost; friction_cost: absence counted only within the friction period.")
-            val_dv.add(f"C{row - 1}")
-            put_input(title, "Perspective", s.analysis.perspective, "text", "analysis_perspective",
-                      note="self_insured: productivity + medical; fully_insured: productivity only; health_plan: medical only.")
-            per_dv.add(f"C{row - 1}")
-            par = lib.parameter("analysis.horizon_months")
-            put_input(title, "Horizon", s.analysis.horizon_months, "months", "analysis_horizon_months",
-                      low=par.low, high=par.high, default=par.value, dist=par.distribution, prov=par.provenance,
-                      keys=";".join(par.source_keys), pid=par.id, note=_STRUCTURAL_NOTE)
-            ws.cell(row=row - 1, column=3).fill = PatternFill("solid", fgColor="D9D9D9")
-    for i, (prog, table) in enumerate(zip(s.programs, tables, strict=True)):
-        title = f"Program {i + 1}"
-        th = lib.therapy(prog.therapy)
-        put_input(title, "Therapy", prog.therapy, "id", input_name(f"programs.{i}.therapy"),
-                  keys=";".join(th.trial_source_keys),
-                  note=f"{th.label}. The therapy-specific values below are its catalogue values unless "
-                  "the scenario overrides them; changing this id does not change them.")
-        ws.cell(row=row - 1, column=3).fill = PatternFill("solid", fgColor="D9D9D9")
-        for _, r in table[table["path"].str.startswith("programs.")].iterrows():
-            put_param_row(r, title)
-        put_input(title, "Most sessions covered per course (blank = no cap)", prog.visit_cap, "sessions",
-                  input_name(f"programs.{i}.visit_cap"))
-        put_input(title, "Sessions on paid work time", prog.on_paid_time, "TRUE/FALSE",
-                  input_name(f"programs.{i}.on_paid_time"), note="Their hours (and travel, if off site) are a cost.")
-        bool_dv.add(f"C{row - 1}")
-        put_input(title, "Sessions on site (no travel time)", prog.on_site, "TRUE/FALSE",
-                  input_name(f"programs.{i}.on_site"))
-        bool_dv.add(f"C{row - 1}")
-        for fname in ("offer_interval_months", "booster_interval_months", "booster_sessions"):
-            par = lib.parameter(f"program.{fname}")
-            put_input(title, par.label, int(getattr(prog, fname)), par.unit, input_name(f"programs.{i}.{fname}"),
-                      low=par.low, high=par.high, default=par.value, dist=par.distribution, prov=par.provenance,
-                      keys=";".join(par.source_keys), pid=par.id,
-                      note=_STRUCTURAL_NOTE if fname == "offer_interval_months" else par.evidence_note)
-            if fname == "offer_interval_months":
-                ws.cell(row=row - 1, column=3).fill = PatternFill("solid", fgColor="D9D9D9")
-    # constants
-    par = lib.parameter("benchmark.lpt_hours_per_employee")
-    put_input("Constants", par.label, par.value, par.unit, "benchmark_lpt_hours_per_employee", low=par.low,
-              high=par.high, default=par.value, dist=par.distribution, prov=par.provenance,
-              keys=";".join(par.source_keys), pid=par.id, note=par.evidence_note)
-    ws.cell(row=row, column=1, value="Constants")
-    ws.cell(row=row, column=2, value="Weeks per month (52 / 12)")
-    ws.cell(row=row, column=3, value="=52/12").number_format = "0.0000"
-    ws.cell(row=row, column=4, value="weeks")
-    ws.cell(row=row, column=12, value="weeks_per_month")
-    book.name(ws, f"C{row}", "weeks_per_month")
-    row += 1
-    ws.cell(row=row, column=1, value="Constants")
-    ws.cell(row=row, column=2, value="Workdays per week (friction period in days)")
-    ws.cell(row=row, column=3, value=5)
-    ws.cell(row=row, column=4, value="days/week")
-    ws.cell(row=row, column=12, value="workdays_per_week")
-    book.name(ws, f"C{row}", "workdays_per_week")
+            w.put(title, "Valuation of absence", s.analysis.valuation, "text", "analysis_valuation",
+                  note="human_capital: every lost hour at full cost; friction_cost: absence counted only within the friction period.")
+            val_dv.add(f"C{w.row - 1}")
+            w.put(title, "Perspective", s.analysis.perspective, "text", "analysis_perspective",
+                  note="self_insured: productivity + medical; fully_insured: productivity only; health_plan: medical only.")
+            per_dv.add(f"C{w.row - 1}")
+            w.param("analysis.horizon_months", title, s.analysis.horizon_months, "analysis_horizon_months",
+                    label="Horizon", note=_STRUCTURAL_NOTE)
+            w.grey()
+
+
+def _program_inputs(w: _Inputs, s: Scenario, i: int) -> None:
+    """Program ``i``'s inputs: the therapy (locked), its design and the therapy's catalogue values."""
+    prog, title = s.programs[i], f"Program {i + 1}"
+    table = input_table(s, i)
+    th = w.lib.therapy(prog.therapy)
+    w.put(title, "Therapy (locked: export again for another therapy)", prog.therapy, "id",
+          input_name(f"programs.{i}.therapy"), keys=";".join(th.trial_source_keys),
+          note=f"{th.label}. Locked: the therapy-specific values below are its catalogue values, so "
+          "this workbook is built for this therapy. The Comparison sheet shows every therapy; export "
+          "again from backpain-roi to model another one here.")
+    w.grey()
+    lock = DataValidation(type="list", formula1=f'"{prog.therapy}"', allow_blank=False, showErrorMessage=True,
+                          errorStyle="stop", errorTitle="Therapy is locked",
+                          error=f"This workbook is built for {th.label[:80]}. Export again from backpain-roi "
+                                "for another therapy; the Comparison sheet shows them all.")
+    w.ws.add_data_validation(lock)
+    lock.add(f"C{w.row - 1}")
+    for _, r in table[table["path"].str.startswith("programs.")].iterrows():
+        w.param(r["parameter"], title, float(r["value"]), input_name(r["path"]))
+    w.put(title, "Most sessions covered per course (blank = no cap)", prog.visit_cap, "sessions",
+          input_name(f"programs.{i}.visit_cap"), allowed=_field_bounds(ScenarioProgram, "visit_cap"), blank=True)
+    w.put(title, "Sessions on paid work time", prog.on_paid_time, "TRUE/FALSE",
+          input_name(f"programs.{i}.on_paid_time"), note="Their hours (and travel, if off site) are a cost.")
+    w.bool_dv.add(f"C{w.row - 1}")
+    w.put(title, "Sessions on site (no travel time)", prog.on_site, "TRUE/FALSE", input_name(f"programs.{i}.on_site"))
+    w.bool_dv.add(f"C{w.row - 1}")
+    for fname in ("offer_interval_months", "booster_interval_months", "booster_sessions"):
+        structural = fname == "offer_interval_months"
+        w.param(f"program.{fname}", title, int(getattr(prog, fname)), input_name(f"programs.{i}.{fname}"),
+                **({"note": _STRUCTURAL_NOTE} if structural else {}))
+        if structural:
+            w.grey()
+
+
+def _constants(w: _Inputs) -> None:
+    """The benchmark and two calendar constants, named like the inputs."""
+    par = w.lib.parameter("benchmark.lpt_hours_per_employee")
+    w.param(par.id, "Constants", par.value, "benchmark_lpt_hours_per_employee")
+    ws = w.ws
+    for label, value, unit, name, fmt in (("Weeks per month (52 / 12)", "=52/12", "weeks", "weeks_per_month", "0.0000"),
+                                          ("Workdays per week (friction period in days)", 5, "days/week",
+                                           "workdays_per_week", "General")):
+        ws.cell(row=w.row, column=1, value="Constants")
+        ws.cell(row=w.row, column=2, value=label)
+        ws.cell(row=w.row, column=3, value=value).number_format = fmt
+        ws.cell(row=w.row, column=4, value=unit)
+        ws.cell(row=w.row, column=12, value=name)
+        w.book.name(ws, f"C{w.row}", name)
+        w.row += 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -399,16 +468,44 @@ def _sheet_names(i: int) -> tuple[str, str, str, str]:
     return f"Program{suffix}", f"Cash flow{suffix}", f"Cohorts{suffix}", prefix
 
 
-def _program_sheets(book: _Book, s: Scenario, i: int) -> None:
-    prog = s.programs[i]
-    H = int(s.analysis.horizon_months)
-    interval = max(int(prog.offer_interval_months), 1)
-    starts = list(range(0, H, interval))
-    pname, cname, hname, P = _sheet_names(i)
-    inp = lambda f: input_name(f"programs.{i}.{f}")  # noqa: E731
+@dataclass
+class _Prog:
+    """One program's layout: sheet names, result-name prefix, months and enrolment cohorts."""
 
-    # ----- Program sheet: derived quantities (results are appended after the cash flow exists)
-    ws = book.wb.create_sheet(pname)
+    book: _Book
+    s: Scenario
+    i: int
+
+    def __post_init__(self) -> None:
+        self.prog = self.s.programs[self.i]
+        self.H = int(self.s.analysis.horizon_months)
+        self.interval = max(int(self.prog.offer_interval_months), 1)
+        self.starts = list(range(0, self.H, self.interval))
+        self.pname, self.cname, self.hname, self.P = _sheet_names(self.i)
+
+    def inp(self, f: str) -> str:
+        return input_name(f"programs.{self.i}.{f}")
+
+
+def _program_sheets(book: _Book, s: Scenario, i: int) -> None:
+    """Program (derived quantities, then results), Cash flow and Cohorts sheets of program ``i``."""
+    c = _Prog(book, s, i)
+    k = _program_derived(c)
+    results_row = k.row + 1
+    wf = book.wb.create_sheet(c.cname)  # created before Cohorts so that the tabs read in that order
+    wc = book.wb.create_sheet(c.hname)
+    first, last, cohort_last = _cohorts_sheet(c, wc)
+    f0, fl = _cashflow_sheet(c, wf, lambda col: f"'{c.hname}'!${col}${first}:${col}${last}")
+    k.row = results_row
+    col = lambda x: f"'{c.cname}'!${x}${f0}:${x}${fl}"  # noqa: E731
+    _program_results(c, k, col, cohort_last)
+    _breakeven_rows(c, k, col)
+
+
+def _program_derived(c: _Prog) -> _Calc:
+    """The Program sheet's derived quantities: enrolment, sessions, effect, costs, layout check."""
+    book, i, prog, H, interval, starts, P, inp = c.book, c.i, c.prog, c.H, c.interval, c.starts, c.P, c.inp
+    ws = book.wb.create_sheet(c.pname)
     _title(ws, f"Program {i + 1}: derived quantities and results",
            "Formulas over Inputs, Burden and the Cash flow sheet (calculator.program.simulate).")
     k = _Calc(book, ws, 4)
@@ -458,14 +555,17 @@ def _program_sheets(book: _Book, s: Scenario, i: int) -> None:
     k.put("Medical savings counted", '=analysis_perspective<>"fully_insured"', "TRUE/FALSE", P + "counts_medical",
           "Not for a fully insured employer.", fmt=_FMT["gen"])
     k.put("Layout check",
-          f'=IF(AND(analysis_horizon_months={H},{inp("offer_interval_months")}={interval}),"OK","Horizon or offer interval changed: export the workbook again")',
-          "", P + "layout_check", f"This workbook has {H} month rows and {len(starts)} enrolment cohort(s).",
+          f'=IF(AND(analysis_horizon_months={H},{inp("offer_interval_months")}={interval},'
+          f'{inp("therapy")}="{prog.therapy}"),"OK","Horizon, offer interval or therapy changed: export the workbook again")',
+          "", P + "layout_check", f"This workbook has {H} month rows, {len(starts)} enrolment cohort(s) and the "
+          f"catalogue values of {prog.therapy}.",
           fmt=_FMT["gen"])
-    results_row = k.row + 1
+    return k
 
-    # ----- Cohorts sheet (created after the Cash flow sheet so that the tabs read in that order)
-    wf = book.wb.create_sheet(cname)
-    wc = book.wb.create_sheet(hname)
+
+def _cohorts_sheet(c: _Prog, wc: Worksheet) -> tuple[int, int, int]:
+    """One row per cohort and month; returns (first row, last row, last cohort-table row)."""
+    i, H, starts, P, inp = c.i, c.H, c.starts, c.P, c.inp
     _title(wc, f"Program {i + 1}: enrolment cohorts, month by month",
            "One row per cohort and month since its offer. Cohort 1 is offered at month 0; later cohorts are "
            "the new hires since the previous offer.")
@@ -511,10 +611,12 @@ def _program_sheets(book: _Book, s: Scenario, i: int) -> None:
             wc.cell(row=r, column=12, value=f"=$E${cr}*E{r}").number_format = _FMT["n3"]
             wc.cell(row=r, column=13, value=f"=$D${cr}*{inp('completion')}*E{r}*I{r}").number_format = _FMT["n3"]
             r += 1
-    last = r - 1
-    rng = lambda col: f"'{hname}'!${col}${first}:${col}${last}"  # noqa: E731
+    return first, r - 1, cohort_last
 
-    # ----- Cash flow sheet
+
+def _cashflow_sheet(c: _Prog, wf: Worksheet, rng: Any) -> tuple[int, int]:
+    """Month by month, summing the cohort rows; returns the first and last month rows."""
+    i, H, P, inp = c.i, c.H, c.P, c.inp
     _title(wf, f"Program {i + 1}: cash flow, month by month (USD)",
            "Month 1 = program start (discounted by (1 + d)^(-(month - 1)/12); this is not Excel's NPV()). "
            "Costs and savings are positive; net = savings - cost.")
@@ -559,10 +661,12 @@ def _program_sheets(book: _Book, s: Scenario, i: int) -> None:
         cell = wf.cell(row=tr, column=c, value=f"=SUM({col}{f0}:{col}{fl})")
         cell.font, cell.border = _BOLD, _TOP
         cell.number_format = _FMT["n2"] if c in (2, 3, 4) else _FMT["USD"]
-    col = lambda c: f"'{cname}'!${c}${f0}:${c}${fl}"  # noqa: E731
+    return f0, fl
 
-    # ----- Program sheet: results
-    k.row = results_row
+
+def _program_results(c: _Prog, k: _Calc, col: Any, cohort_last: int) -> None:
+    """The Program sheet's results over the horizon (named cells ``program_cost`` ...)."""
+    P, inp, hname = c.P, c.inp, c.hname
     k.section("Results over the horizon")
     k.put("Total cost", f"=SUM({col('I')})", "USD", P + "cost", "Sum of monthly costs (Cash flow, column I).", result=True)
     k.put("Savings: absenteeism", f"=SUM({col('L')})", "USD", P + "savings_absenteeism")
@@ -598,6 +702,11 @@ def _program_sheets(book: _Book, s: Scenario, i: int) -> None:
           f"({P}sessions_purchased*{inp('employer_share')}),NA()),NA())",
           "USD/session", P + "breakeven_price_per_session",
           "Price at which savings = cost, other costs unchanged; #N/A if none is positive.")
+
+
+def _breakeven_rows(c: _Prog, k: _Calc, col: Any) -> None:
+    """Break-even effect multiplier and effect size (within the scenario's allowed ranges)."""
+    P, inp, prog = c.P, c.inp, c.prog
     k.put("Effect reaching the completers, x monthly cost base",
           f"=SUM({col('K')})/12*(IF({P}counts_productivity,per_affected_absenteeism*{P}unit_absenteeism+"
           f"per_affected_presenteeism*{P}unit_presenteeism,0)+IF({P}counts_medical,per_affected_medical*{P}unit_medical,0))",
