@@ -364,6 +364,8 @@ class ReportData:
     segments: pd.DataFrame | None = None
     #: Notes about the census (merged small segments, excluded rows).
     segment_notes: tuple[str, ...] = ()
+    #: Conservative / base / optimistic cases side by side (``sensitivity.compare_presets``).
+    cases: pd.DataFrame | None = None
 
     # ----- convenience
     @property
@@ -508,6 +510,15 @@ def _figures(d: ReportData) -> dict[str, Figure]:
     return figs
 
 
+def _cases(s: Scenario) -> pd.DataFrame:
+    """Program 0 under the conservative, base and optimistic presets (calculator/data/presets.csv)."""
+    from ..sensitivity import compare_presets
+    order = {"conservative": 0, "base": 1, "optimistic": 2}
+    df = compare_presets(s)
+    df = df[df["preset"].isin(order)].sort_values("preset", key=lambda c: c.map(order)).reset_index(drop=True)
+    return df
+
+
 def build_report(scenario: Scenario | Result, *, uncertainty: Any = None,
                  comparison: pd.DataFrame | None = None,
                  generated: _dt.datetime | None = None, census: Any = None) -> ReportData:
@@ -534,6 +545,7 @@ def build_report(scenario: Scenario | Result, *, uncertainty: Any = None,
         generated=generated or report_time(),
         scenario_json=text, scenario_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         segments=None if census is None else census.table(),
+        cases=_cases(s),
         segment_notes=() if census is None else tuple(census.notes) + (
             (f"{census.rows_excluded:,} census rows with problems were excluded",) if census.rows_excluded else ()),
     )

@@ -76,8 +76,8 @@ _TOP = Border(top=Side(style="thin", color="000000"))
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 _FMT = {
-    "USD": '"$"#,##0;[Red]-"$"#,##0', "USD2": '"$"#,##0.00;[Red]-"$"#,##0.00',
-    "pct": "0.0%", "pct2": "0.00%", "n0": "#,##0", "n1": "#,##0.0", "n2": "#,##0.00",
+    "USD": '"$"#,##0;[Red]"−$"#,##0', "USD2": '"$"#,##0.00;[Red]"−$"#,##0.00',
+    "pct": "0.0%;−0.0%", "pct2": "0.00%", "n0": "#,##0", "n1": "#,##0.0", "n2": "#,##0.00",
     "n3": "0.000", "n4": "0.0000", "gen": "General",
 }
 
@@ -153,8 +153,12 @@ class _Book:
         dv.add(ref)
 
 
+# Sheets whose last columns are reference material too wide to print legibly one page wide.
+_PRINT_LAST_COLUMN = {"Inputs": "K", "Sources": "C"}
+
+
 def _print_setup(ws: Worksheet) -> None:
-    """Landscape, one page wide, header rows repeated, print area = the used range."""
+    """Landscape, one page wide, header rows repeated, print area = the used range (titles included)."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_LETTER
     ws.page_setup.fitToWidth = 1
@@ -162,7 +166,8 @@ def _print_setup(ws: Worksheet) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.gridLines = False
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.print_area = f"A1:{get_column_letter(ws.max_column)}{ws.max_row}"
+    last = _PRINT_LAST_COLUMN.get(ws.title) or get_column_letter(max(ws.max_column, 8))
+    ws.print_area = f"A1:{last}{ws.max_row}"
     if ws.max_row > 5 and ws["A4"].value is not None:
         ws.print_title_rows = "4:4"
     ws.oddFooter.center.text = "&A, page &P of &N"
@@ -190,6 +195,9 @@ def _title(ws: Worksheet, title: str, note: str) -> None:
     ws["A1"].font = _TITLE_FONT
     ws["A2"] = note
     ws["A2"].font = _NOTE_FONT
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells("A2:H2")  # wraps inside the printed width instead of running off the page
+    ws.row_dimensions[2].height = 15 * (1 + len(note) // 140)
 
 
 class _Calc:
@@ -250,7 +258,8 @@ class _Inputs:
                "accepts only the values the calculator accepts (data validation).")
         _header(ws, 4, ["Section", "Input", "Value", "Unit", "Low", "High", "Library default", "Changed",
                         "Distribution", "Provenance", "Sources", "Name", "Parameter", "Evidence note"],
-                [12, 52, 16, 18, 11, 11, 14, 9, 12, 12, 12, 40, 44, 100])
+                [12, 52, 20, 18, 11, 11, 14, 9, 13, 13, 12, 40, 44, 100])
+        ws.row_dimensions[4].height = 32
         ws.freeze_panes = "C5"
         self.index = {r.key: i for i, r in enumerate(d.references, start=1)}
         self.bool_dv = DataValidation(type="list", formula1='"TRUE,FALSE"', allow_blank=False)
@@ -820,21 +829,70 @@ def _uncertainty_sheet(book: _Book, d: ReportData) -> None:
     if u.p_payback is not None:
         recs.append({"m": "Probability of payback within the plan year (12 months)", "v": u.p_payback, "f": _FMT["pct"]})
     _header(ws, 4, ["Outcome", "Value"], [44, 16])
+    ws.column_dimensions["A"].width = 44
     for n, rec in enumerate(recs, start=5):
         ws.cell(row=n, column=1, value=rec["m"])
         ws.cell(row=n, column=2, value=_num(float(rec["v"]))).number_format = rec["f"]
     if u.table is not None and len(u.table):
-        row = 6 + len(recs)
-        cols = list(u.table.columns)
-        _header(ws, row, [str(c) for c in cols])
-        for rec in u.table.to_dict(orient="records"):
-            row += 1
-            for j, c in enumerate(cols, start=1):
-                v = rec[c]
-                if isinstance(v, str):
-                    _text(ws, f"{get_column_letter(j)}{row}", v)
-                else:
-                    ws.cell(row=row, column=j, value=_num(float(v)) if v is not None else None)
+        _uncertainty_table(ws, 6 + len(recs), u.table)
+
+
+def _uncertainty_table(ws: Worksheet, row: int, table: Any) -> None:
+    """The per-outcome simulation table, each row in its own unit's format, headers wrapped."""
+    cols = list(table.columns)
+    _header(ws, row, [str(c)[:1].upper() + str(c)[1:] for c in cols], [44] + [16] * (len(cols) - 1))
+    ws.row_dimensions[row].height = 32
+    for rec in table.to_dict(orient="records"):
+        row += 1
+        label = str(rec[cols[0]])
+        fmt = (_FMT["pct"] if "[ratio]" in label or "[fraction]" in label else
+               _FMT["n1"] if "[months]" in label else _FMT["USD"] if "[USD" in label else _FMT["n2"])
+        for j, c in enumerate(cols, start=1):
+            v = rec[c]
+            if isinstance(v, str):
+                _text(ws, f"{get_column_letter(j)}{row}", v)
+            else:
+                cell = ws.cell(row=row, column=j, value=_num(float(v)) if v is not None else None)
+                cell.number_format = _FMT["n2"] if "SE" in str(c) and fmt == _FMT["n1"] else fmt
+
+
+def _cases_sheet(book: _Book, d: ReportData) -> None:
+    """Conservative / base / optimistic side by side (values; the base column equals the Program sheet)."""
+    ws = book.wb.create_sheet("Cases", 1)
+    _title(ws, "Conservative, base and optimistic cases",
+           f"Values computed by backpain-roi (not formulas) for {d.program.therapy_label[:80]} over {d.horizon} "
+           "months. Each case applies the shared presets in calculator/data/presets.csv where they are less "
+           "(conservative) or more (optimistic) favourable than your inputs.")
+    cases = d.cases if d.cases is not None else None
+    if cases is None or not len(cases):
+        return
+    _header(ws, 4, ["Result", *[str(p).capitalize() for p in cases["preset"]]], [34, 18, 18, 18])
+    for j in range(2, 2 + len(cases)):
+        ws.cell(row=4, column=j).alignment = Alignment(horizontal="right", vertical="center")
+    rows = (("cost", "Program cost", _FMT["USD"]), ("savings", "Savings", _FMT["USD"]),
+            ("net_benefit", "Net benefit", _FMT["USD"]), ("roi", "ROI", _FMT["pct"]),
+            ("npv", "NPV", _FMT["USD"]), ("payback_month", "Payback month", "General"))
+    for n, (key, label, fmt) in enumerate(rows, start=5):
+        ws.cell(row=n, column=1, value=label).font = _BOLD
+        for j, v in enumerate(cases[key], start=2):
+            v = None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+            if key == "payback_month":
+                ws.cell(row=n, column=j, value="never" if v is None else int(v))
+            else:
+                ws.cell(row=n, column=j, value=v).number_format = fmt
+            ws.cell(row=n, column=j).alignment = Alignment(horizontal="right")
+    r = 5 + len(rows) + 1
+    ws.cell(row=r, column=1, value="What each case changes").font = Font(bold=True, color=_BLUE)
+    for name, desc, over in zip(cases["preset"], cases["description"], cases["overrides"], strict=True):
+        r += 1
+        text = f"{str(name).capitalize()}: {desc}" + (f" Overrides: {over.replace(';', ',')}." if over else "")
+        c = ws.cell(row=r, column=1, value=cell_text(text))
+        c.alignment = _WRAP
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=8)
+        ws.row_dimensions[r].height = 15 * (1 + len(text) // 150)
+    for j in range(5, 9):
+        ws.column_dimensions[get_column_letter(j)].width = 18
+    ws.freeze_panes = "B5"
 
 
 def _sources_sheet(book: _Book, d: ReportData) -> None:
@@ -899,8 +957,12 @@ def _about_sheet(book: _Book, d: ReportData) -> None:
         r += 1
 
 
-def xlsx_bytes(report: ReportData | Scenario, *, uncertainty: Any = None) -> bytes:
-    """The workbook (see the module docstring) as ``.xlsx`` bytes."""
+def xlsx_bytes(report: ReportData | Scenario, *, uncertainty: Any = None, cached_values: bool = True) -> bytes:
+    """The workbook (see the module docstring) as ``.xlsx`` bytes.
+
+    ``cached_values`` (default) stores each formula's result with it (:mod:`.xlsx_values`), so that
+    pandas, ``openpyxl(data_only=True)`` and file previews show numbers; about 3 s more.
+    """
     d = report if isinstance(report, ReportData) else build_report(report, uncertainty=uncertainty)
     wb = Workbook()
     book = _Book(wb)
@@ -913,6 +975,7 @@ def xlsx_bytes(report: ReportData | Scenario, *, uncertainty: Any = None) -> byt
     if d.segments is not None:
         _segments_sheet(book, d)
     _uncertainty_sheet(book, d)
+    _cases_sheet(book, d)
     _sources_sheet(book, d)
     book.finish()
     wb.calculation.fullCalcOnLoad = True
@@ -920,5 +983,9 @@ def xlsx_bytes(report: ReportData | Scenario, *, uncertainty: Any = None) -> byt
     wb.properties.creator = wb.properties.lastModifiedBy = "backpain-roi"
     buf = io.BytesIO()
     wb.save(buf)
-    return stable_zip(buf.getvalue(), d.generated)
+    data = buf.getvalue()
+    if cached_values:
+        from .xlsx_values import with_cached_values
+        data = with_cached_values(data)
+    return stable_zip(data, d.generated)
 
