@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from . import fmt
-from .evidence import library
+from .evidence import PRICE_YEAR, library
 from .model import compare, evaluate
 from .scenario import Scenario, ScenarioError, apply_sets, load, to_json
 
@@ -83,13 +83,28 @@ def cmd_defaults(args: argparse.Namespace) -> str:
     return to_json(s).rstrip("\n")
 
 
+def _headline_json(h: Any) -> dict[str, Any]:
+    return {"probability_roi_positive": h.probability_roi_positive,
+            "roi_interval": list(h.roi_interval),
+            "roi_uncertainty": {"draws": h.draws, "seed": h.seed, "interval": "5th-95th percentile",
+                                "probability_mc_se": h.probability_mc_se, "mean_roi": h.mean_roi,
+                                "mean_net_benefit": h.mean_net_benefit}}
+
+
 def cmd_evaluate(args: argparse.Namespace) -> str:
+    from .uncertainty import headline
     r = evaluate(scenario_from_args(args))
+    h = headline(r.scenario)
     if args.format == "json":
-        return dumps(r.to_dict() | _census_json(args))
+        d = r.to_dict()
+        d["program"] = d["program"] | _headline_json(h)
+        if d["programs"]:
+            d["programs"][0] = d["program"]
+        return dumps(d | _census_json(args))
     b, p = r.burden, r.program
+    lo, hi = h.roi_interval
     lines = [
-        f"Scenario: {r.scenario.name}  (parameter set {r.parameter_set}, 2024 USD)",
+        f"Scenario: {r.scenario.name}  (parameter set {r.parameter_set}, {PRICE_YEAR} USD)",
         "",
         "Yearly cost of chronic low back pain",
         f"  employees affected        {b.affected_employees:,.0f}",
@@ -104,7 +119,9 @@ def cmd_evaluate(args: argparse.Namespace) -> str:
         f"  cost                      {_money(p.cost)}",
         f"  savings                   {_money(p.savings)}",
         f"  net benefit               {_money(p.net_benefit)}",
-        f"  ROI                       {'n/a' if p.roi is None else f'{p.roi:.1%}'}",
+        f"  ROI                       {'n/a' if p.roi is None else f'{p.roi:.1%}'}"
+        f"  (P(ROI > 0) {h.probability_roi_positive:.0%}, 90% interval {lo:.0%} to {hi:.0%};"
+        f" {h.draws:,} draws, seed {h.seed})",
         f"  NPV                       {_money(p.npv)}",
         f"  payback month             {'not within horizon' if p.payback_month is None else int(p.payback_month)}",
         f"  break-even price/session  {_money(p.breakeven_price_per_session)}",
@@ -121,7 +138,7 @@ def cmd_compare(args: argparse.Namespace) -> str:
         return dumps({"therapies": records} | _census_json(args) if getattr(args, "census", None) else records)
     if args.format == "csv":
         return df.to_csv(index=False).rstrip("\n")
-    cols = ["label", "evidence_grade", "cost", "savings", "net_benefit", "roi", "payback_month"]
+    cols = ["label", "comparator", "evidence_grade", "cost", "savings", "net_benefit", "roi", "payback_month"]
     view = df[cols].copy()
     for c in ("cost", "savings", "net_benefit"):
         view[c] = view[c].map(_money)
@@ -178,7 +195,7 @@ def cmd_psa(args: argparse.Namespace) -> str:
     if args.format == "csv":
         return r.draws.to_csv(index=False).rstrip("\n")
     head = (f"Monte Carlo analysis: {r.draws_n:,} draws, seed {r.seed}"
-            f"{', correlated inputs' if r.correlated else ''}; {r.horizon_months}-month horizon, 2024 USD")
+            f"{', correlated inputs' if r.correlated else ''}; {r.horizon_months}-month horizon, {PRICE_YEAR} USD")
     if args.all_therapies:
         t = r.table
         view = pd.DataFrame({

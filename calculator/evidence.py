@@ -34,6 +34,9 @@ __all__ = [
     "Library",
     "library",
     "load_library",
+    "PRICE_YEAR",
+    "cpi_table",
+    "cpi_factor",
 ]
 
 #: Distributions a parameter may declare (for probabilistic sensitivity analysis).
@@ -43,7 +46,7 @@ DISTRIBUTIONS = ("beta", "gamma", "lognormal", "normal", "triangular", "uniform"
 UNITS = (
     "count", "USD", "USD/h", "USD/yr", "USD/session", "USD/employee/month", "fraction",
     "fraction/yr", "fraction/RDQ point", "ratio", "days/yr", "h/yr", "h/day", "h/session",
-    "sessions", "weeks", "months", "1/week", "RDQ points",
+    "sessions", "weeks", "months", "1/week", "RDQ points", "utility",
 )
 
 #: Provenance tags, as defined in the evidence review (docs/METHODS.md, "Provenance").
@@ -382,3 +385,45 @@ def load_library(data_dir: Path | None = None) -> Library:
 def library() -> Library:
     """The shipped library, loaded and validated once per process."""
     return load_library()
+
+
+# --- price year and CPI-U conversion (issue 9) -------------------------------------------------
+
+def _load_price_year() -> int:
+    rows = {r["key"]: r["value"] for r in read_table("metadata.csv")}
+    try:
+        return int(rows["price_year"])
+    except (KeyError, ValueError) as exc:  # pragma: no cover - a broken shipped file
+        raise EvidenceError("metadata.csv: need an integer 'price_year' row") from exc
+
+
+#: The library's price year: every money default is in US dollars of this year (metadata.csv).
+PRICE_YEAR: int = _load_price_year()
+
+
+@lru_cache(maxsize=1)
+def cpi_table() -> dict[int, float]:
+    """CPI-U annual averages by year (``calculator/data/cpi.csv``) [index 1982-84 = 100]."""
+    out: dict[int, float] = {}
+    for i, r in enumerate(read_table("cpi.csv"), start=2):
+        year = int(read_number("cpi.csv", i, "year", r["year"]))
+        out[year] = read_number("cpi.csv", i, "cpi_u", r["cpi_u"])
+    if PRICE_YEAR not in out:
+        raise EvidenceError(f"cpi.csv: no CPI-U row for the price year {PRICE_YEAR}")
+    return out
+
+
+def cpi_factor(from_year: int, to_year: int | None = None) -> float:
+    """Multiplier that turns ``from_year`` dollars into ``to_year`` dollars (default PRICE_YEAR).
+
+    >>> round(cpi_factor(2015), 4)
+    1.3235
+    >>> cpi_factor(2024)
+    1.0
+    """
+    table = cpi_table()
+    to = PRICE_YEAR if to_year is None else to_year
+    for y in (from_year, to):
+        if y not in table:
+            raise EvidenceError(f"no CPI-U value for {y}; years in cpi.csv: {min(table)}-{max(table)}")
+    return table[to] / table[from_year]

@@ -8,9 +8,10 @@ Conventions
   annual rate. Month 0 is not discounted. **This differs from Excel's ``NPV()``**, which discounts
   the first value by a full period; use ``=first + NPV(rate, rest)`` with a monthly rate
   ``(1+d)^(1/12)-1`` to reproduce it.
-* Payback month: the number of months until the cumulative (undiscounted) net cash flow first
-  reaches zero or more, counted from 1 (payback in the first month = 1). ``nan`` (``None`` in
-  JSON) when it never pays back within the horizon.
+* Payback month: the first month (counted from 1) from which the cumulative (undiscounted) net
+  cash flow stays at zero or more until the end of the horizon. A program that turns positive and
+  then negative again has not paid back at that first crossing. ``nan`` (``None`` in JSON) when the
+  cumulative net is negative at the end of the horizon.
 * ROI = (savings - costs) / costs on undiscounted totals over the horizon; -1 when nothing is
   saved; ``nan`` when there is no cost.
 """
@@ -56,10 +57,12 @@ def roi(savings: ArrayLike, costs: ArrayLike) -> np.ndarray:
 
 
 def payback_month(net_flows: ArrayLike) -> np.ndarray:
-    """Months until cumulative net flow first reaches >= 0, counted from 1; ``nan`` if never.
+    """First month (from 1) after which the cumulative net flow never falls below 0; ``nan`` if none.
 
     >>> payback_month([-100, 40, 70]).tolist(), bool(np.isnan(payback_month([-1, 0, 0])))
     (3.0, True)
+    >>> payback_month([10, -20, 5, 30]).tolist()   # positive in month 1, negative again in month 2
+    4.0
     """
     return payback_from_cumulative(np.cumsum(np.asarray(net_flows, dtype=float), axis=-1))
 
@@ -72,8 +75,13 @@ def payback_from_cumulative(cumulative: ArrayLike) -> np.ndarray:
 
     >>> payback_from_cumulative([-100, -60, 10]).tolist()
     3.0
+    >>> payback_from_cumulative([5, -1, 2]).tolist()
+    3.0
     """
     cum = np.asarray(cumulative, dtype=float)
     ok = cum >= -1e-9 * np.maximum(1.0, np.abs(cum).max(axis=-1, keepdims=True))
-    first = np.argmax(ok, axis=-1).astype(float) + 1.0
-    return np.where(ok.any(axis=-1), first, np.nan)
+    n = cum.shape[-1]
+    # index of the last month that is still below zero (-1 when none is)
+    last_bad = n - 1 - np.argmax(~ok[..., ::-1], axis=-1)
+    last_bad = np.where((~ok).any(axis=-1), last_bad, -1)
+    return np.where(ok[..., -1], last_bad + 2.0, np.nan)

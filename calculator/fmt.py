@@ -23,8 +23,8 @@ __all__ = ["MINUS", "DASH", "PRICE_YEAR", "NEVER", "finite", "money", "pct", "nu
 
 MINUS = "\u2212"
 DASH = "\u2013"
-#: Price year of every dollar figure (the parameter library's; see calculator/data/parameters.csv).
-PRICE_YEAR = 2024
+#: Price year of every dollar figure: the parameter library's (calculator.evidence.PRICE_YEAR).
+from .evidence import PRICE_YEAR  # noqa: E402
 #: What a payback month reads when the program does not pay back within the horizon.
 NEVER = "never"
 

@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from .effect import WEEKS_PER_MONTH, effect_profile
-from .evidence import library
+from .evidence import PRICE_YEAR, library
+from .perspective import rule
 from .program import NUMERIC_FIELDS, ProgramInputs, simulate
 from .scenario import THERAPY_FIELDS, Scenario, parameter_id_for_path, to_dict
 
@@ -34,6 +35,7 @@ __all__ = [
     "evaluate",
     "compare",
     "effect_curve",
+    "benchmark_check",
 ]
 
 #: Where each numeric model input comes from in the scenario (``{i}`` = program index).
@@ -44,10 +46,11 @@ INPUT_PATHS: dict[str, str] = {
     "prevalence": "condition.prevalence", "absence_days": "condition.absence_days",
     "presenteeism": "condition.presenteeism", "medical_excess_cost": "condition.medical_excess_cost",
     "hours_per_day": "condition.hours_per_day",
-    "absence_per_point": "translation.absence_per_point",
-    "presenteeism_per_point": "translation.presenteeism_per_point",
-    "medical_per_point": "translation.medical_per_point",
+    "plan_paid_share": "condition.plan_paid_share",
+    "response_per_point": "translation.response_per_point",
+    "presenteeism_link": "translation.presenteeism_link",
     "discount_rate": "analysis.discount_rate",
+    "premium_passthrough": "analysis.premium_passthrough",
     "friction_period_weeks": "analysis.friction_period_weeks",
     "friction_elasticity": "analysis.friction_elasticity",
 }
@@ -80,6 +83,8 @@ def build_inputs(scenario: Scenario, program_index: int = 0) -> ProgramInputs:
         horizon_months=s.analysis.horizon_months,
         valuation=s.analysis.valuation,
         perspective=s.analysis.perspective,
+        impact_mix=s.condition.impact_mix.as_tuple(),
+        premium_lag_months=s.analysis.premium_lag_months,
     )
 
 
@@ -165,6 +170,13 @@ class ProgramResult:
     effect_size: float
     horizon_months: int
     monthly: pd.DataFrame = field(repr=False, compare=False)
+    comparator: str = ""
+    #: Per participant over the horizon [USD]: treatment_cost, medical_savings, productivity_savings, net.
+    per_participant: dict[str, float | None] = field(default_factory=dict)
+    #: Share of completers with chronic LBP who respond at the peak [fraction].
+    responder_share: float = 0.0
+    #: QALYs gained over the horizon by all participants (undiscounted) [QALY].
+    qaly_gain: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "monthly"}
@@ -203,7 +215,7 @@ class Result:
             "programs": progs,
             "warnings": [w.__dict__.copy() for w in self.warnings],
             "currency": "USD",
-            "price_year": 2024,
+            "price_year": PRICE_YEAR,
             "parameter_set": self.parameter_set,
             "sources": self.sources,
             "scenario": to_dict(self.scenario),
@@ -289,7 +301,21 @@ def _program_result(scenario: Scenario, i: int, sim: dict[str, Any]) -> ProgramR
                                if be_mult is not None and p.effect_multiplier > 0 else None),
         price_per_session=float(p.resolved("price_per_session")),
         sessions=float(p.resolved("sessions")), effect_size=eff, horizon_months=H, monthly=monthly,
+        comparator=th.comparator,
+        per_participant=_per_participant(sim, part),
+        responder_share=float(sim["responder_share"]), qaly_gain=float(sim["qaly_gain"]),
     )
+
+
+def _per_participant(sim: dict[str, Any], part: float) -> dict[str, float | None]:
+    """Treatment cost, medical and productivity savings and net per participant [USD/horizon]."""
+    if part <= 0:
+        return {"treatment_cost": None, "medical_savings": None, "productivity_savings": None, "net": None}
+    prod = float(sim["savings_absenteeism"] + sim["savings_presenteeism"])
+    return {"treatment_cost": float(sim["total_cost"]) / part,
+            "medical_savings": float(sim["savings_medical"]) / part,
+            "productivity_savings": prod / part,
+            "net": float(sim["net_benefit"]) / part}
 
 
 def _warnings(scenario: Scenario, burden: Burden, progs: list[ProgramResult],
@@ -297,12 +323,14 @@ def _warnings(scenario: Scenario, burden: Burden, progs: list[ProgramResult],
     lib = library()
     out: list[Warning] = []
     limit = lib.value("sanity.benchmark_ratio")
-    if burden.benchmark_ratio > limit or burden.benchmark_ratio < 1 / limit:
+    hours = {b: lib.value(pid) for b, pid in _HOUR_BENCHMARKS.items()}
+    ratios = {b: burden.hours_lost_per_employee / v for b, v in hours.items() if v > 0}
+    if ratios and all(r > limit or r < 1 / limit for r in ratios.values()):
+        listed = "; ".join(f"{b}: {hours[b]:.1f} h/yr, ratio {r:.2f}" for b, r in ratios.items())
         out.append(Warning(
             "burden_vs_benchmark", "burden.hours_lost",
-            f"Hours lost per employee ({burden.hours_lost_per_employee:.1f} h/yr) are "
-            f"{burden.benchmark_ratio:.1f} times the published benchmark "
-            f"({burden.benchmark_hours_per_employee:.1f} h/yr, Stewart 2003): check prevalence, "
+            f"Hours lost per employee ({burden.hours_lost_per_employee:.1f} h/yr) lie outside "
+            f"{1 / limit:g}x-{limit:g}x of every published benchmark ({listed}): check prevalence, "
             "absence days and presenteeism."))
     roi_high = lib.value("sanity.roi_high")
     for i, (p, sim) in enumerate(zip(progs, sims, strict=True)):
@@ -313,11 +341,12 @@ def _warnings(scenario: Scenario, burden: Burden, progs: list[ProgramResult],
                 "roi_above_evidence", f"{where}.roi",
                 f"ROI of {p.roi:.1f} is above {roi_high:g}, beyond what published back-pain "
                 "programme evaluations support: check uptake, effect and the translation to work loss."))
-        if p.breakeven_effect_multiplier is None and p.savings < p.cost and sim["breakeven_effect_multiplier"] > 0:
+        if p.breakeven_effect_multiplier is None and p.savings < p.cost and float(sim["responder_share"]) > 0:
             out.append(Warning(
                 "no_breakeven_effect", f"{where}.breakeven_effect_size",
-                "No plausible effect makes this program break even within the horizon: the cost is too "
-                "high for any effect within the allowed range."))
+                "No plausible effect makes this program break even within the horizon: even if every "
+                "completer responded (or the effect reached its allowed maximum), savings would not cover "
+                "the cost."))
         if bool(np.any(sim["reduction_clipped"])):
             out.append(Warning(
                 "effect_capped", f"{where}.savings",
@@ -326,26 +355,76 @@ def _warnings(scenario: Scenario, burden: Burden, progs: list[ProgramResult],
             out.append(Warning(
                 "horizon_shorter_than_course", f"{where}.savings",
                 "The horizon ends before the course does: most of the benefit falls outside it."))
-        if prog.uptake_unaffected > prog.uptake:
+        unaffected = p.participants - p.participants_with_back_pain
+        if p.participants > 0 and unaffected > p.participants_with_back_pain:
             out.append(Warning(
                 "uptake_mostly_unaffected", f"{where}.cost",
-                "More employees without chronic back pain than with it are expected to use the "
-                "benefit: most of the spend buys no productivity back."))
+                f"{unaffected / p.participants:.0%} of participants ({unaffected:,.1f} of "
+                f"{p.participants:,.1f}) are expected to have no chronic back pain: most of the spend "
+                "buys no productivity or medical savings back."))
         if prog.therapy == "usual_care":
             out.append(Warning(
                 "comparator", f"{where}.roi",
-                "Usual care is the comparator every effect is measured against, so covering it adds "
-                "cost without a modelled effect."))
+                "Usual care is the comparator every effect is measured against: covering it adds cost "
+                "and saves nothing in this model; it is not a money-saving program."))
         if prog.booster_sessions > 0 and prog.booster_interval_months > 0:
             out.append(Warning(
                 "boosters_assumed", f"{where}.savings",
                 "Booster courses are assumed to restore the end-of-course effect; trials have not "
                 "tested maintenance sessions for chronic low back pain."))
     for i, prog in enumerate(scenario.programs):
-        if scenario.analysis.perspective == "health_plan" and prog.on_paid_time:
+        if not rule(scenario.analysis.perspective).work_time and prog.on_paid_time:
             out.append(Warning("health_plan_work_time", "program.cost" if i == 0 else f"programs.{i}.cost",
                                "From a health plan's perspective paid work time is not a cost; it is left out."))
     return out
+
+
+#: Published lost-time benchmarks in hours per employee per year (parameter ids).
+_HOUR_BENCHMARKS = {"Stewart 2003": "benchmark.lpt_hours_per_employee",
+                    "IBI 2013": "benchmark.ibi_lost_hours_per_employee"}
+
+
+def benchmark_check(result: Result) -> pd.DataFrame:
+    """Our yearly lost-time burden per employee against published national benchmarks.
+
+    One row per comparison: ``benchmark``, ``measure``, ``unit``, ``benchmark_value`` (hours, or
+    USD at the library's price year), ``ours``, ``ratio`` (ours / benchmark), ``within_half_to_double``
+    (0.5x-2x), ``definition`` (what the benchmark counts, which explains a gap) and ``citation``.
+    The Cost page, the PDF and the workbook show this table; :func:`evaluate` warns when the hours lie
+    outside 0.5x-2x of every benchmark.
+
+    >>> from calculator import Scenario, evaluate
+    >>> benchmark_check(evaluate(Scenario()))[["benchmark", "unit"]].values.tolist()[:2]
+    [['Stewart 2003', 'h/yr'], ['IBI 2013', 'h/yr']]
+    """
+    lib = library()
+    b = result.burden
+    n = result.scenario.workforce.employees
+    prod_cost = (b.absenteeism + b.presenteeism) / n
+    rows = [
+        ("Stewart 2003", "Lost productive time (absence + reduced performance) per employee", "h/yr",
+         lib.value("benchmark.lpt_hours_per_employee"), b.hours_lost_per_employee,
+         "Any back pain with lost time in a 2-week window (3.2% of workers), all US workers 2001-02; "
+         "counts acute episodes, misses people without lost time that fortnight.",
+         "benchmark.lpt_hours_per_employee"),
+        ("IBI 2013", "Sick days + presenteeism per employee", "h/yr",
+         lib.value("benchmark.ibi_lost_hours_per_employee"), b.hours_lost_per_employee,
+         "Employees reporting any low back pain (nearly 1 in 4), excess over employees without it; "
+         "a broader population than chronic LBP, so a higher figure than ours is expected.",
+         "benchmark.ibi_lost_hours_per_employee"),
+        ("IBI 2013", "Sick-day + presenteeism cost per employee", f"USD/yr ({PRICE_YEAR}$)",
+         lib.value("benchmark.ibi_lost_time_cost_per_employee"), prod_cost,
+         "As above, in dollars (2013$ brought to the price year with CPI-U); ours values hours at "
+         "this scenario's total compensation.", "benchmark.ibi_lost_time_cost_per_employee"),
+    ]
+    out = []
+    for name, measure, unit, bench, ours, definition, pid in rows:
+        ratio = ours / bench if bench > 0 else float("nan")
+        out.append({"benchmark": name, "measure": measure, "unit": unit, "benchmark_value": bench,
+                    "ours": ours, "ratio": ratio, "within_half_to_double": bool(0.5 <= ratio <= 2.0),
+                    "definition": definition,
+                    "citation": " | ".join(r.citation() for r in lib.citations(lib.parameter(pid).source_keys))})
+    return pd.DataFrame(out)
 
 
 def evaluate(scenario: Scenario) -> Result:
@@ -359,9 +438,9 @@ def evaluate(scenario: Scenario) -> Result:
     b = sims[0]["burden"]
     n = scenario.workforce.employees
     total = float(b["total"])
-    persp = scenario.analysis.perspective
-    in_persp = (float(b["absenteeism"] + b["presenteeism"]) if persp != "health_plan" else 0.0) + (
-        float(b["medical"]) if persp != "fully_insured" else 0.0)
+    who = rule(scenario.analysis.perspective)
+    in_persp = (float(b["absenteeism"] + b["presenteeism"]) if who.productivity else 0.0) + (
+        float(b["medical"]) * scenario.condition.plan_paid_share if who.medical_now else 0.0)
     bench = lib.value("benchmark.lpt_hours_per_employee")
     hpe = float(b["hours_lost"]) / n
     affected = float(b["affected"])
@@ -381,7 +460,8 @@ def evaluate(scenario: Scenario) -> Result:
         for pid in input_table(scenario, i)["source_keys"]:
             keys.extend(pid.split(";"))
         keys.extend(lib.therapy(scenario.programs[i].therapy).trial_source_keys)
-    keys.extend(lib.parameter("benchmark.lpt_hours_per_employee").source_keys)
+    for pid in _HOUR_BENCHMARKS.values():
+        keys.extend(lib.parameter(pid).source_keys)
     sources = [r.key for r in lib.citations(keys)]
     return Result(scenario, burden, progs, _warnings(scenario, burden, progs, sims), lib.version, sources)
 
@@ -415,19 +495,32 @@ def compare(scenario: Scenario, program_index: int = 0) -> pd.DataFrame:
 
     The chosen program's design (uptake, co-pay, cap, costs, horizon ...) is kept; its
     therapy-specific overrides (price, sessions, effect ...) are reset to each therapy's catalogue
-    values. Sorted by net benefit, best first; ``chosen`` marks the scenario's own therapy.
+    values. A first row ``none`` ("cover nothing": cost 0, savings 0) is the baseline every
+    program must beat; ``comparator`` states what each therapy's trial effect was measured against.
+    Sorted by net benefit, best first; ``chosen`` marks the scenario's own therapy.
+
+    >>> df = compare(Scenario())
+    >>> df.set_index("therapy").loc["none", ["cost", "savings", "net_benefit"]].tolist()
+    [0.0, 0.0, 0.0]
     """
     lib = library()
     base = scenario.programs[program_index]
     reset = {f: None for f in THERAPY_FIELDS}
-    rows = []
+    rows = [{
+        "therapy": "none", "label": "Cover nothing (no new benefit)", "comparator": "-",
+        "evidence_grade": "-", "sessions": 0.0, "price_per_session": 0.0, "effect_size": 0.0,
+        "participants": 0.0, "cost": 0.0, "savings": 0.0, "net_benefit": 0.0, "roi": np.nan,
+        "benefit_cost_ratio": np.nan, "npv": 0.0, "payback_month": np.nan,
+        "cost_per_participant": np.nan, "breakeven_price_per_session": np.nan, "chosen": False,
+    }]
     for tid, th in lib.therapies.items():
         prog = base if tid == base.therapy else base.model_copy(update={"therapy": tid, **reset})
         sc = scenario.model_copy(update={"programs": [prog]})
         sim = simulate(build_inputs(sc, 0))
         pr = _program_result(sc, 0, sim)
         rows.append({
-            "therapy": tid, "label": th.label, "evidence_grade": th.evidence_grade,
+            "therapy": tid, "label": th.label, "comparator": th.comparator,
+            "evidence_grade": th.evidence_grade,
             "sessions": pr.sessions, "price_per_session": pr.price_per_session,
             "effect_size": pr.effect_size, "participants": pr.participants, "cost": pr.cost,
             "savings": pr.savings, "net_benefit": pr.net_benefit, "roi": pr.roi,

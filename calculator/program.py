@@ -1,24 +1,26 @@
-"""A benefit program as monthly cash flows: participants, costs, savings, with turnover and boosters.
+"""A benefit program as monthly cash flows: participants, costs, savings, discounting.
 
 :class:`ProgramInputs` holds every number the program model needs. Numeric fields may be floats or
 numpy arrays of shape ``(n,)`` (one value per Monte Carlo draw); :func:`simulate` then returns
 arrays of shape ``(n, H)`` for monthly flows and ``(n,)`` for totals. Structural settings (horizon,
-perspective, valuation, switches, offer and booster intervals) are plain scalars.
+perspective, valuation, switches, offer and booster intervals, impact mix) are plain scalars.
 
-Model (docs/METHODS.md has the full statement)
------------------------------------------------
-* Offers at months 0, I, 2I, ... (I = offer interval). Cohort 0 is ``N e p u`` employees with
-  chronic LBP plus ``N e (1-p) u0`` without; later cohorts are the new hires since the last offer,
-  ``(1 - r^I)`` times those numbers, where ``r = (1 - turnover)^(1/12)`` is monthly retention.
-* A cohort's members stay with probability ``r`` per month (evaluated at mid-month); leavers take
-  the benefit with them and stop using sessions.
-* Sessions: each starter uses ``min(S, cap) (c + (1 - c) s_nc)`` sessions, spread over the course
-  weeks; boosters (optional) give completers ``S_b`` sessions every ``B`` months and restore the
-  peak effect.
-* Savings: completers with chronic LBP (non-completers get no effect) reduce their attributable
-  absence, presenteeism and medical cost by ``min(1, E m a_x dose) * profile(t)``, where ``E`` is
-  the therapy's RDQ effect, ``m`` the effect multiplier, ``a_x`` the translation per RDQ point and
-  ``dose = min(1, cap / S)``.
+Model (docs/METHODS.md has the full statement). :func:`simulate` runs four named steps that mirror
+the workbook's sections:
+
+1. :func:`participants` -- offers at months 0, I, 2I, ...; cohort 0 is ``N e p u`` employees with
+   chronic LBP plus ``N e (1-p) u0`` without; later cohorts are the new hires since the last offer,
+   ``(1 - r^I)`` times those numbers (``r = (1 - turnover)^(1/12)`` monthly retention, evaluated at
+   mid-month). Completers with chronic LBP carry the therapy's profile (ramp, peak, decay).
+2. :func:`costs` -- sessions x (employer's price + work time when the perspective counts it) +
+   admin per eligible employee per month + setup in month 0.
+3. :func:`savings` -- pain-impact states (:mod:`calculator.states`): a share
+   ``rho = min(1, E x response_per_point x m x dose)`` of completers responds at the peak and moves
+   to a lighter state; each cost component falls by ``phi_x rho profile(t)``, where ``phi_x`` is the
+   share of that component a full response removes at the scenario's impact mix. Presenteeism
+   follows ``presenteeism_link`` of the shift. Medical offsets are allowed amounts; the perspective
+   (:mod:`calculator.perspective`) decides who gets which share.
+4. :func:`totals` -- totals, ROI, :func:`calculator.finance.npv`, payback, break-even values.
 """
 
 from __future__ import annotations
@@ -28,10 +30,13 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from . import burden as bd
+from . import states as st
 from .effect import WEEKS_PER_MONTH, effect_profile
-from .finance import discount_factors, payback_from_cumulative, roi
+from .finance import discount_factors, npv, payback_from_cumulative, roi
+from .perspective import rule
 
-__all__ = ["ProgramInputs", "NUMERIC_FIELDS", "simulate", "annual_burden"]
+__all__ = ["ProgramInputs", "NUMERIC_FIELDS", "simulate", "annual_burden", "participants", "costs",
+           "savings", "totals", "state_occupancy"]
 
 
 @dataclass(frozen=True)
@@ -45,16 +50,16 @@ class ProgramInputs:
     benefits_load: object
     productivity_multiplier: object
     turnover: object
-    # condition
+    # condition (levels at the library's default impact mix; the scenario's mix weights the states)
     prevalence: object
     absence_days: object
     presenteeism: object
     medical_excess_cost: object
     hours_per_day: object
+    plan_paid_share: object
     # translation
-    absence_per_point: object
-    presenteeism_per_point: object
-    medical_per_point: object
+    response_per_point: object
+    presenteeism_link: object
     # program
     eligibility: object
     uptake: object
@@ -76,6 +81,7 @@ class ProgramInputs:
     discount_rate: object
     friction_period_weeks: object
     friction_elasticity: object
+    premium_passthrough: object
     # structural settings (scalars, never sampled)
     visit_cap: int | None = None
     multiplier_on_presenteeism: bool = False
@@ -87,11 +93,13 @@ class ProgramInputs:
     horizon_months: int = 12
     valuation: str = "human_capital"
     perspective: str = "self_insured"
+    impact_mix: tuple[float, float, float] = (0.25, 0.35, 0.40)
+    premium_lag_months: int = 12
 
 
 _STRUCTURAL = {"visit_cap", "multiplier_on_presenteeism", "on_paid_time", "on_site",
                "offer_interval_months", "booster_interval_months", "booster_sessions",
-               "horizon_months", "valuation", "perspective"}
+               "horizon_months", "valuation", "perspective", "impact_mix", "premium_lag_months"}
 #: Numeric inputs that may be arrays (Monte Carlo draws).
 NUMERIC_FIELDS = tuple(f.name for f in fields(ProgramInputs) if f.name not in _STRUCTURAL)
 
@@ -100,25 +108,56 @@ def _a(x) -> np.ndarray:
     return np.asarray(x, dtype=float)
 
 
+def _col(x) -> np.ndarray:
+    """Parameters broadcast against months (last axis)."""
+    return _a(x)[..., None]
+
+
+def _state_levels(inp: ProgramInputs) -> dict[str, np.ndarray]:
+    """Per-state attributable values at the scenario's levels, shape ``(..., 4)``.
+
+    Each condition level (absence days, presenteeism, medical cost) scales the library's per-state
+    values so that the library's default mix reproduces the level exactly.
+    """
+    sv = st.state_values()
+    lib_mix = st.default_mix()
+    out = {}
+    for key, per_state, level in (
+        ("absence_hours", sv.absence_excess_hours, _a(inp.absence_days) * inp.hours_per_day),
+        ("presenteeism", sv.presenteeism, _a(inp.presenteeism)),
+        ("medical", sv.medical, _a(inp.medical_excess_cost)),
+    ):
+        out[key] = level[..., None] * (per_state / float(lib_mix @ per_state))
+    return out
+
+
 def annual_burden(inp: ProgramInputs) -> dict[str, np.ndarray]:
     """Yearly burden of chronic LBP for the whole workforce and per affected employee.
 
-    Returns absenteeism, presenteeism, medical and total cost [USD/yr], hours and days lost, the
-    number affected, and the per-affected-employee costs the program's savings are built on.
+    Returns absenteeism, presenteeism, medical (allowed, all payers) and total cost [USD/yr], hours
+    and days lost, the number affected, the per-affected-employee costs the program's savings are
+    built on, and the per-state values (``state_*``, shape ``(..., 4)``) at the scenario's levels.
+    Absence is valued state by state, so the friction-cost cap applies to each state's absence.
     """
     comp = bd.hourly_compensation(inp.hourly_wage, inp.benefits_load)
     affected = _a(inp.employees) * inp.prevalence
-    actual_abs_h = bd.absence_hours(inp.absence_days, inp.hours_per_day)
-    valued_abs_h = bd.absence_hours(inp.absence_days, inp.hours_per_day, inp.valuation,
-                                    inp.friction_period_weeks, inp.friction_elasticity)
-    pres_h = bd.presenteeism_hours(inp.annual_hours, actual_abs_h, inp.presenteeism)
+    mix = st.mix_vector(*inp.impact_mix)
+    lv = _state_levels(inp)
+    hd = _a(inp.hours_per_day)[..., None]
+    state_valued = bd.absence_hours(lv["absence_hours"] / hd, hd, inp.valuation,
+                                    _a(inp.friction_period_weeks)[..., None],
+                                    _a(inp.friction_elasticity)[..., None])
+    actual_abs_h = np.sum(mix * lv["absence_hours"], axis=-1)
+    valued_abs_h = np.sum(mix * state_valued, axis=-1)
+    pres_frac = np.sum(mix * lv["presenteeism"], axis=-1)
+    pres_h = bd.presenteeism_hours(inp.annual_hours, actual_abs_h, pres_frac)
     pres_mult = inp.productivity_multiplier if inp.multiplier_on_presenteeism else 1.0
+    med = np.sum(mix * lv["medical"], axis=-1)
     per_aff_abs = valued_abs_h * comp * inp.productivity_multiplier
     per_aff_pres = pres_h * comp * pres_mult
-    per_aff_med = _a(inp.medical_excess_cost)
     absenteeism = bd.absenteeism_cost(affected, valued_abs_h, comp, inp.productivity_multiplier)
     presenteeism = bd.presenteeism_cost(affected, pres_h, comp, pres_mult)
-    medical = bd.medical_cost(affected, inp.medical_excess_cost)
+    medical = bd.medical_cost(affected, med)
     hours_lost = affected * (actual_abs_h + pres_h)
     return {
         "hourly_compensation": comp,
@@ -133,166 +172,245 @@ def annual_burden(inp: ProgramInputs) -> dict[str, np.ndarray]:
         "days_lost": hours_lost / _a(inp.hours_per_day),
         "per_affected_absenteeism": per_aff_abs,
         "per_affected_presenteeism": per_aff_pres,
-        "per_affected_medical": per_aff_med,
+        "per_affected_medical": med,
+        "per_affected_absence_hours": actual_abs_h,
+        "per_affected_presenteeism_fraction": pres_frac,
+        "state_absence_valued_hours": state_valued,
+        "state_presenteeism": lv["presenteeism"],
+        "state_medical": lv["medical"],
+        "mix": mix,
+    }
+
+
+def participants(inp: ProgramInputs) -> dict[str, np.ndarray]:
+    """Step 1: cohorts, retention, sessions used and the effect profile of completers.
+
+    Monthly arrays (last axis = month): ``sessions`` (course sessions used), ``boosters`` (booster
+    sessions), ``active`` (participants still employed), ``active_affected`` (those with chronic
+    LBP), ``effective`` (completers with chronic LBP still employed x effect profile, 0-1); totals
+    ``starters`` and ``starters_affected``; ``dose`` (share of the course covered).
+    """
+    H = int(inp.horizon_months)
+    months = np.arange(H)
+    w = WEEKS_PER_MONTH
+    r = _col((1.0 - _a(inp.turnover)) ** (1.0 / 12.0))
+    eligible = _a(inp.employees) * inp.eligibility
+    aff0 = _col(eligible * inp.prevalence * inp.uptake)
+    unaff0 = _col(eligible * (1.0 - _a(inp.prevalence)) * inp.uptake_unaffected)
+    S = _col(inp.sessions)
+    cap = S if inp.visit_cap is None else np.minimum(S, float(inp.visit_cap))
+    c = _col(inp.completion)
+    used_per_starter = cap * (c + (1.0 - c) * _col(inp.noncompleter_session_share))
+    T = _col(inp.course_weeks)
+    boosting = inp.booster_interval_months > 0 and inp.booster_sessions > 0
+    B_weeks = inp.booster_interval_months * w if boosting else 0.0
+    # Every cohort follows the same path by age (months since its offer): compute the per-age
+    # arrays once, then add each later cohort's copy shifted by its start month.
+    ret_age = r ** (months + 0.5)  # still employed at mid-month
+    overlap = np.clip(np.minimum((months + 1) * w, T) - months * w, 0.0, w)
+    sess_age = ret_age * used_per_starter * (overlap / T)
+    eff_age = c * ret_age * effect_profile((months + 0.5) * w, T, _col(inp.decay_per_week), B_weeks)
+    boost_age = c * ret_age * inp.booster_sessions * ((months > 0) & (months % max(
+        inp.booster_interval_months, 1) == 0)) if boosting else np.zeros_like(ret_age)
+    interval = max(int(inp.offer_interval_months), 1)
+    starts = range(interval, H, interval)  # later cohorts: the new hires since the last offer
+    n_all0 = aff0 + unaff0
+    later = 1.0 - r**interval
+    out = {"sessions": n_all0 * sess_age, "boosters": n_all0 * boost_age, "active": n_all0 * ret_age,
+           "active_affected": aff0 * ret_age, "effective": aff0 * eff_age}
+    per_age = {"sessions": (n_all0, sess_age), "boosters": (n_all0, boost_age),
+               "active": (n_all0, ret_age), "active_affected": (aff0, ret_age),
+               "effective": (aff0, eff_age)}
+    for start in starts:
+        m = H - start
+        for key, (n0, age) in per_age.items():
+            out[key][..., start:] += (n0 * later) * age[..., :m]
+    out["starters"] = n_all0[..., 0] * (1.0 + later[..., 0] * len(starts))
+    out["starters_affected"] = aff0[..., 0] * (1.0 + later[..., 0] * len(starts))
+    out["dose"] = cap / S
+    out["eligible"] = eligible
+    out["boosting"] = boosting
+    return out
+
+
+def costs(inp: ProgramInputs, parts: dict[str, np.ndarray], hourly_comp) -> dict[str, np.ndarray]:
+    """Step 2: monthly program costs (sessions at the employer's share, work time, admin, setup)."""
+    purchased = parts["sessions"] + parts["boosters"] if parts["boosting"] else parts["sessions"]
+    price = _col(inp.price_per_session)
+    share_emp = _col(inp.employer_share)
+    pays_time = inp.on_paid_time and rule(inp.perspective).work_time
+    hours_per_session = _col(inp.session_hours) + (0.0 if inp.on_site else _col(inp.travel_hours))
+    time_rate = hours_per_session * _col(hourly_comp) if pays_time else 0.0  # [USD/session]
+    admin = _col(parts["eligible"] * _a(inp.admin_pepm))
+    setup = _a(inp.setup_cost)
+    flow = purchased * (price * share_emp + time_rate) + admin
+    return {"purchased": purchased, "flow": flow, "admin": admin, "setup": setup, "price": price,
+            "share_emp": share_emp, "time_rate": time_rate, "pays_time": pays_time}
+
+
+def _response(inp: ProgramInputs, dose) -> tuple[np.ndarray, np.ndarray]:
+    """Responder share per unit of effect multiplier ``U`` and the capped share ``rho`` (…, 1)."""
+    unit = _col(inp.effect_size) * _col(inp.response_per_point) * dose
+    return unit, np.minimum(1.0, unit * _col(inp.effect_multiplier))
+
+
+def _lagged(flow: np.ndarray, lag: int) -> np.ndarray:
+    """``flow`` delayed by ``lag`` months (what falls beyond the horizon is lost)."""
+    out = np.zeros_like(flow)
+    if lag < flow.shape[-1]:
+        out[..., lag:] = flow[..., : flow.shape[-1] - lag]
+    return out
+
+
+def savings(inp: ProgramInputs, parts: dict[str, np.ndarray], b: dict[str, np.ndarray],
+            rho=None) -> dict[str, np.ndarray]:
+    """Step 3: monthly savings by component, in the perspective's view, for responder share ``rho``.
+
+    ``medical_offset_allowed`` is the all-payer medical saving; ``medical_offset_plan_paid`` the
+    plan's share of it (reported whatever the perspective).
+    """
+    who = rule(inp.perspective)
+    mix = b["mix"]
+    if rho is None:
+        rho = _response(inp, parts["dose"])[1]
+    phi = {
+        "absenteeism": st.component_shares(mix, b["state_absence_valued_hours"]),
+        "presenteeism": st.component_shares(mix, b["state_presenteeism"]) * _a(inp.presenteeism_link),
+        "medical": st.component_shares(mix, b["state_medical"]),
+    }
+    eff = parts["effective"] * rho
+    gross = {key: eff * _col(b[f"per_affected_{key}"] * phi[key]) / 12.0 for key in phi}
+    plan_paid = gross["medical"] * _col(inp.plan_paid_share)
+    medical = (plan_paid if who.medical_now else 0.0) + (
+        _col(inp.premium_passthrough) * _lagged(plan_paid, int(inp.premium_lag_months))
+        if who.medical_passthrough else 0.0)
+    flows = {"absenteeism": gross["absenteeism"] if who.productivity else 0.0 * gross["absenteeism"],
+             "presenteeism": gross["presenteeism"] if who.productivity else 0.0 * gross["presenteeism"],
+             "medical": medical + 0.0 * plan_paid}
+    return {"flows": flows, "medical_offset_allowed": gross["medical"],
+            "medical_offset_plan_paid": plan_paid, "phi": phi}
+
+
+def state_occupancy(inp: ProgramInputs) -> dict[str, np.ndarray]:
+    """Person-months in each pain-impact state among participants with chronic LBP, by month.
+
+    Arrays of shape ``(..., H, 4)`` (states in :data:`calculator.states.STATES` order): ``usual_care``
+    (participants with chronic LBP still employed, at the scenario's impact mix), ``program``
+    (the same people with the program) and ``delta`` (program - usual care; sums to 0 over states).
+    QALYs gained = :func:`calculator.states.qalys` of ``delta`` (optionally discounted).
+    """
+    parts = participants(inp)
+    mix = st.mix_vector(*inp.impact_mix)
+    rho = _response(inp, parts["dose"])[1]
+    delta = (parts["effective"] * rho)[..., None] * st.responder_shift(mix)
+    uc = parts["active_affected"][..., None] * mix
+    return {"usual_care": uc, "program": uc + delta, "delta": delta}
+
+
+def totals(inp: ProgramInputs, cost: np.ndarray, sav: dict, unit_full_savings: np.ndarray,
+           price_coef: np.ndarray, unit: np.ndarray) -> dict[str, np.ndarray]:
+    """Step 4: totals over the horizon, ROI, NPV (:func:`calculator.finance.npv`), payback and
+    break-even values.
+
+    Break-even effect multiplier: savings grow with the responder share ``rho = min(1, U m)`` until
+    every completer responds, so the multiplier that breaks even is ``cost / (S_full U)`` when the
+    full-response savings ``S_full`` cover the cost, and does not exist (nan) otherwise.
+    """
+    savings_flow = sav["flows"]["absenteeism"] + sav["flows"]["presenteeism"] + sav["flows"]["medical"]
+    shape = np.broadcast_shapes(np.shape(cost), np.shape(savings_flow))
+    savings_flow = np.broadcast_to(savings_flow, shape)
+    net = savings_flow - cost
+    total_cost = cost.sum(axis=-1)
+    total_savings = savings_flow.sum(axis=-1)
+    fixed = total_cost - price_coef * _a(inp.price_per_session)
+    u = unit[..., 0]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        be_price = np.where(price_coef > 0, (total_savings - fixed) / price_coef, np.nan)
+        be_price = np.where(be_price > 0, be_price, np.nan)
+        be_rho = np.where(unit_full_savings > 0, total_cost / unit_full_savings, np.inf)
+        be_mult = np.where((be_rho <= 1.0) & (u > 0), be_rho / np.where(u > 0, u, 1.0), np.nan)
+        bcr = np.where(total_cost > 0, total_savings / np.where(total_cost > 0, total_cost, 1), np.nan)
+    cumulative = np.cumsum(net, axis=-1)
+    return {
+        "savings": savings_flow, "net": net, "cumulative_net": cumulative,
+        "discount_factor": discount_factors(shape[-1], inp.discount_rate),
+        "total_cost": total_cost, "total_savings": total_savings,
+        "net_benefit": total_savings - total_cost, "roi": roi(total_savings, total_cost), "bcr": bcr,
+        "npv": npv(net, inp.discount_rate), "payback_month": payback_from_cumulative(cumulative),
+        "breakeven_price_per_session": be_price, "breakeven_effect_multiplier": be_mult,
     }
 
 
 def simulate(inp: ProgramInputs, detail: bool = True) -> dict[str, np.ndarray]:
     """Monthly cash flows and totals of one program (vectorised over draws).
 
-    Returns monthly arrays (last axis = month): ``net``, ``cumulative_net``, ``discount_factor``
-    and, with ``detail`` (the default), ``cost_setup``, ``cost_admin``, ``cost_sessions``,
-    ``cost_work_time``, ``cost``, ``saving_absenteeism``, ``saving_presenteeism``,
-    ``saving_medical``, ``savings``, ``participants_active``, ``effective_participants``,
-    ``sessions_purchased_monthly``; and totals: ``total_cost``, ``total_savings``,
+    Returns monthly arrays (last axis = month): ``net``, ``cumulative_net``, ``discount_factor``,
+    ``medical_offset_allowed`` and ``medical_offset_plan_paid`` (all-payer and plan-paid medical
+    savings, whatever the perspective) and, with ``detail`` (the default), ``cost_setup``,
+    ``cost_admin``, ``cost_sessions``, ``cost_work_time``, ``cost``, ``saving_absenteeism``,
+    ``saving_presenteeism``, ``saving_medical``, ``savings``, ``participants_active``,
+    ``effective_participants``, ``sessions_purchased_monthly`` and the state occupancy
+    ``state_months_usual_care`` / ``state_months_program`` / ``state_months_delta`` (shape
+    ``(..., H, 4)``, person-months per state among participants with chronic LBP; see
+    :func:`state_occupancy`); totals: ``total_cost``, ``total_savings``,
     ``savings_absenteeism``/``presenteeism``/``medical``, ``net_benefit``, ``roi``, ``bcr``,
     ``npv``, ``payback_month``, ``participants``, ``participants_affected``,
     ``sessions_purchased``, ``breakeven_price_per_session``, ``breakeven_effect_multiplier``,
-    ``reduction_clipped``. ``detail=False`` (Monte Carlo) skips the per-component monthly arrays;
-    every total is the same.
+    ``reduction_clipped``, ``responder_share``, ``qaly_gain`` and ``qaly_gain_discounted``.
+    ``detail=False`` (Monte Carlo) skips the per-component monthly arrays; every total is the same.
     """
     H = int(inp.horizon_months)
-    months = np.arange(H)
-    w = WEEKS_PER_MONTH
-    col = lambda x: _a(x)[..., None]  # noqa: E731  (parameters broadcast against months)
-
     b = annual_burden(inp)
-    r = col((1.0 - _a(inp.turnover)) ** (1.0 / 12.0))
-    eligible = _a(inp.employees) * inp.eligibility
-    aff0 = col(eligible * inp.prevalence * inp.uptake)
-    unaff0 = col(eligible * (1.0 - _a(inp.prevalence)) * inp.uptake_unaffected)
-
-    S = col(inp.sessions)
-    cap = S if inp.visit_cap is None else np.minimum(S, float(inp.visit_cap))
-    dose = cap / S
-    c = col(inp.completion)
-    used_per_starter = cap * (c + (1.0 - c) * col(inp.noncompleter_session_share))
-    T = col(inp.course_weeks)
-    k = col(inp.decay_per_week)
-    boosting = inp.booster_interval_months > 0 and inp.booster_sessions > 0
-    B_weeks = inp.booster_interval_months * w if boosting else 0.0
-
-    unit = {  # reduction per unit of effect multiplier, before clipping at 100%
-        "absenteeism": col(inp.effect_size) * col(inp.absence_per_point) * dose,
-        "presenteeism": col(inp.effect_size) * col(inp.presenteeism_per_point) * dose,
-        "medical": col(inp.effect_size) * col(inp.medical_per_point) * dose,
-    }
-    mult = col(inp.effect_multiplier)
-    reduction = {key: np.minimum(1.0, u * mult) for key, u in unit.items()}
-    clipped = np.zeros(np.broadcast_shapes(*(u.shape for u in unit.values()), mult.shape)[:-1] or (), bool)
-    for u in unit.values():
-        clipped = clipped | (u * mult > 1.0)[..., 0]
-
-    # Every cohort follows the same path by age (months since its offer): compute the per-age
-    # arrays once, then add each later cohort's copy shifted by its start month.
-    ret_age = r ** (months + 0.5)  # still employed at mid-month
-    overlap = np.clip(np.minimum((months + 1) * w, T) - months * w, 0.0, w)
-    sess_age = ret_age * used_per_starter * (overlap / T)
-    eff_age = c * ret_age * effect_profile((months + 0.5) * w, T, k, B_weeks)
-    interval = max(int(inp.offer_interval_months), 1)
-    starts = range(interval, H, interval)  # later cohorts: the new hires since the last offer
-    n_all0 = aff0 + unaff0
-    later = 1.0 - r**interval
-    sessions_m = n_all0 * sess_age
-    effective_people = aff0 * eff_age
-    active_m = n_all0 * ret_age
-    booster_m = 0.0
-    if boosting:
-        is_boost = (months > 0) & (months % inp.booster_interval_months == 0)
-        boost_age = c * ret_age * inp.booster_sessions * is_boost
-        booster_m = n_all0 * boost_age
-    for start in starts:
-        m = H - start
-        sessions_m[..., start:] += (n_all0 * later) * sess_age[..., :m]
-        effective_people[..., start:] += (aff0 * later) * eff_age[..., :m]
-        active_m[..., start:] += (n_all0 * later) * ret_age[..., :m]
-        if boosting:
-            booster_m[..., start:] += (n_all0 * later) * boost_age[..., :m]
-    starters = n_all0[..., 0] * (1.0 + later[..., 0] * len(starts))
-    starters_aff = aff0[..., 0] * (1.0 + later[..., 0] * len(starts))
-
-    purchased = sessions_m + booster_m if boosting else sessions_m
-    price = col(inp.price_per_session)
-    share_emp = col(inp.employer_share)
-    comp = col(b["hourly_compensation"])
-    pays_time = inp.on_paid_time and inp.perspective != "health_plan"
-    hours_per_session = col(inp.session_hours) + (0.0 if inp.on_site else col(inp.travel_hours))
-    time_rate = hours_per_session * comp if pays_time else 0.0  # [USD/session]
-    admin = col(eligible * _a(inp.admin_pepm))
-    setup = _a(inp.setup_cost)
-    # cost per month = sessions x (employer's price + work time) + admin, plus setup in month 0
-    cost_flow = purchased * (price * share_emp + time_rate) + admin
-
-    counts = {"absenteeism": inp.perspective != "health_plan",
-              "presenteeism": inp.perspective != "health_plan",
-              "medical": inp.perspective != "fully_insured"}
-    per_aff = {"absenteeism": col(b["per_affected_absenteeism"]),
-               "presenteeism": col(b["per_affected_presenteeism"]),
-               "medical": col(b["per_affected_medical"])}
-    # savings of component x in month m = effective participants x per-affected cost / 12 x reduction
-    coef = {key: (per_aff[key] / 12.0 * reduction[key] if counts[key] else 0.0) for key in per_aff}
-    savings_flow = effective_people * (coef["absenteeism"] + coef["presenteeism"] + coef["medical"])
-    shape = np.broadcast_shapes(np.shape(cost_flow), np.shape(savings_flow), np.shape(setup) + (1,), (H,))
-    cost = np.broadcast_to(cost_flow, shape).copy()
-    cost[..., 0] += setup
-    savings = np.broadcast_to(savings_flow, shape)
-    people_total = effective_people.sum(axis=-1)
-    saving_totals = {key: np.broadcast_to(people_total * np.asarray(v)[..., 0] if np.ndim(v) else
-                                          people_total * v, shape[:-1]) for key, v in coef.items()}
-    unit_total = sum(people_total * (per_aff[key] / 12.0 * unit[key])[..., 0] for key in per_aff if counts[key])
-    net = savings - cost
-    cumulative = np.cumsum(net, axis=-1)
-    dfac = discount_factors(H, inp.discount_rate)
-
-    total_cost = cost.sum(axis=-1)
-    total_savings = savings.sum(axis=-1)
-    price_coef = purchased.sum(axis=-1) * share_emp[..., 0]  # d(total cost)/d(price)
-    fixed = total_cost - price_coef * _a(inp.price_per_session)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        be_price = np.where(price_coef > 0, (total_savings - fixed) / price_coef, np.nan)
-        be_price = np.where(be_price > 0, be_price, np.nan)
-        be_mult = np.where(_a(unit_total) > 0, total_cost / unit_total, np.nan)
-        bcr = np.where(total_cost > 0, total_savings / np.where(total_cost > 0, total_cost, 1), np.nan)
-    participants = _a(starters)
-    out = {
-        "months": months,
-        "net": net,
-        "cumulative_net": cumulative,
-        "discount_factor": dfac,
-        "total_cost": total_cost,
-        "total_savings": total_savings,
-        "savings_absenteeism": saving_totals["absenteeism"],
-        "savings_presenteeism": saving_totals["presenteeism"],
-        "savings_medical": saving_totals["medical"],
-        "net_benefit": total_savings - total_cost,
-        "roi": roi(total_savings, total_cost),
-        "bcr": bcr,
-        "npv": np.sum(net * dfac, axis=-1),
-        "payback_month": payback_from_cumulative(cumulative),
-        "participants": participants,
-        "participants_affected": _a(starters_aff),
-        "sessions_purchased": purchased.sum(axis=-1),
-        "breakeven_price_per_session": be_price,
-        "breakeven_effect_multiplier": be_mult,
-        "reduction_clipped": clipped,
+    parts = participants(inp)
+    cst = costs(inp, parts, b["hourly_compensation"])
+    unit, rho = _response(inp, parts["dose"])
+    sav = savings(inp, parts, b, rho)
+    full = savings(inp, parts, b, np.ones_like(rho))
+    shape = np.broadcast_shapes(np.shape(cst["flow"]), np.shape(parts["effective"] * rho),
+                                np.shape(cst["setup"]) + (1,), (H,))
+    cost = np.broadcast_to(cst["flow"], shape).copy()
+    cost[..., 0] += cst["setup"]
+    full_total = sum(np.sum(np.broadcast_to(f, shape), axis=-1) for f in full["flows"].values())
+    price_coef = cst["purchased"].sum(axis=-1) * cst["share_emp"][..., 0]  # d(total cost)/d(price)
+    out = totals(inp, cost, sav, full_total, price_coef, unit)
+    months_axis = {key: np.broadcast_to(f, shape) for key, f in sav["flows"].items()}
+    dfac = out["discount_factor"]
+    delta = (parts["effective"] * rho)[..., None] * st.responder_shift(b["mix"])
+    out |= {
+        "months": np.arange(H),
+        "savings_absenteeism": months_axis["absenteeism"].sum(axis=-1),
+        "savings_presenteeism": months_axis["presenteeism"].sum(axis=-1),
+        "savings_medical": months_axis["medical"].sum(axis=-1),
+        "medical_offset_allowed": np.broadcast_to(sav["medical_offset_allowed"], shape),
+        "medical_offset_plan_paid": np.broadcast_to(sav["medical_offset_plan_paid"], shape),
+        "participants": _a(parts["starters"]),
+        "participants_affected": _a(parts["starters_affected"]),
+        "sessions_purchased": cst["purchased"].sum(axis=-1),
+        "reduction_clipped": (unit * _col(inp.effect_multiplier) > 1.0)[..., 0],
+        "responder_share": rho[..., 0],
+        "qaly_gain": st.qalys(delta),
+        "qaly_gain_discounted": st.qalys(delta, discount_factor=dfac),
         "burden": b,
     }
     if detail:
-        purchased_full = np.broadcast_to(purchased, shape)
+        purchased_full = np.broadcast_to(cst["purchased"], shape)
         cost_setup = np.zeros(shape)
-        cost_setup[..., 0] = np.broadcast_to(setup, shape[:-1])
+        cost_setup[..., 0] = np.broadcast_to(cst["setup"], shape[:-1])
+        uc = parts["active_affected"][..., None] * b["mix"]
         out |= {
             "cost_setup": cost_setup,
-            "cost_admin": np.broadcast_to(admin, shape),
-            "cost_sessions": purchased_full * price * share_emp,
-            "cost_work_time": purchased_full * time_rate if pays_time else np.zeros(shape),
+            "cost_admin": np.broadcast_to(cst["admin"], shape),
+            "cost_sessions": purchased_full * cst["price"] * cst["share_emp"],
+            "cost_work_time": purchased_full * cst["time_rate"] if cst["pays_time"] else np.zeros(shape),
             "cost": cost,
-            "saving_absenteeism": np.broadcast_to(effective_people * coef["absenteeism"], shape),
-            "saving_presenteeism": np.broadcast_to(effective_people * coef["presenteeism"], shape),
-            "saving_medical": np.broadcast_to(effective_people * coef["medical"], shape),
-            "savings": savings,
-            "participants_active": np.broadcast_to(active_m, shape),
-            "effective_participants": np.broadcast_to(effective_people, shape),
+            "saving_absenteeism": months_axis["absenteeism"],
+            "saving_presenteeism": months_axis["presenteeism"],
+            "saving_medical": months_axis["medical"],
+            "participants_active": np.broadcast_to(parts["active"], shape),
+            "effective_participants": np.broadcast_to(parts["effective"], shape),
             "sessions_purchased_monthly": purchased_full,
+            "state_months_usual_care": uc,
+            "state_months_program": uc + delta,
+            "state_months_delta": delta,
         }
     return out

@@ -32,6 +32,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "ScenarioError",
     "Workforce",
+    "ImpactMix",
     "Condition",
     "Translation",
     "Program",
@@ -106,24 +107,50 @@ class Workforce(BaseModel):
         return self.hourly_wage
 
 
+class ImpactMix(BaseModel):
+    """Shares of employees with chronic LBP in each pain-impact state (sum to 1; calculator.states)."""
+
+    model_config = _CONFIG
+    low: float = _p("condition.impact_mix.low")
+    moderate: float = _p("condition.impact_mix.moderate")
+    high: float = _p("condition.impact_mix.high")
+
+    @model_validator(mode="after")
+    def _sums_to_one(self) -> ImpactMix:
+        total = self.low + self.moderate + self.high
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"low + moderate + high must sum to 1, got {total:.6g} "
+                             f"({self.low:g} + {self.moderate:g} + {self.high:g})")
+        return self
+
+    def as_tuple(self) -> tuple[float, float, float]:
+        return (self.low, self.moderate, self.high)
+
+
 class Condition(BaseModel):
-    """Chronic low back pain in this workforce (attributable, i.e. excess over people without it)."""
+    """Chronic low back pain in this workforce, by pain-impact state (docs/METHODS.md).
+
+    ``absence_days``, ``presenteeism`` and ``medical_excess_cost`` are the levels at the library's
+    default impact mix: changing one scales every state's value by the same factor; the scenario's
+    ``impact_mix`` then weights the states. At the defaults both readings agree.
+    """
 
     model_config = _CONFIG
     prevalence: float = _p("condition.prevalence")
+    impact_mix: ImpactMix = Field(default_factory=ImpactMix)
     absence_days: float = _p("condition.absence_days")
     presenteeism: float = _p("condition.presenteeism")
     medical_excess_cost: float = _p("condition.medical_excess_cost")
     hours_per_day: float = _p("condition.hours_per_day")
+    plan_paid_share: float = _p("condition.plan_paid_share")
 
 
 class Translation(BaseModel):
-    """How a clinical effect (RDQ points) becomes less absence, presenteeism and medical cost."""
+    """How a clinical effect (RDQ points) moves people to lighter pain-impact states."""
 
     model_config = _CONFIG
-    absence_per_point: float = _p("translation.absence_per_point")
-    presenteeism_per_point: float = _p("translation.presenteeism_per_point")
-    medical_per_point: float = _p("translation.medical_per_point")
+    response_per_point: float = _p("translation.response_per_point")
+    presenteeism_link: float = _p("translation.presenteeism_link")
 
 
 THERAPY_FIELDS = ("price_per_session", "sessions", "course_weeks", "effect_size", "decay_per_week",
@@ -185,8 +212,11 @@ class Analysis(BaseModel):
     friction_period_weeks: float = _p("analysis.friction_period_weeks")
     friction_elasticity: float = _p("analysis.friction_elasticity")
     perspective: Literal["self_insured", "fully_insured", "health_plan"] = Field(
-        default="self_insured", description="self_insured = productivity + medical; fully_insured = "
-        "productivity only; health_plan = medical only")
+        default="self_insured", description="self_insured = productivity + the plan-paid share of "
+        "medical offsets; fully_insured = productivity (+ premium pass-through if set); health_plan = "
+        "plan-paid medical only")
+    premium_passthrough: float = _p("analysis.premium_passthrough")
+    premium_lag_months: int = _p("analysis.premium_lag_months", int)
 
 
 class Scenario(BaseModel):
@@ -459,6 +489,8 @@ for _sec, _model in (("workforce", Workforce), ("condition", Condition), ("trans
         extra = _info.json_schema_extra or {}
         if isinstance(extra, dict) and "parameter" in extra and _sec != "programs":
             PATH_TO_PARAMETER[f"{_sec}.{_name}"] = str(extra["parameter"])
+for _name in ("low", "moderate", "high"):
+    PATH_TO_PARAMETER[f"condition.impact_mix.{_name}"] = f"condition.impact_mix.{_name}"
 
 
 def parameter_id_for_path(scenario: Scenario, path: str) -> str | None:

@@ -43,8 +43,9 @@ import numpy as np
 import pandas as pd
 
 from . import distributions as dist
-from .evidence import library
+from .evidence import PRICE_YEAR, library
 from .model import INPUT_PATHS, build_inputs, input_table
+from .perspective import rule
 from .program import NUMERIC_FIELDS, ProgramInputs, simulate
 from .scenario import THERAPY_FIELDS, Scenario
 
@@ -67,6 +68,9 @@ __all__ = [
     "memory_estimate",
     "psa",
     "psa_compare",
+    "HEADLINE_DRAWS",
+    "Headline",
+    "headline",
 ]
 
 #: Draws when none are asked for: the Monte Carlo standard error of a probability is then at most
@@ -143,19 +147,24 @@ def inputs_in_use(inp: ProgramInputs) -> list[str]:
     For example, the friction period matters only with the friction-cost valuation, travel time only
     for off-site sessions on paid time, medical inputs not for a fully insured employer.
     """
+    who = rule(inp.perspective)
     unused: set[str] = set()
     if inp.valuation != "friction_cost":
         unused |= {"friction_period_weeks", "friction_elasticity"}
-    if not inp.on_paid_time or inp.perspective == "health_plan":
+    if not inp.on_paid_time or not who.work_time:
         unused |= {"session_hours", "travel_hours"}
     elif inp.on_site:
         unused.add("travel_hours")
-    if inp.perspective == "health_plan":
-        unused |= {"absence_days", "presenteeism", "absence_per_point", "presenteeism_per_point",
+    if not who.productivity:
+        unused |= {"absence_days", "presenteeism", "presenteeism_link",
                    "productivity_multiplier", "benefits_load", "hourly_wage", "annual_hours",
                    "hours_per_day", "friction_period_weeks", "friction_elasticity"}
-    if inp.perspective == "fully_insured":
-        unused |= {"medical_excess_cost", "medical_per_point"}
+    medical_counts = who.medical_now or (who.medical_passthrough and float(np.max(inp.premium_passthrough)) > 0
+                                         and inp.premium_lag_months < inp.horizon_months)
+    if not medical_counts:
+        unused |= {"medical_excess_cost", "plan_paid_share"}
+    if not who.medical_passthrough:
+        unused.add("premium_passthrough")
     return [name for name in NUMERIC_FIELDS if name not in unused]
 
 
@@ -543,7 +552,7 @@ class PSAResult:
                 {"input": r["input"], "path": r["path"], "value": r["value"], "distribution": r["distribution"],
                  "dist_params": r["dist_params"], "mean": r["mean"], "sd": r["sd"], "changed": r["changed"]}
                 for r in inputs.to_dict(orient="records")],
-            "currency": "USD", "price_year": 2024,
+            "currency": "USD", "price_year": PRICE_YEAR,
             "parameter_set": library().version,
         }
 
@@ -597,6 +606,71 @@ def psa(scenario: Scenario, draws: int = DEFAULT_DRAWS, seed: int | None = DEFAU
     )
 
 
+#: Draws of the headline PSA shown beside every headline ROI (fast: see tests/benchmarks).
+HEADLINE_DRAWS = 2000
+
+
+@dataclass(frozen=True)
+class Headline:
+    """What stands beside every headline ROI: the base case, P(ROI > 0) and the 90% interval.
+
+    ``roi`` is the deterministic base case (``None`` when the cost is 0); ``roi_interval`` the 5th
+    and 95th percentiles of ROI over ``draws`` Monte Carlo draws with ``seed``;
+    ``probability_roi_positive`` the share of draws with ROI > 0 and ``probability_mc_se`` its Monte
+    Carlo standard error; ``mean_net_benefit`` / ``base_net_benefit`` [USD over the horizon].
+    """
+
+    therapy: str
+    roi: float | None
+    probability_roi_positive: float
+    probability_mc_se: float
+    roi_interval: tuple[float, float]
+    mean_roi: float
+    base_net_benefit: float
+    mean_net_benefit: float
+    net_benefit_mc_se: float
+    draws: int
+    seed: int
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["roi_interval"] = list(self.roi_interval)
+        return d
+
+    def text(self) -> str:
+        """One line: ``ROI -12% (P(ROI > 0) 31%, 90% interval -60% to 45%)``."""
+        base = "n/a" if self.roi is None else f"{self.roi:.0%}"
+        lo, hi = self.roi_interval
+        return (f"ROI {base} (P(ROI > 0) {self.probability_roi_positive:.0%}, 90% interval "
+                f"{lo:.0%} to {hi:.0%}; {self.draws:,} draws, seed {self.seed})")
+
+
+def headline(scenario: Scenario, draws: int = HEADLINE_DRAWS, seed: int | None = DEFAULT_SEED, *,
+             program_index: int = 0) -> Headline:
+    """The fixed-seed PSA summary that stands beside every headline ROI (pages, CLI, PDF, deck).
+
+    >>> h = headline(Scenario(), draws=500, seed=1)
+    >>> h.draws, 0 <= h.probability_roi_positive <= 1, h.roi_interval[0] <= h.roi_interval[1]
+    (500, True, True)
+    """
+    r = psa(scenario, draws=draws, seed=seed, program_index=program_index)
+    roi_draws = r.draws["roi"].to_numpy(dtype=float)
+    finite = roi_draws[np.isfinite(roi_draws)]
+    lo, hi = (np.quantile(finite, [0.05, 0.95]).tolist() if finite.size else [math.nan, math.nan])
+    nb = r.draws["net_benefit"].to_numpy(dtype=float)
+    det = simulate(build_inputs(scenario, program_index))
+    base_roi = float(det["roi"])
+    return Headline(
+        therapy=r.therapy, roi=None if math.isnan(base_roi) else base_roi,
+        probability_roi_positive=r.probability("roi_positive"),
+        probability_mc_se=float(r.probabilities.loc[r.probabilities["event"] == "roi_positive", "mc_se"].iloc[0]),
+        roi_interval=(float(lo), float(hi)), mean_roi=float(finite.mean()) if finite.size else math.nan,
+        base_net_benefit=float(det["net_benefit"]), mean_net_benefit=float(nb.mean()),
+        net_benefit_mc_se=float(nb.std(ddof=1) / math.sqrt(nb.size)) if nb.size > 1 else math.nan,
+        draws=r.draws_n, seed=r.seed,
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # All therapies at once
 
@@ -629,7 +703,7 @@ class CompareResult:
         return {"draws": self.draws_n, "seed": self.seed, "correlated": self.correlated,
                 "horizon_months": self.horizon_months, "therapies": self.table.to_dict(orient="records"),
                 "evpi": self.evpi, "p_none_best": self.p_none_best, "currency": "USD",
-                "price_year": 2024, "parameter_set": library().version}
+                "price_year": PRICE_YEAR, "parameter_set": library().version}
 
 
 def _therapy_scenarios(scenario: Scenario, program_index: int) -> list[tuple[str, Scenario]]:

@@ -45,7 +45,25 @@ def test_evaluate_json_matches_api(capsys):
 def test_evaluate_table_is_readable(capsys):
     code, out, _ = run(capsys, "evaluate")
     assert code == 0 and "Yearly cost of chronic low back pain" in out and "ROI" in out
-    assert "$1,204,226" in out
+    assert "$752,505" in out
+    # Never a bare ROI: the base case stands beside P(ROI > 0) and the 90% interval (fixed seed).
+    roi_line = next(line for line in out.splitlines() if line.strip().startswith("ROI"))
+    assert "-46.9%" in roi_line and "P(ROI > 0)" in roi_line and "90% interval" in roi_line
+    assert "2,000 draws, seed 20240101" in roi_line
+
+
+def test_evaluate_json_states_roi_probability_and_interval(capsys):
+    from calculator.uncertainty import headline
+    code, out, _ = run(capsys, "evaluate", "--format", "json")
+    p = json.loads(out)["program"]
+    h = headline(Scenario())
+    assert p["probability_roi_positive"] == pytest.approx(h.probability_roi_positive)
+    lo, hi = p["roi_interval"]
+    assert lo < p["roi"] < hi and [lo, hi] == pytest.approx(list(h.roi_interval))
+    assert p["roi_uncertainty"]["draws"] == 2000 and p["roi_uncertainty"]["seed"] == 20240101
+    pp = p["per_participant"]
+    assert set(pp) == {"treatment_cost", "medical_savings", "productivity_savings", "net"}
+    assert pp["net"] == pytest.approx(p["net_benefit"] / p["participants"])
 
 
 def test_evaluate_file_and_set(tmp_path, capsys):
@@ -58,11 +76,12 @@ def test_evaluate_file_and_set(tmp_path, capsys):
 def test_compare_formats(capsys):
     code, out, _ = run(capsys, "compare", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert code == 0 and len(rows) == 10 and "roi" in rows[0]
+    assert code == 0 and len(rows) == 11 and "roi" in rows[0]      # 10 therapies + "cover nothing"
+    assert {r["therapy"] for r in rows} >= {"none", "usual_care"} and "comparator" in rows[0]
     code, out, _ = run(capsys, "compare", "--format", "json")
-    assert len(json.loads(out)) == 10
+    assert len(json.loads(out)) == 11
     code, out, _ = run(capsys, "compare")
-    assert "Yoga" in out
+    assert "Yoga" in out and "Cover nothing" in out and "self-care book" in out
 
 
 def test_parameters_have_citations(capsys):

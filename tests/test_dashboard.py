@@ -101,15 +101,17 @@ def test_compare_page_lists_every_therapy_and_marks_the_chosen_one():
     at = open_page("compare")
     df = at.dataframe[0].value
     expected = compare(Scenario())
-    assert len(df) == len(library().therapies)
-    short = {t: th.short_label for t, th in library().therapies.items()}
+    assert len(df) == len(library().therapies) + 1            # plus the "cover nothing" baseline
+    short = {t: th.short_label for t, th in library().therapies.items()} | {"none": "Cover nothing"}
     assert set(df["Therapy"]) == {short[t] for t in expected["therapy"]}
+    assert "Compared with" in df.columns
     chosen = df[df["Your choice"]]
     assert chosen["Therapy"].tolist() == [short[Scenario().programs[0].therapy]]
-    best = expected.iloc[0]
-    assert df.iloc[0]["Therapy"] == short[best["therapy"]]
-    assert df.iloc[0]["Net benefit"] == round(best["net_benefit"])  # whole dollars, like the KPI cards
-    assert df.iloc[0]["ROI"] == best["roi"]
+    assert df.iloc[0]["Therapy"] == short[expected.iloc[0]["therapy"]]
+    best = expected[expected["therapy"] != "none"].iloc[0]
+    row = df[df["Therapy"] == short[best["therapy"]]].iloc[0]
+    assert row["Net benefit"] == round(best["net_benefit"])  # whole dollars, like the KPI cards
+    assert row["ROI"] == best["roi"]
 
 
 def test_assumptions_page_lists_every_input_with_sources_and_links():

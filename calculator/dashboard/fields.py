@@ -126,6 +126,8 @@ SPECS: list[FieldSpec] = [
     FieldSpec("condition.presenteeism", "Extra productivity lost while at work (%)", "percent", 1, 1),
     FieldSpec("condition.medical_excess_cost", "Extra medical cost per affected employee ($ per year)",
               "money", 0, 100),
+    FieldSpec("condition.plan_paid_share", "Share of medical cost the plan pays (the employee pays the rest) (%)",
+              "percent", 0, 5),
     # valuation
     FieldSpec("workforce.productivity_multiplier", "Absence productivity multiplier (team effect)", "number",
               2, 0.05),
@@ -172,20 +174,26 @@ SPECS: list[FieldSpec] = [
     FieldSpec(P + "booster_interval_months", "Months between booster courses (0 = no boosters)", "count"),
     FieldSpec(P + "booster_sessions", "Sessions per booster course", "count"),
     # how the clinical effect becomes work time and medical cost
-    FieldSpec("translation.absence_per_point", "Less absence per point of improvement (%)", "percent", 1, 0.5),
-    FieldSpec("translation.presenteeism_per_point", "Less lost productivity at work per point of improvement (%)",
-              "percent", 1, 0.5),
-    FieldSpec("translation.medical_per_point", "Less excess medical cost per point of improvement (%)",
-              "percent", 1, 0.5),
+    FieldSpec("translation.response_per_point",
+              "Completers who move to a lighter pain-impact state, per point of improvement (%)", "percent", 1, 0.5),
+    FieldSpec("translation.presenteeism_link", "Share of that shift that also lowers lost productivity at work (%)",
+              "percent", 0, 5),
     # analysis
     FieldSpec("analysis.horizon_months", "Horizon (months)", "count", step=6),
     FieldSpec("analysis.discount_rate", "Discount rate (% per year)", "percent", 1, 0.5),
     FieldSpec("analysis.perspective", "Whose costs and savings count", "choice", choices={
-        "self_insured": "Self-insured employer: productivity and medical costs",
-        "fully_insured": "Fully insured employer: productivity only",
-        "health_plan": "Health plan: medical costs only"},
-        note="A self-insured employer pays its own claims, so medical savings count; a fully insured "
-             "one pays premiums, so only productivity counts; a health plan counts medical cost only."),
+        "self_insured": "Self-insured employer: productivity and the plan-paid share of medical costs",
+        "fully_insured": "Fully insured employer: productivity only (premium pass-through optional)",
+        "health_plan": "Health plan: the plan-paid share of medical costs only"},
+        note="A self-insured employer pays its own claims, so the plan-paid share of medical savings counts; "
+             "a fully insured one pays premiums, so only productivity counts unless the insurer passes "
+             "savings through; a health plan counts the medical cost it pays."),
+    FieldSpec("analysis.premium_passthrough", "Share of medical savings returned through premiums (%)",
+              "percent", 0, 5, note="Fully insured employers only; 0 = off (the default)."),
+    FieldSpec("analysis.premium_lag_months", "Months before premiums reflect the savings", "count"),
+    FieldSpec("condition.impact_mix.low", "People with low-impact chronic back pain (%)", "percent", 0, 5),
+    FieldSpec("condition.impact_mix.moderate", "People with moderate-impact chronic back pain (%)", "percent", 0, 5),
+    FieldSpec("condition.impact_mix.high", "People with high-impact chronic back pain (%)", "percent", 0, 5),
 ]
 
 FIELDS: dict[str, FieldSpec] = {s.path: s for s in SPECS}

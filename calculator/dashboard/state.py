@@ -206,6 +206,18 @@ def cached_compare(scenario_json: str, program_index: int = 0) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
+def cached_headline(scenario_json: str, program_index: int = 0) -> Any:
+    """``calculator.uncertainty.headline`` (fixed-seed PSA beside the headline ROI), cached (issue 9)."""
+    from calculator.uncertainty import headline
+    return headline(from_json(scenario_json), program_index=program_index)
+
+
+def current_headline(program_index: int = 0) -> Any:
+    """The headline PSA of the current scenario: P(ROI > 0) and the 90% interval of ROI."""
+    return cached_headline(scenario_json(), program_index)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
 def cached_input_table(scenario_json: str, program_index: int = 0) -> pd.DataFrame:
     """``calculator.input_table`` of a scenario given as canonical JSON (cached on the text)."""
     return input_table(from_json(scenario_json), program_index)

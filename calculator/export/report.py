@@ -58,7 +58,7 @@ COST_INPUTS = ("eligibility", "uptake", "uptake_unaffected", "completion",
                "noncompleter_session_share", "sessions", "price_per_session", "employer_share",
                "setup_cost", "admin_pepm", "turnover")
 SAVINGS_INPUTS = ("effect_size", "course_weeks", "decay_per_week", "effect_multiplier",
-                  "absence_per_point", "presenteeism_per_point", "medical_per_point", "completion",
+                  "response_per_point", "presenteeism_link", "plan_paid_share", "completion",
                   "turnover")
 
 #: Plain statements of what the model leaves out or assumes (shown in every report).
@@ -69,12 +69,15 @@ LIMITATIONS = (
     "How much an improvement in disability (RDQ points) reduces absence, presenteeism and medical "
     "cost is an assumption anchored on published models (Herman 2019), not a trial outcome. It is "
     "the most uncertain link in the chain; the ranges carry that uncertainty.",
-    "Presenteeism is self-reported (WPAI-type questionnaires); only the excess over matched "
-    "people without back pain is counted, and the best matched-control data come from Japan.",
+    "Presenteeism per pain-impact state is anchored on the same state's absence (IBI 2013: 4.4 "
+    "presenteeism days per 4 absence days); no trial measured how therapies change it, so only part "
+    "of the state shift (a range that includes none) lowers it.",
     "Human-capital valuation counts every lost hour at full employer compensation; the "
-    "friction-cost option counts absence only until work is covered and gives lower figures.",
-    "Excess medical cost is a saving only for a self-insured employer (or a health plan); a fully "
-    "insured employer sees it, if at all, in later premiums.",
+    "friction-cost option caps each pain-impact state's yearly absence at the friction period, which "
+    "lowers the figures only when that absence is longer than the period (not at the defaults).",
+    "Medical offsets are allowed amounts; a self-insured employer (or a health plan) saves only the "
+    "plan-paid share, and a fully insured employer sees them, if at all, in later premiums "
+    "(off by default).",
     "Not modelled: replacement and hiring costs, spill-over to colleagues, opioid-related harms, "
     "quality of life, and any long-term effect beyond the decay observed in trials.",
     "Results are averages for a workforce. They are not predictions for any person and must not "
@@ -264,9 +267,8 @@ _SHORT = {
     "effect_multiplier": "share of the trial effect", "completion": "completion",
     "uptake_unaffected": "uptake among employees without back pain",
     "noncompleter_session_share": "sessions used by non-completers", "turnover": "turnover",
-    "uptake": "uptake", "absence_per_point": "absence reduction per RDQ point",
-    "presenteeism_per_point": "presenteeism reduction per RDQ point",
-    "medical_per_point": "medical-cost reduction per RDQ point",
+    "uptake": "uptake", "response_per_point": "responders per RDQ point",
+    "presenteeism_link": "share of the shift that lowers presenteeism",
 }
 
 
@@ -473,10 +475,11 @@ def _figures(d: ReportData) -> dict[str, Figure]:
             "savings", f"Savings, {h} months", p.savings, money(p.savings),
             f"Completers with back pain ({inp['completion']:.0%} of starters) improve by "
             f"{p.effect_size:g} RDQ points ({p.therapy_label} vs {library().therapy(p.therapy).comparator}); "
-            f"each point removes {inp['absence_per_point']:.0%} of their absence, "
-            f"{inp['presenteeism_per_point']:.0%} of presenteeism and {inp['medical_per_point']:.1%} of "
-            f"excess medical cost; the effect fades by {inp['decay_per_week']:.1%} a week after the course "
-            f"and leavers ({inp['turnover']:.0%} a year) take it with them.",
+            f"each point moves {inp['response_per_point']:.0%} of them to a lighter pain-impact state "
+            f"(high or moderate to low impact), which lowers their absence, presenteeism "
+            f"({inp['presenteeism_link']:.0%} of the shift) and medical cost (the plan pays "
+            f"{inp['plan_paid_share']:.0%}); the effect fades by {inp['decay_per_week']:.1%} a week after "
+            f"the course and leavers ({inp['turnover']:.0%} a year) take it with them.",
             sav_refs, sub=f"conservative: {money(c.savings)}"),
         "roi": Figure(
             "roi", "Return on investment", p.roi, pct(p.roi, 1),
@@ -535,7 +538,8 @@ def build_report(scenario: Scenario | Result, *, uncertainty: Any = None,
     keys = list(result.sources)
     keys.extend(k for o in conservative_overrides(s) if o["applied"] for k in o["source_keys"])
     for tid in comp["therapy"]:
-        keys.extend(lib.therapy(tid).trial_source_keys)
+        if tid in lib.therapies:  # "none" (cover nothing) has no source
+            keys.extend(lib.therapy(tid).trial_source_keys)
     inputs = input_table(s, 0)
     refs = lib.citations(keys)
     text = to_json(s.model_copy(update={"parameter_set": s.parameter_set or result.parameter_set}))
@@ -571,6 +575,8 @@ def therapy_rows(d: ReportData) -> list[dict[str, Any]]:
     lib = library()
     rows = []
     for _, c in d.comparison.iterrows():
+        if c["therapy"] not in lib.therapies:  # the "cover nothing" baseline row
+            continue
         th = lib.therapy(c["therapy"])
         eff = lib.therapy_parameter(th.id, "effect_size")
         rows.append({

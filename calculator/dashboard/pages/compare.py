@@ -12,7 +12,7 @@ from ..inputs import field
 
 #: Columns shown in the table, in order: compare() column -> heading.
 COLUMNS = {
-    "label": "Therapy", "evidence_grade": "Evidence", "cost": "Program cost", "savings": "Savings",
+    "label": "Therapy", "comparator": "Compared with", "evidence_grade": "Evidence", "cost": "Program cost", "savings": "Savings",
     "net_benefit": "Net benefit", "roi": "ROI", "npv": "Net present value", "payback_month": "Payback month",
     "participants": "Participants", "sessions": "Sessions", "price_per_session": "Price per session",
     "cost_per_participant": "Cost per participant", "breakeven_price_per_session": "Break-even price",
@@ -26,7 +26,8 @@ MONEY = ["cost", "savings", "net_benefit", "npv", "cost_per_participant"]
 def with_short_labels(df: pd.DataFrame) -> pd.DataFrame:
     """The compare() table with each therapy's short name as its label (fits narrow screens)."""
     lib = library()
-    return df.assign(label=[lib.therapy(t).short_label for t in df["therapy"]])
+    return df.assign(label=[lib.therapy(t).short_label if t in lib.therapies else "Cover nothing"
+                            for t in df["therapy"]])
 
 
 def table_view(df: pd.DataFrame) -> pd.DataFrame:
@@ -83,6 +84,7 @@ def render() -> None:
     )
     st.caption(fmt.md(
         "Click a column heading to sort. Evidence grades come from published reviews and guidelines "
-        "(see Assumptions & sources). Usual care is the comparator every effect is measured against, so "
-        "it shows cost without savings. A blank payback month means the therapy does not pay back within "
+        "(see Assumptions & sources). 'Cover nothing' is the baseline every benefit must beat (cost 0, "
+        "savings 0). Each effect was measured against the comparator shown; usual care is the comparator "
+        "the others are measured against, so it shows cost without savings and is no money-saving program. A blank payback month means the therapy does not pay back within "
         f"{H} months."))

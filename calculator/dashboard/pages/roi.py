@@ -36,6 +36,7 @@ def render() -> None:
 
     r = state.current_result()
     p = r.program
+    h = state.current_headline()
     H = p.horizon_months
     st.subheader(f"Over {H} months")
     left = ui.kpi_cards([
@@ -47,8 +48,12 @@ def render() -> None:
                concerns=("program.savings",), key="savings"),
         ui.Kpi("Net benefit", fmt.money(p.net_benefit), "Savings minus program cost.", key="net"),
         ui.Kpi("Return on investment", fmt.pct(p.roi) if p.roi is not None else "n/a",
-               "Net benefit divided by program cost. 0% means the program pays for itself exactly.",
-               concerns=("program.roi",), key="roi"),
+               "Net benefit divided by program cost. 0% means the program pays for itself exactly. "
+               f"Beside it: the chance that the ROI is above 0 and its 90% interval, from "
+               f"{h.draws:,} Monte Carlo draws of every uncertain input (seed {h.seed}).",
+               concerns=("program.roi",), key="roi",
+               note=(f"P(ROI > 0) {fmt.pct(h.probability_roi_positive)} · 90% interval "
+                     f"{fmt.pct(h.roi_interval[0])} to {fmt.pct(h.roi_interval[1])}")),
         ui.Kpi("Net present value", fmt.money(p.npv),
                f"Net benefit with later months discounted at {fmt.pct(scenario.analysis.discount_rate)} a year.",
                key="npv"),
@@ -95,10 +100,10 @@ def render() -> None:
         fields([P + "effect_size", P + "effect_multiplier", P + "decay_per_week", P + "booster_interval_months",
                 P + "booster_sessions"], columns=2)
     with st.expander("How the effect turns into savings", key="exp-how-the-effect-turns-into-savings", icon=":material/swap_horiz:"):
-        st.caption("No study measures work time saved per point of improvement directly; these are "
-                   "conservative assumptions, explained under the question marks.")
-        fields(["translation.absence_per_point", "translation.presenteeism_per_point",
-                "translation.medical_per_point"], columns=2)
+        st.caption("A therapy moves some completers to a lighter pain-impact state (high or moderate to "
+                   "low impact, low impact to none); each state has its own absence, presenteeism and "
+                   "medical cost. Explained under the question marks and in docs/METHODS.md.")
+        fields(["translation.response_per_point", "translation.presenteeism_link"], columns=2)
     with st.expander("Analysis settings", key="exp-analysis-settings", icon=":material/tune:"):
         field("analysis.perspective")
         fields(["analysis.discount_rate"], columns=2)
