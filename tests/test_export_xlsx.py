@@ -92,7 +92,7 @@ LAYOUTS = {
                                  ("programs.0.booster_interval_months", 3), ("programs.0.booster_sessions", 2)],
     "36m_reoffers_12_24": [("analysis.horizon_months", 36)],
     "offer_every_5m_18m_clipped_effect": [("analysis.horizon_months", 18), ("programs.0.offer_interval_months", 5),
-                                          ("programs.0.effect_multiplier", 2.0), ("translation.absence_per_point", 0.3),
+                                          ("programs.0.effect_multiplier", 2.0), ("translation.response_per_point", 0.2),
                                           ("workforce.annual_salary", 80000)],
     "two_programs": [("analysis.horizon_months", 24), ("programs.1.therapy", "mbsr"), ("programs.1.uptake", 0.3),
                      ("programs.1.visit_cap", 4)],
@@ -208,7 +208,9 @@ def test_comparison_and_sources_sheets_match_the_report(workbook):
     d = build_report(Scenario())
     ws = workbook["Comparison"]
     rows = list(ws.iter_rows(min_row=5, values_only=True))
-    assert [r[0] for r in rows] == list(d.comparison["label"])
+    # every therapy; the "cover nothing" baseline row (all zeros) is not a therapy and is left out
+    assert [r[0] for r in rows] == [lab for t, lab in zip(d.comparison["therapy"], d.comparison["label"], strict=True)
+                                    if t != "none"]
     chosen = [r for r in rows if r[-1] == "yes"]
     assert len(chosen) == 1 and chosen[0][7] == pytest.approx(d.program.cost)
     src = workbook["Sources"]

@@ -332,6 +332,10 @@ def _shared_inputs(w: _Inputs, s: Scenario) -> None:
         for _, r in shared[shared["path"].str.startswith(sec + ".")].iterrows():
             raw = s.workforce.hourly_wage if r["path"] == "workforce.hourly_wage" else float(r["value"])
             w.param(r["parameter"], title, raw, input_name(r["path"]))
+        if sec == "condition":
+            for x in _CHRONIC:
+                w.param(f"condition.impact_mix.{x}", title, getattr(s.condition.impact_mix, x),
+                        f"condition_impact_mix_{x}")
         if sec == "workforce":
             w.put(title, "Average annual salary (blank = use the hourly wage)", s.workforce.annual_salary,
                   "USD/yr", "workforce_annual_salary", note="When given, hourly wage = salary / annual hours.",
@@ -346,6 +350,8 @@ def _shared_inputs(w: _Inputs, s: Scenario) -> None:
             w.put(title, "Perspective", s.analysis.perspective, "text", "analysis_perspective",
                   note="self_insured: productivity + medical; fully_insured: productivity only; health_plan: medical only.")
             per_dv.add(f"C{w.row - 1}")
+            w.param("analysis.premium_lag_months", title, s.analysis.premium_lag_months,
+                    "analysis_premium_lag_months")
             w.param("analysis.horizon_months", title, s.analysis.horizon_months, "analysis_horizon_months",
                     label="Horizon", note=_STRUCTURAL_NOTE)
             w.grey()
@@ -389,6 +395,14 @@ def _constants(w: _Inputs) -> None:
     """The benchmark and two calendar constants, named like the inputs."""
     par = w.lib.parameter("benchmark.lpt_hours_per_employee")
     w.param(par.id, "Constants", par.value, "benchmark_lpt_hours_per_employee")
+    for q, states in (("absence_hours", ("none", *_CHRONIC)), ("presenteeism", _CHRONIC), ("medical", _CHRONIC)):
+        for x in states:
+            pid = f"state.{q}.{x}"
+            w.param(pid, "States", w.lib.value(pid), f"state_{q}_{x}")
+    for x in _CHRONIC:
+        w.param(f"condition.impact_mix.{x}", "States", w.lib.value(f"condition.impact_mix.{x}"),
+                f"lib_impact_mix_{x}", label=f"Library's default impact mix: {x} (the condition levels hold at this mix)")
+        w.grey()
     ws = w.ws
     for label, value, unit, name, fmt in (("Weeks per month (52 / 12)", "=52/12", "weeks", "weeks_per_month", "0.0000"),
                                           ("Workdays per week (friction period in days)", 5, "days/week",
@@ -406,24 +420,27 @@ def _constants(w: _Inputs) -> None:
 # Burden
 
 
+_CHRONIC = ("low", "moderate", "high")
+
+
 def _burden_sheet(book: _Book) -> None:
     ws = book.wb.create_sheet("Burden")
     _title(ws, "Yearly cost of chronic low back pain", "Every value is a formula over the Inputs sheet "
-           "(calculator.program.annual_burden). USD per year unless stated.")
+           "(calculator.program.annual_burden, pain-impact states of calculator.states). USD per year unless stated.")
     k = _Calc(book, ws, 4)
     k.section("Per employee with chronic low back pain")
     k.put("Hourly wage used", "=IF(ISNUMBER(workforce_annual_salary),workforce_annual_salary/workforce_annual_hours,workforce_hourly_wage)",
           "USD/h", "wage_used", "Annual salary / annual hours when a salary is given, else the hourly wage.")
     k.put("Hourly compensation", "=wage_used*workforce_benefits_load", "USD/h", "hourly_compensation",
           "Wage x benefits load (BLS ECEC is per hour worked: paid leave is inside the load).")
-    k.put("Absence hours (actual)", "=condition_absence_days*condition_hours_per_day", "h/yr",
-          "absence_hours_actual", "Absence days x hours per day.", fmt=_FMT["n2"])
-    k.put("Absence hours (valued)",
-          '=IF(analysis_valuation="friction_cost",MIN(condition_absence_days,workdays_per_week*analysis_friction_period_weeks)*condition_hours_per_day*analysis_friction_elasticity,absence_hours_actual)',
-          "h/yr", "absence_hours_valued",
-          "Human capital: all absence hours. Friction cost: only days within the friction period, times the elasticity.",
-          fmt=_FMT["n2"])
-    k.put("Presenteeism hours", "=(workforce_annual_hours-absence_hours_actual)*condition_presenteeism", "h/yr",
+    _burden_states(k)
+    k.put("Absence hours (actual)", "=" + "+".join(f"condition_impact_mix_{x}*abs_hours_{x}" for x in _CHRONIC),
+          "h/yr", "absence_hours_actual", "Impact mix x each state's attributable absence hours.", fmt=_FMT["n2"])
+    k.put("Absence hours (valued)", "=" + "+".join(f"condition_impact_mix_{x}*abs_valued_{x}" for x in _CHRONIC),
+          "h/yr", "absence_hours_valued", "Impact mix x each state's valued absence hours.", fmt=_FMT["n2"])
+    k.put("Attributable presenteeism", "=" + "+".join(f"condition_impact_mix_{x}*pres_{x}" for x in _CHRONIC),
+          "fraction", "presenteeism_fraction", "Impact mix x each state's presenteeism.", fmt=_FMT["pct2"])
+    k.put("Presenteeism hours", "=(workforce_annual_hours-absence_hours_actual)*presenteeism_fraction", "h/yr",
           "presenteeism_hours", "(Annual hours - actual absence hours) x attributable presenteeism.", fmt=_FMT["n2"])
     k.put("Multiplier applied to presenteeism",
           "=IF(workforce_multiplier_on_presenteeism,workforce_productivity_multiplier,1)", "ratio",
@@ -433,8 +450,10 @@ def _burden_sheet(book: _Book) -> None:
           "per_affected_absenteeism", "Valued absence hours x compensation x productivity multiplier.")
     k.put("Presenteeism cost per affected employee", "=presenteeism_hours*hourly_compensation*presenteeism_multiplier",
           "USD/yr", "per_affected_presenteeism", "Presenteeism hours x compensation (x multiplier if chosen).")
-    k.put("Excess medical cost per affected employee", "=condition_medical_excess_cost", "USD/yr",
-          "per_affected_medical", "Input.")
+    k.put("Medical cost per affected employee (allowed, all payers)",
+          "=" + "+".join(f"condition_impact_mix_{x}*med_{x}" for x in _CHRONIC), "USD/yr",
+          "per_affected_medical", "Impact mix x each state's medical cost.")
+    _burden_shares(k)
     k.section("Whole workforce")
     k.put("Employees with chronic low back pain", "=workforce_employees*condition_prevalence", "count",
           "affected_employees", "Headcount x prevalence.", fmt=_FMT["n1"])
@@ -448,8 +467,10 @@ def _burden_sheet(book: _Book) -> None:
     k.put("Total", "=burden_absenteeism+burden_presenteeism+burden_medical", "USD/yr", "burden_total",
           "Absenteeism + presenteeism + medical.", result=True)
     k.put("Counted in this perspective",
-          '=IF(analysis_perspective<>"health_plan",burden_absenteeism+burden_presenteeism,0)+IF(analysis_perspective<>"fully_insured",burden_medical,0)',
-          "USD/yr", "burden_in_perspective", "Self-insured: all; fully insured: productivity only; health plan: medical only.")
+          '=IF(analysis_perspective<>"health_plan",burden_absenteeism+burden_presenteeism,0)'
+          '+IF(analysis_perspective<>"fully_insured",burden_medical*condition_plan_paid_share,0)',
+          "USD/yr", "burden_in_perspective",
+          "Self-insured: productivity + plan-paid medical; fully insured: productivity; health plan: plan-paid medical.")
     k.put("Per employee", "=burden_total/workforce_employees", "USD/yr", "burden_per_employee")
     k.put("Per affected employee", "=IF(affected_employees>0,burden_total/affected_employees,0)", "USD/yr",
           "burden_per_affected_employee")
@@ -465,6 +486,48 @@ def _burden_sheet(book: _Book) -> None:
           "burden_hours_lost_per_employee", fmt=_FMT["n2"])
     k.put("Ratio to the published benchmark", "=burden_hours_lost_per_employee/benchmark_lpt_hours_per_employee",
           "ratio", "burden_benchmark_ratio", "Stewart 2003 lost productive time, per employee.", fmt=_FMT["n2"])
+
+
+def _burden_states(k: _Calc) -> None:
+    """Each chronic state's attributable absence, presenteeism and medical cost at this scenario's levels.
+
+    A condition level (absence days, presenteeism, medical cost) scales every state's library value by
+    one factor, chosen so that the library's default impact mix reproduces the level exactly.
+    """
+    lib_sum = lambda q: "+".join(f"lib_impact_mix_{x}*{q.format(x=x)}" for x in _CHRONIC)  # noqa: E731
+    k.section("Pain-impact states (calculator.states): attributable values at this scenario's levels")
+    exc = "(state_absence_hours_{x}-state_absence_hours_none)"
+    for x in _CHRONIC:
+        k.put(f"Absence hours, {x} impact", f"={exc.format(x=x)}*condition_absence_days*condition_hours_per_day"
+              f"/({lib_sum(exc)})", "h/yr", f"abs_hours_{x}",
+              "State's excess over no pain, scaled so the library mix gives absence days x hours per day.",
+              fmt=_FMT["n2"])
+        k.put(f"Absence hours valued, {x} impact",
+              f'=IF(analysis_valuation="friction_cost",MIN(abs_hours_{x}/condition_hours_per_day,'
+              f"workdays_per_week*analysis_friction_period_weeks)*condition_hours_per_day*analysis_friction_elasticity,"
+              f"abs_hours_{x})", "h/yr", f"abs_valued_{x}",
+              "Human capital: all; friction cost: days within the friction period x elasticity.", fmt=_FMT["n2"])
+    for x in _CHRONIC:
+        k.put(f"Presenteeism, {x} impact", f"=state_presenteeism_{x}*condition_presenteeism/({lib_sum('state_presenteeism_{x}')})",
+              "fraction", f"pres_{x}", "Scaled like absence.", fmt=_FMT["pct2"])
+    for x in _CHRONIC:
+        k.put(f"Medical cost, {x} impact", f"=state_medical_{x}*condition_medical_excess_cost/({lib_sum('state_medical_{x}')})",
+              "USD/yr", f"med_{x}", "Scaled like absence (allowed amounts, all payers).")
+    k.put("Impact mix check", '=IF(ABS(condition_impact_mix_low+condition_impact_mix_moderate+condition_impact_mix_high-1)'
+          '<=0.000001,"OK","The impact mix must sum to 1")', "", "impact_mix_check", fmt=_FMT["gen"])
+
+
+def _burden_shares(k: _Calc) -> None:
+    """Share of each cost a full response removes (responders move from moderate and high to low impact)."""
+    k.section("Share of each cost removed if every completer responded (calculator.states.component_shares)")
+    for key, per, total, link in (("absenteeism", "abs_valued_{x}", "absence_hours_valued", ""),
+                                  ("presenteeism", "pres_{x}", "presenteeism_fraction", "*translation_presenteeism_link"),
+                                  ("medical", "med_{x}", "per_affected_medical", "")):
+        low = per.format(x="low")
+        moved = "+".join(f"condition_impact_mix_{x}*({per.format(x=x)}-{low})" for x in ("moderate", "high"))
+        k.put(f"Share removed: {key}", f"=IF({total}>0,({moved})/{total},0){link}", "fraction", f"phi_{key}",
+              "(moderate share x (moderate - low) + high share x (high - low)) / mix-weighted total"
+              + (" x presenteeism link" if link else "") + ".", fmt=_FMT["pct2"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -544,13 +607,12 @@ def _program_derived(c: _Prog) -> _Calc:
           P + "boosting", "Booster interval > 0 and booster sessions > 0.", fmt=_FMT["gen"])
     k.put("Booster interval in weeks", f"=IF({P}boosting,{inp('booster_interval_months')}*weeks_per_month,0)", "weeks",
           P + "booster_weeks", "A booster course restores the end-of-course effect.", fmt=_FMT["n3"])
-    k.section("Effect (reduction of each cost of a completer with back pain)")
-    for comp, key in (("absence", "absenteeism"), ("presenteeism", "presenteeism"), ("medical", "medical")):
-        k.put(f"Reduction per unit of effect multiplier: {key}",
-              f"={inp('effect_size')}*translation_{comp}_per_point*{P}dose", "fraction", f"{P}unit_{key}",
-              "Effect (RDQ points) x reduction per point x dose.", fmt=_FMT["pct2"])
-        k.put(f"Reduction of {key} cost", f"=MIN(1,{P}unit_{key}*{inp('effect_multiplier')})", "fraction",
-              f"{P}reduction_{key}", "Capped at 100%.", fmt=_FMT["pct2"])
+    k.section("Effect (share of completers with back pain who move to a lighter pain-impact state)")
+    k.put("Responders per unit of effect multiplier", f"={inp('effect_size')}*translation_response_per_point*{P}dose",
+          "fraction", f"{P}unit_response", "Effect (RDQ points) x responders per point x dose.", fmt=_FMT["pct2"])
+    k.put("Responder share at the peak", f"=MIN(1,{P}unit_response*{inp('effect_multiplier')})", "fraction",
+          f"{P}response", "x effect multiplier, capped at 100%. Each cost falls by its share removed (Burden) "
+          "x this share x the effect profile.", fmt=_FMT["pct2"])
     k.section("Costs and perspective")
     k.put("Work time counted as a cost", f'=AND({inp("on_paid_time")},analysis_perspective<>"health_plan")',
           "TRUE/FALSE", P + "pays_time", "Sessions on paid time, unless the perspective is a health plan's.",
@@ -561,8 +623,11 @@ def _program_derived(c: _Prog) -> _Calc:
           "Eligible employees x fee per employee per month.", fmt=_FMT["USD2"])
     k.put("Productivity savings counted", '=analysis_perspective<>"health_plan"', "TRUE/FALSE",
           P + "counts_productivity", "Not from a health plan's perspective.", fmt=_FMT["gen"])
-    k.put("Medical savings counted", '=analysis_perspective<>"fully_insured"', "TRUE/FALSE", P + "counts_medical",
-          "Not for a fully insured employer.", fmt=_FMT["gen"])
+    k.put("Plan-paid medical savings counted as they happen", '=analysis_perspective<>"fully_insured"', "TRUE/FALSE",
+          P + "counts_medical", "Self-insured employer or health plan (calculator.perspective).", fmt=_FMT["gen"])
+    k.put("Medical savings returned through premiums", '=analysis_perspective="fully_insured"', "TRUE/FALSE",
+          P + "counts_passthrough", "Fully insured: pass-through share of the plan-paid savings, after the premium lag.",
+          fmt=_FMT["gen"])
     k.put("Layout check",
           f'=IF(AND(analysis_horizon_months={H},{inp("offer_interval_months")}={interval},'
           f'{inp("therapy")}="{prog.therapy}"),"OK","Horizon, offer interval or therapy changed: export the workbook again")',
@@ -633,8 +698,8 @@ def _cashflow_sheet(c: _Prog, wf: Worksheet, rng: Any) -> tuple[int, int]:
             "Sessions (employer share)", "Paid work time", "Total cost", "Participants still employed",
             "Effective participants", "Saving: absenteeism", "Saving: presenteeism", "Saving: medical",
             "Total savings", "Net cash flow", "Cumulative net", "Discount factor", "Discounted net",
-            "Paid back (month)"]
-    _header(wf, 4, cols, [8] + [14] * 19)
+            "Paid back (month)", "Plan-paid medical offset", "Effective participants, premium lag earlier"]
+    _header(wf, 4, cols, [8] + [14] * 21)
     wf.row_dimensions[4].height = 45
     wf.freeze_panes = "B5"
     f0, fl = 5, 4 + H
@@ -651,21 +716,26 @@ def _cashflow_sheet(c: _Prog, wf: Worksheet, rng: Any) -> tuple[int, int]:
         wf.cell(row=r, column=9, value=f"=E{r}+F{r}+G{r}+H{r}")
         wf.cell(row=r, column=10, value=f"=SUMIF({rng('C')},A{r},{rng('L')})")
         wf.cell(row=r, column=11, value=f"=SUMIF({rng('C')},A{r},{rng('M')})")
-        wf.cell(row=r, column=12, value=f"=IF({P}counts_productivity,K{r}*per_affected_absenteeism/12*{P}reduction_absenteeism,0)")
-        wf.cell(row=r, column=13, value=f"=IF({P}counts_productivity,K{r}*per_affected_presenteeism/12*{P}reduction_presenteeism,0)")
-        wf.cell(row=r, column=14, value=f"=IF({P}counts_medical,K{r}*per_affected_medical/12*{P}reduction_medical,0)")
+        wf.cell(row=r, column=12, value=f"=IF({P}counts_productivity,K{r}*{P}response*per_affected_absenteeism*phi_absenteeism/12,0)")
+        wf.cell(row=r, column=13, value=f"=IF({P}counts_productivity,K{r}*{P}response*per_affected_presenteeism*phi_presenteeism/12,0)")
+        wf.cell(row=r, column=14, value=(f"=IF({P}counts_medical,U{r},0)+IF({P}counts_passthrough,analysis_premium_passthrough*"
+                                         f"V{r}*{P}response*per_affected_medical*phi_medical/12*condition_plan_paid_share,0)"))
+        wf.cell(row=r, column=21, value=f"=K{r}*{P}response*per_affected_medical*phi_medical/12*condition_plan_paid_share")
+        wf.cell(row=r, column=22, value=(f"=IF(A{r}-analysis_premium_lag_months>=1,"
+                                         f"INDEX($K${f0}:$K${fl},A{r}-analysis_premium_lag_months),0)"))
         wf.cell(row=r, column=15, value=f"=L{r}+M{r}+N{r}")
         wf.cell(row=r, column=16, value=f"=O{r}-I{r}")
         wf.cell(row=r, column=17, value=f"=P{r}" if m == 0 else f"=Q{r - 1}+P{r}")
         wf.cell(row=r, column=18, value=f"=(1+analysis_discount_rate)^(-(A{r}-1)/12)")
         wf.cell(row=r, column=19, value=f"=P{r}*R{r}")
         wf.cell(row=r, column=20, value=(f'=IF(Q{r}>=-1E-9*MAX(1,MAX(MAX($Q${f0}:$Q${fl}),-MIN($Q${f0}:$Q${fl}))),A{r},"")'))
-        for c in range(2, 21):
+        for c in range(2, 23):
             wf.cell(row=r, column=c).number_format = {2: _FMT["n2"], 3: _FMT["n2"], 4: _FMT["n2"], 10: _FMT["n2"],
-                                                      11: _FMT["n2"], 18: "0.0000", 20: _FMT["gen"]}.get(c, _FMT["USD"])
+                                                      11: _FMT["n2"], 18: "0.0000", 20: _FMT["gen"],
+                                                      22: _FMT["n2"]}.get(c, _FMT["USD"])
     tr = fl + 1
     wf.cell(row=tr, column=1, value="Total").font = _BOLD
-    for c in (2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15, 16, 19):
+    for c in (2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15, 16, 19, 21):
         col = get_column_letter(c)
         cell = wf.cell(row=tr, column=c, value=f"=SUM({col}{f0}:{col}{fl})")
         cell.font, cell.border = _BOLD, _TOP
@@ -716,16 +786,23 @@ def _program_results(c: _Prog, k: _Calc, col: Any, cohort_last: int) -> None:
 def _breakeven_rows(c: _Prog, k: _Calc, col: Any) -> None:
     """Break-even effect multiplier and effect size (within the scenario's allowed ranges)."""
     P, inp, prog = c.P, c.inp, c.prog
-    k.put("Effect reaching the completers, x monthly cost base",
-          f"=SUM({col('K')})/12*(IF({P}counts_productivity,per_affected_absenteeism*{P}unit_absenteeism+"
-          f"per_affected_presenteeism*{P}unit_presenteeism,0)+IF({P}counts_medical,per_affected_medical*{P}unit_medical,0))",
-          "USD", P + "savings_per_unit_multiplier", "Savings per unit of effect multiplier before the 100% cap.")
+    med = "per_affected_medical*phi_medical*condition_plan_paid_share"
+    k.put("Savings if every completer responded",
+          f"=SUM({col('K')})/12*(IF({P}counts_productivity,per_affected_absenteeism*phi_absenteeism+"
+          f"per_affected_presenteeism*phi_presenteeism,0)+IF({P}counts_medical,{med},0))"
+          f"+IF({P}counts_passthrough,analysis_premium_passthrough*SUM({col('V')})/12*{med},0)",
+          "USD", P + "savings_full_response", "Savings with a responder share of 100% (calculator.program.totals).")
     lib = library()
     max_mult = lib.parameter("program.effect_multiplier").max_allowed
     max_size = lib.therapy_parameter(prog.therapy, "effect_size").max_allowed
+    k.put("Break-even responder share", f"=IF({P}savings_full_response>0,{P}cost/{P}savings_full_response,NA())",
+          "fraction", P + "breakeven_response", "Cost / savings at full response; above 100%: no effect breaks even.",
+          fmt=_FMT["pct2"])
     k.put("Break-even effect multiplier, unrestricted",
-          f"=IF({P}savings_per_unit_multiplier>0,{P}cost/{P}savings_per_unit_multiplier,NA())", "ratio",
-          P + "breakeven_multiplier_raw", "Cost / savings per unit of effect multiplier.", fmt=_FMT["n3"])
+          f"=IF(AND(ISNUMBER({P}breakeven_response),{P}unit_response>0),IF({P}breakeven_response<=1,"
+          f"{P}breakeven_response/{P}unit_response,NA()),NA())", "ratio",
+          P + "breakeven_multiplier_raw", "Break-even responder share / responders per unit of multiplier.",
+          fmt=_FMT["n3"])
     k.put("Break-even effect multiplier",
           f"=IF(AND({P}breakeven_multiplier_raw<={max_mult:g},IF({inp('effect_multiplier')}>0,"
           f"{P}breakeven_multiplier_raw*{inp('effect_size')}/{inp('effect_multiplier')}<={max_size:g},TRUE)),"
@@ -765,7 +842,7 @@ def _comparison_sheet(book: _Book, d: ReportData) -> None:
            "the chosen therapy's row equals the Program sheet. Sorted by net benefit.")
     from .report import therapy_rows
     rows = therapy_rows(d)
-    df = d.comparison
+    df = d.comparison[d.comparison["therapy"].isin([r["therapy"] for r in rows])]  # not the "none" row
     recs = []
     for tr, (_, c) in zip(rows, df.iterrows(), strict=True):
         rec = {k: (None if (isinstance(v, float) and math.isnan(v)) else v) for k, v in c.items()}
