@@ -66,6 +66,8 @@ def stable_zip(data: bytes, when: _dt.datetime) -> bytes:
             body = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 body = _core_props(body, when)
+            elif body[:4] == b"PK\x03\x04":  # an embedded package (a chart's workbook in a deck)
+                body = stable_zip(body, when)
             zi = zipfile.ZipInfo(info.filename, date_time=stamp)
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o600 << 16

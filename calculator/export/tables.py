@@ -79,6 +79,7 @@ MONTHLY_COLUMNS = {
 COMPARISON_COLUMNS = {
     "therapy": ("therapy", "id", "therapy id"), "label": ("label", "text", "therapy name"),
     "evidence_grade": ("evidence_grade", "grade", "strength of the trial evidence"),
+    "comparator": ("comparator", "text", "what the trial compared the therapy with"),
     "sessions": ("sessions_per_course", "sessions", "sessions in one course"),
     "price_per_session": ("price_per_session_usd", _USD, "price of one session"),
     "effect_size": ("effect_size_rdq_points", "RDQ points", "trial effect on disability vs comparator"),

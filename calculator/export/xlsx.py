@@ -698,7 +698,7 @@ def _cashflow_sheet(c: _Prog, wf: Worksheet, rng: Any) -> tuple[int, int]:
             "Sessions (employer share)", "Paid work time", "Total cost", "Participants still employed",
             "Effective participants", "Saving: absenteeism", "Saving: presenteeism", "Saving: medical",
             "Total savings", "Net cash flow", "Cumulative net", "Discount factor", "Discounted net",
-            "Paid back (month)", "Plan-paid medical offset", "Effective participants, premium lag earlier"]
+            "Still below zero (month)", "Plan-paid medical offset", "Effective participants, premium lag earlier"]
     _header(wf, 4, cols, [8] + [14] * 21)
     wf.row_dimensions[4].height = 45
     wf.freeze_panes = "B5"
@@ -728,7 +728,7 @@ def _cashflow_sheet(c: _Prog, wf: Worksheet, rng: Any) -> tuple[int, int]:
         wf.cell(row=r, column=17, value=f"=P{r}" if m == 0 else f"=Q{r - 1}+P{r}")
         wf.cell(row=r, column=18, value=f"=(1+analysis_discount_rate)^(-(A{r}-1)/12)")
         wf.cell(row=r, column=19, value=f"=P{r}*R{r}")
-        wf.cell(row=r, column=20, value=(f'=IF(Q{r}>=-1E-9*MAX(1,MAX(MAX($Q${f0}:$Q${fl}),-MIN($Q${f0}:$Q${fl}))),A{r},"")'))
+        wf.cell(row=r, column=20, value=(f'=IF(Q{r}<-1E-9*MAX(1,MAX(MAX($Q${f0}:$Q${fl}),-MIN($Q${f0}:$Q${fl}))),A{r},"")'))
         for c in range(2, 23):
             wf.cell(row=r, column=c).number_format = {2: _FMT["n2"], 3: _FMT["n2"], 4: _FMT["n2"], 10: _FMT["n2"],
                                                       11: _FMT["n2"], 18: "0.0000", 20: _FMT["gen"],
@@ -758,8 +758,11 @@ def _program_results(c: _Prog, k: _Calc, col: Any, cohort_last: int) -> None:
     k.put("Benefit-cost ratio", f"=IF({P}cost>0,{P}savings/{P}cost,NA())", "ratio", P + "bcr", fmt=_FMT["n2"])
     k.put("Net present value (NPV)", f"=SUMPRODUCT({col('P')},{col('R')})", "USD", P + "npv",
           "Sum of net flow x (1 + d)^(-(month - 1)/12).", result=True)
-    k.put("Payback month", f'=IF(COUNT({col("T")})=0,"never",MIN({col("T")}))', "month", P + "payback_month",
-          "First month in which the cumulative net flow reaches zero; 'never' within the horizon.",
+    last = col("T").split("!")[0] + "!" + col("T").rsplit(":", 1)[1]  # the horizon's month: below zero = never
+    k.put("Payback month", f'=IF(ISNUMBER({last}),"never",IF(COUNT({col("T")})=0,1,MAX({col("T")})+1))',
+          "month", P + "payback_month",
+          "First month from which the cumulative net flow stays at or above zero to the horizon "
+          "(calculator.finance.payback_month); 'never' when it ends below zero.",
           fmt=_FMT["gen"], result=True)
     k.put("Participants (starters over the horizon)", f"=SUM('{hname}'!$E$5:$E${cohort_last})", "count",
           P + "participants", fmt=_FMT["n2"])
