@@ -80,7 +80,7 @@ def test_appendices_assumptions_evidence_references_and_reproducibility(with_psa
 
 
 def test_without_uncertainty_the_report_says_not_run():
-    data = pdf_bytes(Scenario(), charts=False)
+    data = pdf_bytes(build_report(Scenario(), headline=False), charts=False)
     text = " ".join(_pages(data))
     assert "Uncertainty analysis: not run" in text and "Not run. No probabilistic sensitivity analysis" in text
 

@@ -50,7 +50,7 @@ def test_csv_value_keeps_numbers_and_pdf_text_escapes_markup():
 
 @pytest.fixture(scope="module")
 def report():
-    return build_report(Scenario())
+    return build_report(Scenario(), headline=False)
 
 
 def test_results_csv_reads_back_with_the_calculator_numbers(report):

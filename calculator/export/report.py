@@ -524,14 +524,20 @@ def _cases(s: Scenario) -> pd.DataFrame:
 
 def build_report(scenario: Scenario | Result, *, uncertainty: Any = None,
                  comparison: pd.DataFrame | None = None,
-                 generated: _dt.datetime | None = None, census: Any = None) -> ReportData:
+                 generated: _dt.datetime | None = None, census: Any = None, headline: bool = True) -> ReportData:
     """Evaluate (if needed) and gather everything a report shows.
 
-    ``uncertainty`` is the summary of ``calculator.uncertainty`` (or ``None``: "not run");
+    ``uncertainty`` is the summary of ``calculator.uncertainty``. When it is ``None`` the report
+    runs the fixed-seed headline simulation (``uncertainty.HEADLINE_DRAWS`` draws, seed
+    ``uncertainty.DEFAULT_SEED``, about 0.05 s) so that P(ROI > 0) and the ROI interval stand beside
+    every headline ROI; ``headline=False`` leaves it out (the reports then say "not run");
     ``census`` a :class:`calculator.census.CensusResult` whose segment table the reports add.
     """
     result = scenario if isinstance(scenario, Result) else evaluate(scenario)
     s = result.scenario
+    if uncertainty is None and headline:
+        from ..uncertainty import DEFAULT_SEED, HEADLINE_DRAWS, psa
+        uncertainty = psa(s, HEADLINE_DRAWS, DEFAULT_SEED)
     cons = evaluate(conservative_scenario(s))
     comp = compare(s) if comparison is None else comparison
     lib = library()

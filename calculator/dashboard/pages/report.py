@@ -81,7 +81,7 @@ def render() -> None:
     with opts.container(width=300):
         draws = st.selectbox(
             "Simulations for the ROI interval", DRAW_CHOICES, index=DRAW_CHOICES.index(DEFAULT_DRAWS),
-            format_func=lambda n: "none (uncertainty not run)" if n == 0 else f"{n:,}", key="report-draws",
+            format_func=lambda n: "headline only (2,000, fixed seed)" if n == 0 else f"{n:,}", key="report-draws",
             help="The probabilistic sensitivity analysis behind the ROI interval and the chance the "
                  "program pays for itself (same model and seed as the Uncertainty page).")
     with opts.container(width=200):
