@@ -103,13 +103,14 @@ def _notes(slide: Any, text: str) -> None:
 
 
 # Calibri / Carlito advance widths in em: digits, '$', '%', '+' and the minus sign are 0.507; others ~0.5.
-_NARROW = {",": 0.25, ".": 0.252, " ": 0.226, "(": 0.303, ")": 0.303, "/": 0.386, "-": 0.306, "1": 0.507}
+_NARROW = {",": 0.25, ".": 0.252, " ": 0.226, "(": 0.303, ")": 0.303, "/": 0.386, "-": 0.306, "1": 0.507,
+           "M": 0.855, "W": 0.89, "m": 0.799, "w": 0.715, "k": 0.455, "%": 0.715}
 
 
 def text_width(text: str, size_pt: float, bold: bool = False) -> int:
     """Width of one line of Calibri text in EMU (a slight over-estimate, so nothing breaks)."""
-    em = sum(_NARROW.get(ch, 0.6 if ch.isupper() else 0.507) for ch in text) * (1.04 if bold else 1.0)
-    return int(Pt(em * size_pt * 1.05))
+    em = sum(_NARROW.get(ch, 0.65 if ch.isupper() else 0.507) for ch in text) * (1.04 if bold else 1.0)
+    return int(Pt(em * size_pt * 1.08)) + int(Inches(0.04))
 
 
 def _fit_size(text: str, width: int, largest: float, smallest: float = 14, bold: bool = True) -> float:
