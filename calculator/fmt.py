@@ -25,6 +25,7 @@ MINUS = "\u2212"
 DASH = "\u2013"
 #: Price year of every dollar figure: the parameter library's (calculator.evidence.PRICE_YEAR).
 from .evidence import PRICE_YEAR  # noqa: E402
+
 #: What a payback month reads when the program does not pay back within the horizon.
 NEVER = "never"
 

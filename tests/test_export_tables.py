@@ -189,7 +189,7 @@ def test_conservative_case_is_the_shared_preset_and_never_rosier_than_the_scenar
 
 def test_export_dispatch_and_media_types(report):
     assert export(report, "csv") == csv_bytes(report)
-    assert set(MEDIA_TYPES) == {"pdf", "xlsx", "pptx", "csv", "json"}
+    assert set(MEDIA_TYPES) == {"pdf", "xlsx", "pptx", "docx", "csv", "json"}
     with pytest.raises(ValueError, match="unknown format 'doc'"):
         export(report, "doc")
 

@@ -34,7 +34,7 @@ def _twice(fmt: str, scenario: Scenario | None = None, **kw) -> tuple[bytes, byt
     return tuple(export(build_report(s), fmt, **kw) for _ in range(2))  # type: ignore[return-value]
 
 
-@pytest.mark.parametrize("fmt", ["xlsx", "pptx", "json", "csv"])
+@pytest.mark.parametrize("fmt", ["xlsx", "pptx", "docx", "json", "csv"])
 def test_two_runs_give_the_same_bytes(fmt):
     a, b = _twice(fmt)
     assert a == b
@@ -52,7 +52,7 @@ def test_pdf_with_charts_is_byte_identical():
     assert a == b
 
 
-@pytest.mark.parametrize("fmt", ["xlsx", "pptx"])
+@pytest.mark.parametrize("fmt", ["xlsx", "pptx", "docx"])
 def test_office_files_carry_the_epoch_in_core_properties_and_zip_entries(fmt):
     data = export(build_report(Scenario()), fmt)
     z = zipfile.ZipFile(io.BytesIO(data))

@@ -450,7 +450,6 @@ def _figures(d: ReportData) -> dict[str, Figure]:
     burden_refs = d.refs_for_inputs(BURDEN_INPUTS)
     cost_refs = d.refs_for_inputs(COST_INPUTS + (("session_hours", "travel_hours") if prog.on_paid_time else ()))
     sav_refs = tuple(sorted(set(d.refs_for_inputs(SAVINGS_INPUTS) + d.trial_refs)))
-    all_refs = tuple(sorted(set(cost_refs + sav_refs + burden_refs)))
     valuation = ("friction-cost valuation" if s.analysis.valuation == "friction_cost"
                  else "human-capital valuation")
     figs = {
@@ -483,17 +482,17 @@ def _figures(d: ReportData) -> dict[str, Figure]:
             sav_refs, sub=f"conservative: {money(c.savings)}"),
         "roi": Figure(
             "roi", "Return on investment", p.roi, pct(p.roi, 1),
-            f"ROI = (savings - cost) / cost over {h} months, undiscounted. Conservative case "
-            f"{pct(c.roi, 1)}. NPV at "
+            f"ROI = (savings - cost) / cost over {h} months, undiscounted, from the cost and savings figures "
+            f"(their sources are in those footnotes). Conservative case {pct(c.roi, 1)}. NPV at "
             f"{s.analysis.discount_rate:.0%}/yr: {money(p.npv)}.",
-            all_refs, sub=f"conservative: {pct(c.roi, 1)}"),
+            (), sub=f"conservative: {pct(c.roi, 1)}"),
         "payback": Figure(
             "payback", "Payback", p.payback_month,
             "never" if p.payback_month is None else f"month {int(p.payback_month)}",
-            f"First month in which the cumulative net cash flow (savings minus cost) reaches zero; "
-            f"'never' = not within the {h}-month horizon. Conservative case: "
-            f"{payback_text(c.payback_month, h)}.",
-            all_refs, sub="conservative: " + ("never" if c.payback_month is None else f"month {int(c.payback_month)}")),
+            f"First month from which the cumulative net cash flow (savings minus cost, from the cost and "
+            f"savings figures) stays at or above zero; 'never' = not within the {h}-month horizon. "
+            f"Conservative case: {payback_text(c.payback_month, h)}.",
+            (), sub="conservative: " + ("never" if c.payback_month is None else f"month {int(c.payback_month)}")),
     }
     u = d.uncertainty
     if u is None:
@@ -503,13 +502,13 @@ def _figures(d: ReportData) -> dict[str, Figure]:
                                     "Probabilistic sensitivity analysis not run for this report.", ())
     else:
         psa_note = (f"{u.draws:,} Monte Carlo draws" + (f" (seed {u.seed})" if u.seed is not None else "")
-                    + " of every uncertain input from the distributions and ranges in Appendix A.")
+                    + " of every uncertain input from its distribution and range (each input's source is in "
+                    "Appendix A).")
         figs["interval"] = Figure("interval", f"ROI, {u.level:.0%} interval", u.roi_low,
-                                  f"{pct(u.roi_low, 1)} to {pct(u.roi_high, 1)}", psa_note, all_refs,
+                                  f"{pct(u.roi_low, 1)} to {pct(u.roi_high, 1)}", psa_note, (),
                                   sub=f"median {pct(u.roi_median, 1)}")
         figs["p_positive"] = Figure("p_positive", "Chance it pays for itself", u.p_roi_positive,
-                                    pct(u.p_roi_positive), "Share of draws with ROI > 0. " + psa_note,
-                                    all_refs)
+                                    pct(u.p_roi_positive), "Share of draws with ROI > 0. " + psa_note, ())
     return figs
 
 

@@ -32,6 +32,7 @@ DOWNLOADS = (
     ("pdf", "results", "Business case (PDF)", ":material/picture_as_pdf:"),
     ("xlsx", "results", "Workbook with live formulas (Excel)", ":material/table_view:"),
     ("pptx", "results", "Pitch deck (PowerPoint)", ":material/slideshow:"),
+    ("docx", "results", "Executive summary (Word)", ":material/description:"),
     ("csv", "results", "Results (CSV)", ":material/csv:"),
     ("csv", "monthly", "Monthly cash flow (CSV)", ":material/calendar_month:"),
     ("json", "results", "Everything (JSON)", ":material/data_object:"),
