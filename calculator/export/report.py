@@ -368,6 +368,11 @@ class ReportData:
     segment_notes: tuple[str, ...] = ()
     #: Conservative / base / optimistic cases side by side (``sensitivity.compare_presets``).
     cases: pd.DataFrame | None = None
+    #: One-way sensitivity of the ROI (``sensitivity.one_way``): the tornado in the uncertainty appendix.
+    tornado: pd.DataFrame | None = None
+    #: Scenario paths whose value came from the employer's own data: ``{path: "census" | "claims" | "survey"}``.
+    #: Reports cite them as "from your census" (not as the library's source).
+    origins: Mapping[str, str] = field(default_factory=dict)
 
     # ----- convenience
     @property
@@ -456,7 +461,7 @@ def _figures(d: ReportData) -> dict[str, Figure]:
         "burden": Figure(
             "burden", "Cost of back pain, per year", b.total, money(b.total),
             f"{b.affected_employees:,.0f} employees with chronic low back pain ({inp['prevalence']:.1%} "
-            f"of {inp['employees']:,.0f}), each losing {inp['absence_days']:g} absence days and "
+            f"of {inp['employees']:,.0f}), each losing {fmt.quantity(inp['absence_days'])} absence days and "
             f"{inp['presenteeism']:.0%} of their hours at work, valued at "
             f"${b.hourly_compensation:,.2f}/h total compensation ({valuation}), plus "
             f"{money(inp['medical_excess_cost'])} excess medical cost a year.",
@@ -521,16 +526,25 @@ def _cases(s: Scenario) -> pd.DataFrame:
     return df
 
 
+def _tornado(s: Scenario) -> pd.DataFrame | None:
+    """What drives the ROI (program 0), or None when no input can move it."""
+    from ..sensitivity import one_way
+    return one_way(s, "roi")
+
+
 def build_report(scenario: Scenario | Result, *, uncertainty: Any = None,
                  comparison: pd.DataFrame | None = None,
-                 generated: _dt.datetime | None = None, census: Any = None, headline: bool = True) -> ReportData:
+                 generated: _dt.datetime | None = None, census: Any = None, headline: bool = True,
+                 origins: Mapping[str, str] | None = None) -> ReportData:
     """Evaluate (if needed) and gather everything a report shows.
 
     ``uncertainty`` is the summary of ``calculator.uncertainty``. When it is ``None`` the report
     runs the fixed-seed headline simulation (``uncertainty.HEADLINE_DRAWS`` draws, seed
     ``uncertainty.DEFAULT_SEED``, about 0.05 s) so that P(ROI > 0) and the ROI interval stand beside
     every headline ROI; ``headline=False`` leaves it out (the reports then say "not run");
-    ``census`` a :class:`calculator.census.CensusResult` whose segment table the reports add.
+    ``census`` a :class:`calculator.census.CensusResult` whose segment table the reports add (its
+    applied values are cited "from your census"); ``origins`` marks further paths as coming from the
+    employer's ``"claims"`` or ``"survey"``.
     """
     result = scenario if isinstance(scenario, Result) else evaluate(scenario)
     s = result.scenario
@@ -554,7 +568,8 @@ def build_report(scenario: Scenario | Result, *, uncertainty: Any = None,
         generated=generated or report_time(),
         scenario_json=text, scenario_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         segments=None if census is None else census.table(),
-        cases=_cases(s),
+        cases=_cases(s), tornado=_tornado(s),
+        origins={**({a.path: "census" for a in census.applied} if census is not None else {}), **(origins or {})},
         segment_notes=() if census is None else tuple(census.notes) + (
             (f"{census.rows_excluded:,} census rows with problems were excluded",) if census.rows_excluded else ()),
     )
