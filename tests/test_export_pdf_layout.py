@@ -131,3 +131,13 @@ def test_every_page_saved_with_charts():
     pngs = pages_png(pdf, "all-page", dpi=80)
     assert len(pngs) == len(_pages(data)) >= 6
     assert Path(pngs[0]).stat().st_size > 20_000
+
+
+def test_benchmark_check_table_is_in_the_appendix(named):
+    from calculator.model import benchmark_check
+    d, data = named
+    text = " ".join(_pages(data))
+    bc = benchmark_check(d.result)
+    assert "Benchmark check" in text
+    for _, r in bc.iterrows():
+        assert f"{r['ratio']:.2f}x" in text

@@ -158,7 +158,7 @@ def workbook():
 
 def test_sheets_and_named_results(workbook):
     assert workbook.sheetnames == ["About", "Cases", "Inputs", "Burden", "Program", "Cash flow", "Cohorts",
-                                   "Comparison", "Uncertainty summary", "Sources"]
+                                   "Comparison", "Uncertainty summary", "Benchmarks", "Sources"]
     for name in RESULT_NAMES:
         assert name in workbook.defined_names, name
 

@@ -205,3 +205,13 @@ def test_libreoffice_prints_the_workbook_on_few_full_width_pages(data):
     from pypdf import PdfReader
     widths = {round(float(p.mediabox.width)) for p in PdfReader(str(pdf)).pages}
     assert widths == {792}  # US letter landscape
+
+
+def test_benchmark_sheet_matches_the_model(values):
+    from calculator.model import benchmark_check
+    bc = benchmark_check(evaluate(Scenario()))
+    ws = values["Benchmarks"]
+    rows = [r for r in ws.iter_rows(min_row=5, max_row=4 + len(bc), values_only=True)]
+    assert [r[0] for r in rows] == list(bc["benchmark"])
+    assert [r[4] for r in rows] == pytest.approx(list(bc["ours"]), rel=1e-12)
+    assert [r[5] for r in rows] == pytest.approx(list(bc["ratio"]), rel=1e-12)

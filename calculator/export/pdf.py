@@ -443,7 +443,24 @@ def _assumptions(d: ReportData) -> list[Any]:
     more = ([Paragraph(f"The scenario has {len(s.programs)} programs; the workbook and JSON export carry all of "
                        "them, this report presents the first.", ST["body"])] if extra else [])
     return [Paragraph("A. Assumptions", ST["h1"]), Paragraph(intro, ST["body"]),
-            _table(rows, w, right={1}), *more]
+            _table(rows, w, right={1}), *more, Spacer(1, 6), *_benchmarks(d)]
+
+
+def _benchmarks(d: ReportData) -> list[Any]:
+    """Our lost-time burden per employee against published benchmarks (model.benchmark_check)."""
+    from ..model import benchmark_check
+    bc = benchmark_check(d.result)
+    rows = [["Benchmark", "Measure", "Published", "This scenario", "Ratio", "Why they differ"]]
+    for _, r in bc.iterrows():
+        usd = str(r["unit"]).startswith("USD")
+        val = (lambda v: money(v)) if usd else (lambda v: f"{fmt.quantity(v, 3)} h")
+        rows.append([_t(r["benchmark"]), _t(r["measure"]), val(r["benchmark_value"]), val(r["ours"]),
+                     f"{r['ratio']:.2f}x" + ("" if r["within_half_to_double"] else " (!)"), _t(r["definition"])])
+    w = [WIDTH * x for x in (0.11, 0.22, 0.10, 0.11, 0.08, 0.38)]
+    return [Paragraph("Benchmark check", ST["h2"] if "h2" in ST else ST["caption"]),
+            Paragraph("The yearly lost time per employee in this scenario beside published national figures; a "
+                      "ratio outside 0.5x-2x (!) is worth a second look at the inputs.", ST["body"]),
+            _table(rows, w, right={2, 3, 4})]
 
 
 def _evidence(d: ReportData) -> list[Any]:

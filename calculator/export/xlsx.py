@@ -975,6 +975,27 @@ def _cases_sheet(book: _Book, d: ReportData) -> None:
     ws.freeze_panes = "B5"
 
 
+def _benchmark_sheet(book: _Book, d: ReportData) -> None:
+    """Lost time per employee beside published benchmarks (values from model.benchmark_check)."""
+    from ..model import benchmark_check
+    ws = book.wb.create_sheet("Benchmarks")
+    _title(ws, "Benchmark check: our lost time per employee beside published figures",
+           "Values computed by backpain-roi (not formulas). A ratio outside 0.5x-2x is worth a second look.")
+    cols = [("benchmark", "Benchmark", "General"), ("measure", "Measure", "General"), ("unit", "Unit", "General"),
+            ("benchmark_value", "Published", _FMT["n1"]), ("ours", "This scenario", _FMT["n1"]),
+            ("ratio", "Ratio", "0.00\"x\""), ("definition", "Why they differ", "General"),
+            ("citation", "Source", "General")]
+    recs = benchmark_check(d.result).to_dict(orient="records")
+    for r in recs:
+        r["within_half_to_double"] = "yes" if r["within_half_to_double"] else "no"
+    _values_table(ws, 4, cols, recs)
+    for j, w in enumerate([14, 40, 16, 12, 14, 10, 70, 60], start=1):
+        ws.column_dimensions[get_column_letter(j)].width = w
+    for row in ws.iter_rows(min_row=5, max_row=4 + len(recs)):
+        for c in row:
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+
+
 def _sources_sheet(book: _Book, d: ReportData) -> None:
     ws = book.wb.create_sheet("Sources")
     _title(ws, "Sources", "The numbers in brackets on the other sheets refer to this list.")
@@ -1056,6 +1077,7 @@ def xlsx_bytes(report: ReportData | Scenario, *, uncertainty: Any = None, cached
         _segments_sheet(book, d)
     _uncertainty_sheet(book, d)
     _cases_sheet(book, d)
+    _benchmark_sheet(book, d)
     _sources_sheet(book, d)
     book.finish()
     wb.calculation.fullCalcOnLoad = True
