@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from . import fmt, state
+from . import fmt, state, style
 from .fields import changed_paths
 from .registry import PageSpec
 
@@ -74,11 +74,13 @@ def _messages() -> None:
 def frame(page: st.Page) -> None:
     """Draw the shared frame around ``page`` and run it; then mirror the scenario in the URL."""
     _logo()
+    style.inject()  # contrast, phone layout, print stylesheet (calculator/dashboard/style.py)
     state.bootstrap()
     _toolbar()
     _messages()
     page.run()
     st.divider()
+    style.glossary()
     st.caption("backpain-roi shows aggregate, workforce-level estimates for planning a health benefit. "
                "It is not for decisions about individual employees. Figures are US dollars at 2024 prices.")
     state.sync_query_params()
