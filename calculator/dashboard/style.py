@@ -29,6 +29,9 @@ CSS = f"""
   text-overflow: clip !important; overflow-wrap: anywhere; }}
 [data-testid="stMetricLabel"] p {{ white-space: normal !important; }}
 [data-testid="stMainBlockContainer"] h2 {{ font-size: 1.45rem; }}
+/* the collapsed page menu at phone width says what it is, not only "»" */
+[data-testid="stExpandSidebarButton"]::after, [data-testid="stSidebarCollapsedControl"] button::after {{
+  content: "Pages"; font-size: 0.95rem; margin-left: 0.25rem; color: #1f2a37; }}
 @media (max-width: 640px) {{
   [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap !important; }}
   [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {{ width: 100% !important;

@@ -62,6 +62,7 @@ def test_axe_finds_no_serious_violation_on_any_page(browser, app_url, width):
         for spec in PAGES:
             goto(page, app_url, spec.url_path)
             assert_no_exception(page)
+            page.wait_for_timeout(500)  # let the last rerun settle (stale elements fade)
             bad = _serious(page)
             if bad:
                 found[spec.url_path] = bad
