@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from calculator.dashboard.registry import PAGES
-
 from tests.e2e.test_browser import assert_no_exception, full_page_screenshot, goto
 
 pytestmark = pytest.mark.browser
