@@ -43,11 +43,14 @@ def _sign(text: str, negative: bool, signed: bool = False) -> str:
 
 
 def money(x: float | None, cents: bool | None = None, *, short: bool = False) -> str:
-    """US dollars: whole dollars, cents below $100 (or ``cents=True``); ``short``: ``$1.2M``, ``$840k``."""
+    """US dollars: whole dollars, cents below $100 (or ``cents=True``); ``short``: ``$2.5B``, ``$1.2M``, ``$840k``."""
     if not finite(x):
         return "n/a"
     x = float(x)
     a = abs(x)
+    if short and a >= 999_500_000:
+        text = f"${a / 1e9:,.1f}B" if a < 9.95e9 else f"${a / 1e9:,.0f}B"
+        return _sign(text.replace(".0B", "B"), x < 0)
     if short and a >= 999_500:
         text = f"${a / 1e6:,.1f}M" if a < 9.95e6 else f"${a / 1e6:,.0f}M"
         return _sign(text.replace(".0M", "M"), x < 0)
