@@ -25,8 +25,9 @@ CSS = f"""
 [data-testid="stWidgetLabel"] small, [data-testid="stMetricDelta"] div,
 [data-testid="stTooltipHoverTarget"] svg {{ color: {CAPTION} !important; opacity: 1 !important; }}
 [data-testid="stCaptionContainer"] {{ opacity: 1 !important; }}
-[data-testid="stMetricValue"] > div {{ white-space: normal !important; overflow: visible !important;
-  text-overflow: clip !important; overflow-wrap: anywhere; }}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {{ white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; overflow-wrap: break-word; }}
+[data-testid="stMetricValue"] {{ font-size: clamp(1.45rem, 2.1vw, 2.25rem) !important; line-height: 1.15; }}
 [data-testid="stMetricLabel"] p {{ white-space: normal !important; }}
 [data-testid="stMainBlockContainer"] h2 {{ font-size: 1.45rem; }}
 /* the collapsed page menu at phone width says what it is, not only "»" */

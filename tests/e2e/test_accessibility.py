@@ -111,6 +111,29 @@ def test_phone_width_kpis_are_full_width_and_no_number_is_cut(browser, app_url):
         ctx.close()
 
 
+@pytest.mark.parametrize("width", [1280, 800, 390])
+def test_report_page_interval_card_is_whole_at_every_width(browser, app_url, width):
+    """Issue 14: the "ROI, 90% interval" card read "-83.3% to ..." at every width."""
+    ctx = browser.new_context(viewport={"width": width, "height": 900})
+    page = ctx.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        goto(page, app_url, "report")
+        page.wait_for_selector('[data-testid="stMetric"]')
+        metrics = page.locator('[data-testid="stMetric"]')
+        for i in range(metrics.count()):
+            card = metrics.nth(i).bounding_box()
+            value = metrics.nth(i).locator('[data-testid="stMetricValue"]')
+            text = value.inner_text()
+            assert "…" not in text and "..." not in text, text
+            box = value.bounding_box()
+            assert box["x"] + box["width"] <= card["x"] + card["width"] + 1, (text, box, card)
+            wide = value.evaluate("e => Math.max(...[e, ...e.querySelectorAll('*')].map(n => n.scrollWidth))")
+            assert wide <= card["width"] + 1, (text, wide, card)
+    finally:
+        ctx.close()
+
+
 def test_keyboard_only_reaches_the_navigation_and_the_report_downloads(browser, app_url):
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
     page = ctx.new_page()
