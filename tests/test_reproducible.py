@@ -92,3 +92,23 @@ def test_stable_zip_removes_entry_times_and_keeps_content():
     assert parts[0] == parts[1]
     z = zipfile.ZipFile(io.BytesIO(parts[0]))
     assert z.read("a.xml") == b"<a/>" and b"2023-11-14T22:13:20Z" in z.read("docProps/core.xml")
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "pptx", "docx", "json", "csv"])
+def test_a_program_without_cost_exports_in_every_format(fmt):
+    """No participants and no fixed cost: ROI is undefined in every draw; every format still writes."""
+    s = apply_sets(Scenario(), [("programs.0.uptake", 0), ("programs.0.uptake_unaffected", 0),
+                                ("programs.0.setup_cost", 0), ("programs.0.admin_pepm", 0)])
+    assert export(build_report(s), fmt)[:1]
+
+
+def test_a_different_impact_mix_reaches_the_workbook_medical_cost():
+    """The workbook's medical burden follows the impact mix (caught by issue-9's layout tests)."""
+    import openpyxl
+
+    from calculator import evaluate
+    s = apply_sets(Scenario(), [("condition.impact_mix.low", 0), ("condition.impact_mix.moderate", 0),
+                                ("condition.impact_mix.high", 1)])
+    wb = openpyxl.load_workbook(io.BytesIO(export(build_report(s), "xlsx")), data_only=True)
+    sheet, ref = next(iter(wb.defined_names["burden_medical"].destinations))
+    assert wb[sheet][ref.replace("$", "")].value == pytest.approx(evaluate(s).burden.medical, rel=1e-9)

@@ -462,8 +462,8 @@ def _burden_sheet(book: _Book) -> None:
     k.put("Presenteeism", "=affected_employees*presenteeism_hours*hourly_compensation*presenteeism_multiplier",
           "USD/yr", "burden_presenteeism", "Affected x presenteeism hours x compensation (x multiplier if chosen).",
           result=True)
-    k.put("Excess medical cost", "=affected_employees*condition_medical_excess_cost", "USD/yr", "burden_medical",
-          "Affected x excess medical cost.", result=True)
+    k.put("Excess medical cost", "=affected_employees*per_affected_medical", "USD/yr", "burden_medical",
+          "Affected x medical cost per affected employee (impact-mix weighted).", result=True)
     k.put("Total", "=burden_absenteeism+burden_presenteeism+burden_medical", "USD/yr", "burden_total",
           "Absenteeism + presenteeism + medical.", result=True)
     k.put("Counted in this perspective",
@@ -912,7 +912,8 @@ def _uncertainty_sheet(book: _Book, d: ReportData) -> None:
     ws.column_dimensions["A"].width = 44
     for n, rec in enumerate(recs, start=5):
         ws.cell(row=n, column=1, value=rec["m"])
-        ws.cell(row=n, column=2, value=_num(float(rec["v"]))).number_format = rec["f"]
+        v = rec["v"]  # None when undefined (no cost: no ROI in any draw)
+        ws.cell(row=n, column=2, value=None if v is None else _num(float(v))).number_format = rec["f"]
     if u.table is not None and len(u.table):
         _uncertainty_table(ws, 6 + len(recs), u.table)
 
