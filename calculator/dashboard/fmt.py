@@ -28,6 +28,19 @@ def md(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]<>#|$~])", r"\\\1", str(text))
 
 
+def label(text: str) -> str:
+    """A widget label: markdown-escaped like :func:`md`, except that a lone '$' stays as it is.
+
+    One '$' cannot start LaTeX (that needs a pair), and an escaped one would reach the field's
+    accessible name as a literal backslash ("Price per session (\\$)").
+
+    >>> label("Price per session ($)"), label("From $1 to $2") == md("From $1 to $2")
+    ('Price per session ($)', True)
+    """
+    out = md(text)
+    return out.replace("\\$", "$") if str(text).count("$") <= 1 else out
+
+
 def short_citation(key: str) -> str:
     """'Luckhaupt et al. 2019' for a reference key; 'project assumption' for the assumption key."""
     if key == "assumption":

@@ -134,6 +134,17 @@ def test_report_page_interval_card_is_whole_at_every_width(browser, app_url, wid
         ctx.close()
 
 
+def test_accessible_names_of_inputs_have_no_backslash(page, app_url):
+    """Issue 14: money fields were announced as "Price per session (\\$)"."""
+    for url_path in ("cost", "roi"):
+        goto(page, app_url, url_path)
+        names = page.evaluate("""() => [...document.querySelectorAll('input, [role=radio], [role=switch]')]
+            .map(e => (e.getAttribute('aria-label') || (e.labels && e.labels[0] && e.labels[0].innerText) || ''))""")
+        assert names and not [n for n in names if "\\" in n], names
+        if url_path == "roi":
+            assert any("Price per session ($)" in n for n in names), names
+
+
 def test_keyboard_only_reaches_the_navigation_and_the_report_downloads(browser, app_url):
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
     page = ctx.new_page()
