@@ -200,14 +200,18 @@ def cashflow_figure(table: pd.DataFrame, payback_month: float | None, horizon_mo
     fig.add_hline(y=0, line=dict(color=OKABE_ITO["black"], width=1))
     if payback_month is not None and not math.isnan(payback_month):
         fig.add_vline(x=payback_month, line=dict(color=OKABE_ITO["bluish_green"], width=2, dash="dash"))
+        late = payback_month > 0.6 * horizon_months  # the label turns inward: the axis never grows for it
         fig.add_annotation(x=payback_month, y=1, yref="paper", text=f"Pays back in month {int(payback_month)}",
-                           showarrow=False, xanchor="left", yanchor="top", xshift=4,
+                           showarrow=False, xanchor="right" if late else "left", yanchor="top",
+                           xshift=-4 if late else 4,
                            font=dict(color=OKABE_ITO["bluish_green"], size=13))
     else:
         fig.add_annotation(x=0, y=1, xref="paper", yref="paper", showarrow=False, xanchor="left",
                            yanchor="top", text=f"Does not pay back within {horizon_months} months",
                            font=dict(color=OKABE_ITO["vermillion"], size=13))
-    fig.update_xaxes(title_text="month of the program", dtick=1 if horizon_months <= 24 else 6)
+    # the axis ends at the horizon; ticks thin out for long horizons so they never pile up on a phone
+    fig.update_xaxes(title_text="month of the program", range=[0.5, horizon_months + 0.5],
+                     dtick=1 if horizon_months <= 12 else 3 if horizon_months <= 36 else 6)
     fig.update_yaxes(title_text="US$", tickformat="$,.0f")
     return _layout(fig, "Net cash flow by month, and cumulative (US$)", height=440, legend=True)
 

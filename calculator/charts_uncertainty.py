@@ -81,10 +81,16 @@ def distribution_figure(table: pd.DataFrame, summary: pd.DataFrame, outcome: str
         hovertemplate="%{customdata[0]:,.0f} to %{customdata[1]:,.0f}: %{y:.1f}% of simulations<extra></extra>",
     ))
     row = summary.set_index("outcome").loc[outcome]
-    # labels: 5th to the left of its line, 95th to the right, the median on a row above them
-    for key, text, dash, anchor, y in (("p5", "5th percentile", "dot", "right", 1.0),
+    # labels: 5th to the left of its line, 95th to the right, the median on a row above them; a label
+    # near an edge turns inward (never clipped) and then takes its own row so the two never overlap
+    lo, hi = (float(table["left"].min()), float(table["right"].max())) if len(table) else (0.0, 1.0)
+    frac = {k: (float(row[k]) - lo) / (hi - lo) if pd.notna(row[k]) and hi > lo else 0.5 for k in ("p5", "p95")}
+    a5 = "right" if frac["p5"] > 0.3 else "left"
+    a95 = "left" if frac["p95"] < 0.7 else "right"
+    y95 = 1.0 if (a5, a95) == ("right", "left") else 1.26
+    for key, text, dash, anchor, y in (("p5", "5th percentile", "dot", a5, 1.0),
                                        ("median", "median", "dash", "center", 1.13),
-                                       ("p95", "95th percentile", "dot", "left", 1.0)):
+                                       ("p95", "95th percentile", "dot", a95, y95)):
         v = row[key]
         if pd.notna(v):
             fig.add_vline(x=v * scale, line=dict(color=OKABE_ITO["black"], width=1.5, dash=dash))
@@ -100,7 +106,7 @@ def distribution_figure(table: pd.DataFrame, summary: pd.DataFrame, outcome: str
     fig = _layout(fig, f"{short} in {draws:,} simulations ({unit})", height=380)
     if len(table):
         fig.update_xaxes(range=[table["left"].min() * scale, table["right"].max() * scale])
-    fig.update_layout(margin=dict(t=110), bargap=0.02)
+    fig.update_layout(margin=dict(t=130 if y95 > 1 else 110), bargap=0.02)
     return fig
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from . import fmt
 from .evidence import PRICE_YEAR, library
 from .guards import InputError
 from .model import compare, evaluate
@@ -102,9 +103,7 @@ def _table(df: pd.DataFrame) -> str:
 
 
 def _money(x: float | None) -> str:
-    if x is None:
-        return "n/a"
-    return f"-${-x:,.0f}" if x < 0 else f"${x:,.0f}"
+    return fmt.money(x, cents=False)
 
 
 def cmd_defaults(args: argparse.Namespace) -> str:
@@ -206,7 +205,7 @@ def cmd_parameters(args: argparse.Namespace) -> str:
 
 
 def _pct(p: float) -> str:
-    return f"{p:.1%}"
+    return fmt.pct(p)
 
 
 def cmd_psa(args: argparse.Namespace) -> str:
@@ -403,7 +402,7 @@ def _census_lines(args: argparse.Namespace) -> list[str]:
     t = res.table()
     view = pd.DataFrame({
         "segment": t["segment"], "employees": t["employees"].map("{:,.0f}".format),
-        "prevalence": t["prevalence"].map("{:.1%}".format), "burden/yr": t["burden"].map(_money),
+        "prevalence": t["prevalence"].map(fmt.pct), "burden/yr": t["burden"].map(_money),
         "per employee": t["burden_per_employee"].map(_money), "program net": t["net_benefit"].map(_money),
         "ROI": t["roi"].map(lambda v: "n/a" if pd.isna(v) else f"{v:.0%}")})
     head = (f"Your workforce: {res.total['employees']:,.0f} employees in {res.rows_used:,} rows"

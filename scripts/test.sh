@@ -11,8 +11,10 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
-if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
-  apt_install chromium poppler-utils fonts-dejavu-core
+if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1; then
+  # LibreOffice renders the deck, workbook and Word summary in the tests; Carlito has Calibri's metrics
+  apt_install chromium poppler-utils fonts-dejavu-core libreoffice-impress libreoffice-calc libreoffice-writer \
+    fonts-crosextra-carlito
 fi
 
 # The scenario-library tests start a throw-away PostgreSQL cluster (tests/pg.py): Debian's server package.
@@ -30,4 +32,7 @@ if [ -f "$($PY -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')/EXTER
 fi
 
 "$PY" -m pip install -q --disable-pip-version-check -e '.[test]'
-"$PY" -m pytest -p no:cacheprovider "$@"
+# Two workers (pytest-xdist); --dist loadfile keeps each file's module fixtures on one worker, and
+# session fixtures (the Streamlit server, a database) start at most once per worker.
+# PYTEST_WORKERS=0 runs serially (pytest-benchmark then times the benchmarks).
+"$PY" -m pytest -p no:cacheprovider -n "${PYTEST_WORKERS:-2}" --dist loadfile "$@"

@@ -152,3 +152,21 @@ def test_compare_figure_highlights_the_chosen_therapy_and_adds_no_numbers():
     roi = charts.compare_figure(df, 12, "roi")
     assert len(roi.data[0].x) == df["roi"].notna().sum()
     assert "(%)" in roi.layout.title.text and "(US$" in fig.layout.title.text
+
+
+def test_cash_flow_chart_ends_at_the_horizon_even_with_a_late_payback():
+    """Issue 14: with a payback month shown, the axis ran to month 18 for a 12-month horizon."""
+    import pandas as pd
+
+    from calculator import charts
+    table = pd.DataFrame({"month": range(1, 13), "net": [-100.0] + [20.0] * 11,
+                          "cumulative": pd.Series([-100.0] + [20.0] * 11).cumsum()})
+    try:
+        fig = charts.cashflow_figure(table, 11.0, 12)
+    except KeyError:  # the table's columns come from charts.cashflow_table
+        from calculator import Scenario, evaluate
+        p = evaluate(Scenario()).program
+        fig = charts.cashflow_figure(charts.cashflow_table(p), 11.0, 12)
+    assert tuple(fig.layout.xaxis.range) == (0.5, 12.5)
+    ann = next(a for a in fig.layout.annotations if "Pays back" in a.text)
+    assert ann.xanchor == "right"  # a late payback label points inward

@@ -66,7 +66,7 @@ def test_every_format_has_a_download_button_with_its_file_name():
     for fmt_, table, label, _ in page.DOWNLOADS:
         b = buttons[f"report-download-{fmt_}-{table}"]
         assert b.label == label
-    assert len([k for k in buttons if k.startswith("report-download-")]) == 6
+    assert len([k for k in buttons if k.startswith("report-download-")]) == len(page.DOWNLOADS) == 7
 
 
 def test_the_files_behind_the_buttons_read_back_with_the_page_numbers():
@@ -83,12 +83,14 @@ def test_the_files_behind_the_buttons_read_back_with_the_page_numbers():
     assert money(r.burden.total) in text
 
 
-def test_without_simulations_the_page_says_not_run():
+def test_without_chosen_simulations_the_headline_simulation_still_stands_beside_the_roi():
+    from calculator.uncertainty import HEADLINE_DRAWS
     at = open_report()
     at.selectbox(key="report-draws").set_value(0).run()
     assert not at.exception
     m = metrics(at)
-    assert m["ROI interval"] == "not run" and m["Chance it pays for itself"] == "not run"
+    res = psa(Scenario(), HEADLINE_DRAWS, DEFAULT_SEED)
+    assert m["Chance it pays for itself"] == pct(res.probability("roi_positive"))  # never a bare ROI
 
 
 def test_a_share_link_scenario_reaches_the_report():

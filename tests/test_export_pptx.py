@@ -31,10 +31,10 @@ def _text(slide) -> str:
 
 def test_six_slides_with_real_titles(deck):
     _, prs = deck
-    assert len(prs.slides) == len(SLIDE_TITLES) == 6
+    assert len(prs.slides) >= len(SLIDE_TITLES) == 6  # sources may take two slides at 10 pt
     titles = [s.shapes.title.text for s in prs.slides]
     assert titles[0] == "Covering relaxation (Swedish) massage for chronic low back pain"
-    assert titles[4:] == ["What this does not tell you", "Sources"]
+    assert titles[4] == "What this does not tell you" and all(t.startswith("Sources") for t in titles[5:])
 
 
 def test_no_pictures_only_text_tables_and_native_charts(deck):
@@ -80,20 +80,20 @@ def test_comparison_slide_matches_compare(deck):
     assert list(chart.plots[0].series[0].values) == pytest.approx(list(df["net_benefit"][::-1]))
     text = _text(prs.slides[3])
     for _, row in df.iterrows():
-        assert money(row["cost"]) in text
+        assert money(row["cost"], short=True) in text
 
 
 def test_sources_slide_lists_every_reference(deck):
     d, prs = deck
-    text = _text(prs.slides[5])
+    text = " ".join(_text(sl) for sl in list(prs.slides)[5:])
     for i in range(1, len(d.references) + 1):
         assert f"[{i}]" in text
-    notes = prs.slides[5].notes_slide.notes_text_frame.text
+    notes = " ".join(sl.notes_slide.notes_text_frame.text for sl in list(prs.slides)[5:])
     assert all(r.citation()[:40] in notes for r in d.references)
 
 
 def test_not_run_and_user_text_kept_verbatim():
     name = "=cmd|' /C calc'!A0 <Acme>"
-    prs = Presentation(io.BytesIO(pptx_bytes(apply_sets(Scenario(), [("name", name)]))))
+    prs = Presentation(io.BytesIO(pptx_bytes(build_report(apply_sets(Scenario(), [("name", name)]), headline=False))))
     assert "not run" in _text(prs.slides[2])
     assert f"Scenario: {name}" in _text(prs.slides[0])  # text in a text box is never evaluated

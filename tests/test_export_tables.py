@@ -50,7 +50,7 @@ def test_csv_value_keeps_numbers_and_pdf_text_escapes_markup():
 
 @pytest.fixture(scope="module")
 def report():
-    return build_report(Scenario())
+    return build_report(Scenario(), headline=False)
 
 
 def test_results_csv_reads_back_with_the_calculator_numbers(report):
@@ -62,7 +62,11 @@ def test_results_csv_reads_back_with_the_calculator_numbers(report):
     assert v[("program", "cost")] == pytest.approx(r.program.cost, rel=1e-12)
     assert v[("program", "roi")] == pytest.approx(r.program.roi, rel=1e-12)
     assert v[("program", "npv")] == pytest.approx(r.program.npv, rel=1e-12)
-    assert math.isnan(v[("program", "payback_month")])  # never pays back: an empty cell
+    assert math.isnan(v[("program", "payback_month")])  # never pays back: no number ...
+    assert df.set_index(["section", "metric"])["text"][("program", "payback_month")] == "never"  # ... "never"
+    assert v[("scenario", "price_year")] == 2024
+    units = df.set_index(["section", "metric"])["unit"]
+    assert units[("program", "cost")] == "USD (2024 prices)" and units[("burden", "total")] == "USD (2024 prices)/yr"
     cons = evaluate(conservative_scenario(Scenario())).program
     assert v[("program_conservative", "roi")] == pytest.approx(cons.roi, rel=1e-12)
     text = df.set_index(["section", "metric"])["text"]
@@ -74,8 +78,46 @@ def test_monthly_csv_is_the_cash_flow(report):
     df = pd.read_csv(io.BytesIO(csv_bytes(report, "monthly")))
     m = evaluate(Scenario()).program.monthly
     assert list(df["month"]) == list(range(1, 13))
-    assert df["cost"].sum() == pytest.approx(evaluate(Scenario()).program.cost, rel=1e-12)
-    pd.testing.assert_series_equal(df["cumulative_net"], m["cumulative_net"], check_names=False, rtol=1e-12)
+    assert df["total_cost_usd"].sum() == pytest.approx(evaluate(Scenario()).program.cost, rel=1e-12)
+    pd.testing.assert_series_equal(df["cumulative_net_usd"], m["cumulative_net"], check_names=False, rtol=1e-12)
+    # the model's "sessions" column holds dollars: the file says so in its name
+    assert "sessions" not in df and df["session_cost_usd"].sum() == pytest.approx(m["sessions"].sum())
+    assert df["sessions_purchased"].sum() == pytest.approx(m["sessions_purchased"].sum())
+
+
+def test_every_csv_column_is_in_the_data_dictionary_with_a_unit(report):
+    dic = pd.read_csv(io.BytesIO(csv_bytes(report, "dictionary")))
+    for t in ("results", "monthly", "comparison"):
+        cols = pd.read_csv(io.BytesIO(csv_bytes(report, t))).columns
+        listed = set(dic.query("table == @t")["column"])
+        assert set(cols) <= listed, (t, set(cols) - listed)
+    assert dic["unit"].notna().all() and dic["meaning"].str.len().gt(3).all()
+    money_cols = dic[dic["column"].str.endswith("_usd")]
+    assert len(money_cols) > 15 and (money_cols["unit"] == "USD (2024 prices)").all()
+    inputs = pd.read_csv(io.BytesIO(csv_bytes(report, "inputs")))
+    assert set(inputs.loc[inputs["unit"].str.startswith("USD"), "price_year"]) == {2024}
+
+
+def test_comparison_csv_spells_out_never_and_names_money_columns(report):
+    df = pd.read_csv(io.BytesIO(csv_bytes(report, "comparison")), dtype={"payback_month": str})
+    comp = compare(Scenario())
+    for got, want in zip(df["payback_month"], comp["payback_month"], strict=True):
+        assert got == ("never" if want is None or want != want else str(int(want)))
+    assert "never" in set(df["payback_month"])  # the default scenario has therapies that never pay back
+    assert df["cost_usd"].tolist() == pytest.approx(comp["cost"].tolist(), rel=1e-12)
+    assert "roi_fraction" in df and "price_per_session_usd" in df
+
+
+def test_json_sha256_is_the_hash_of_its_embedded_scenario(report):
+    import hashlib
+
+    from calculator.scenario import build, to_json
+    doc = json.loads(json_bytes(report))
+    canonical = json.dumps(doc["scenario"], indent=2, ensure_ascii=False) + "\n"
+    assert hashlib.sha256(canonical.encode("utf-8")).hexdigest() == doc["scenario_sha256"]
+    assert to_json(build(doc["scenario"])) == canonical  # and it loads back as the same scenario
+    assert doc["price_year"] == 2024 and doc["currency"] == "USD"
+    assert doc["results"]["program"]["payback"] == "never"
 
 
 def test_every_csv_table_and_the_unknown_one(report):
@@ -92,7 +134,7 @@ def test_json_holds_everything_and_matches(report):
     assert doc["results"]["program"]["net_benefit"] == pytest.approx(r.program.net_benefit, rel=1e-12)
     assert doc["results"]["program"]["payback_month"] is None
     assert doc["uncertainty"] == {"status": "not run"}
-    assert len(doc["monthly"]) == 12 and doc["monthly"][0]["setup"] == pytest.approx(2000)
+    assert len(doc["monthly"]) == 12 and doc["monthly"][0]["setup_cost_usd"] == pytest.approx(2000)
     assert [c["therapy"] for c in doc["comparison"]] == list(compare(Scenario())["therapy"])
     assert doc["scenario"]["name"] == "Default scenario" and doc["parameter_set"] == r.parameter_set
     assert [s["n"] for s in doc["sources"]] == list(range(1, len(doc["sources"]) + 1))
@@ -147,7 +189,7 @@ def test_conservative_case_is_the_shared_preset_and_never_rosier_than_the_scenar
 
 def test_export_dispatch_and_media_types(report):
     assert export(report, "csv") == csv_bytes(report)
-    assert set(MEDIA_TYPES) == {"pdf", "xlsx", "pptx", "csv", "json"}
+    assert set(MEDIA_TYPES) == {"pdf", "xlsx", "pptx", "docx", "csv", "json"}
     with pytest.raises(ValueError, match="unknown format 'doc'"):
         export(report, "doc")
 

@@ -1,69 +1,44 @@
 """How numbers and citations are written on the dashboard: one place, so every page agrees.
 
-These functions format; they never compute a result. Money is US dollars (in the price year of the parameter library),
-negative amounts use a true minus sign, percentages are fractions written out as "12.5%".
+Numbers are written by :mod:`calculator.fmt` (re-exported here); this module adds what only the
+dashboard needs: markdown escaping and short citations.
 
 >>> money(1204225.9), money(-1082.99), money(0.976), pct(-0.0923), months(None, 12)
-('$1,204,226', '−$1,083', '$0.98', '−9.2%', 'No payback')
+('$1,204,226', '−$1,083', '$0.98', '−9.2%', 'never')
 """
 
 from __future__ import annotations
 
-import math
 import re
 
 from calculator import library
 
-MINUS = "\u2212"
-DASH = "\u2013"
+# The number formats live in calculator.fmt (one module for pages, reports and the CLI).
+from calculator.fmt import DASH, MINUS, NEVER, PRICE_YEAR, interval, money, number, pct, quantity, ratio  # noqa: F401
+from calculator.fmt import payback as _payback
 
 
-def _finite(x: float | None) -> bool:
-    return x is not None and not (isinstance(x, float) and math.isnan(x))
-
-
-def money(x: float | None, cents: bool | None = None) -> str:
-    """US dollars: whole dollars, or cents when the amount is below $100 (or ``cents=True``)."""
-    if not _finite(x):
-        return "n/a"
-    use_cents = abs(x) < 100 if cents is None else cents
-    text = f"${abs(x):,.2f}" if use_cents else f"${abs(x):,.0f}"
-    return (MINUS + text) if round(x, 2 if use_cents else 0) < 0 else text
-
-
-def pct(x: float | None, decimals: int = 1) -> str:
-    """A fraction as a percentage: 0.081 -> '8.1%'."""
-    if not _finite(x):
-        return "n/a"
-    text = f"{abs(x) * 100:,.{decimals}f}%"
-    return (MINUS + text) if round(x * 100, decimals) < 0 else text
-
-
-def number(x: float | None, decimals: int = 0) -> str:
-    """A plain count or quantity with thousands separators."""
-    if not _finite(x):
-        return "n/a"
-    text = f"{abs(x):,.{decimals}f}"
-    return (MINUS + text) if round(x, decimals) < 0 else text
-
-
-def months(m: float | None, horizon: int) -> str:
-    """Payback month: 'Month 6', or 'No payback' when it does not pay back within the horizon."""
-    if not _finite(m):
-        return "No payback"
-    return f"Month {int(m)}"
-
-
-def ratio(x: float | None) -> str:
-    """Benefit-cost ratio as dollars back per dollar spent."""
-    if not _finite(x):
-        return "n/a"
-    return f"${x:,.2f} per $1"
+def months(m: float | None, horizon: int | None = None) -> str:
+    """Payback month as every page writes it: 'month 6', or 'never' within the horizon."""
+    return _payback(m)
 
 
 def md(text: str) -> str:
     """Escape text for Streamlit markdown (labels, help, captions): no LaTeX from '$', no markup."""
     return re.sub(r"([\\`*_{}\[\]<>#|$~])", r"\\\1", str(text))
+
+
+def label(text: str) -> str:
+    """A widget label: markdown-escaped like :func:`md`, except that a lone '$' stays as it is.
+
+    One '$' cannot start LaTeX (that needs a pair), and an escaped one would reach the field's
+    accessible name as a literal backslash ("Price per session (\\$)").
+
+    >>> label("Price per session ($)"), label("From $1 to $2") == md("From $1 to $2")
+    ('Price per session ($)', True)
+    """
+    out = md(text)
+    return out.replace("\\$", "$") if str(text).count("$") <= 1 else out
 
 
 def short_citation(key: str) -> str:

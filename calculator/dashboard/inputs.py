@@ -26,7 +26,7 @@ def field(path: str, where: Any = None, *, label: str | None = None, caption: bo
     if key not in st.session_state:
         st.session_state[key] = spec.to_widget(current_value(scenario, path))
         state.errors().pop(path, None)
-    text = fmt.md(label or spec.label)
+    text = fmt.label(label or spec.label)  # no backslash in the accessible name
     helptext = help_text(scenario, path)
     common = dict(key=key, help=helptext, on_change=state.on_widget_change, args=(path,))
     if spec.kind == "bool":

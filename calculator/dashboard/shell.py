@@ -11,7 +11,7 @@ import streamlit as st
 
 from calculator.evidence import PRICE_YEAR
 
-from . import fmt, library_ui, state
+from . import fmt, library_ui, state, style
 from .fields import changed_paths
 from .messages import collapse
 from .registry import PageSpec
@@ -77,12 +77,14 @@ def _messages() -> None:
 def frame(page: st.Page) -> None:
     """Draw the shared frame around ``page`` and run it; then mirror the scenario in the URL."""
     _logo()
+    style.inject()  # contrast, phone layout, print stylesheet (calculator/dashboard/style.py)
     state.bootstrap()
     library_ui.header()  # scenario name + "Save to library" (issue 13)
     _toolbar()
     _messages()
     page.run()
     st.divider()
+    style.glossary()
     st.caption("backpain-roi shows aggregate, workforce-level estimates for planning a health benefit. "
                f"It is not for decisions about individual employees. Figures are US dollars at {PRICE_YEAR} prices.")
     state.sync_query_params()

@@ -1,4 +1,4 @@
-"""Reports and exports: PDF business case, live Excel workbook, pitch deck, CSV and JSON.
+"""Reports and exports: PDF business case, live Excel workbook, pitch deck, Word summary, CSV and JSON.
 
 Every export function takes a :class:`~calculator.scenario.Scenario` (or a prepared
 :class:`~calculator.export.report.ReportData`) and returns ``bytes``::
@@ -27,6 +27,7 @@ FORMATS = {
     "pdf": "business case report (PDF)",
     "xlsx": "workbook with live formulas (Excel)",
     "pptx": "pitch deck (PowerPoint)",
+    "docx": "one-page executive summary (Word)",
     "csv": "one table as CSV",
     "json": "results, monthly cash flow, comparison, inputs and sources (JSON)",
 }
@@ -35,6 +36,7 @@ MEDIA_TYPES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "csv": "text/csv",
     "json": "application/json",
 }
@@ -42,7 +44,8 @@ MEDIA_TYPES = {
 
 def export(scenario: Any, fmt: str, *, uncertainty: Any = None, table: str = "results",
            charts: bool = True) -> bytes:
-    """The scenario (or a :class:`ReportData`) as ``fmt`` bytes (``pdf``, ``xlsx``, ``pptx``, ``csv``, ``json``)."""
+    """The scenario (or a :class:`ReportData`) as ``fmt`` bytes (``pdf``, ``xlsx``, ``pptx``, ``docx``, ``csv``,
+    ``json``)."""
     fmt = fmt.lower().lstrip(".")
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
@@ -56,6 +59,9 @@ def export(scenario: Any, fmt: str, *, uncertainty: Any = None, table: str = "re
     if fmt == "pptx":
         from .pptx import pptx_bytes
         return pptx_bytes(d)
+    if fmt == "docx":
+        from .docx import docx_bytes
+        return docx_bytes(d)
     from .tables import csv_bytes, json_bytes
     return csv_bytes(d, table) if fmt == "csv" else json_bytes(d)
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import charts
+from .. import charts, fmt
 from .report import ReportData
 
 __all__ = ["for_print", "roi_distribution_table", "roi_distribution_figure", "report_figures"]
@@ -38,6 +38,40 @@ def for_print(fig: go.Figure, *, legend: bool | None = None) -> go.Figure:
             top = max(top, 36 if "<br>" in str(ann.text) else 22)
     out.update_layout(margin=dict(t=top))
     return out
+
+
+def _nice_ticks(lo: float, hi: float, most: int = 5) -> list[float]:
+    """At most ``most`` round tick values covering [lo, hi] (1, 2, 2.5 or 5 times a power of ten)."""
+    if not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo:
+        return [0.0]
+    raw = (hi - lo) / max(most - 1, 1)
+    mag = 10 ** np.floor(np.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    start = np.floor(lo / step) * step
+    ticks = np.arange(start, hi + step * 0.5, step)
+    return [float(t) for t in ticks if lo - step * 0.01 <= t <= hi + step * 0.01]
+
+
+def money_axis(fig: go.Figure, axis: str = "x", most: int = 5) -> go.Figure:
+    """Short dollar ticks on ``axis`` ('$1.2M', '$840k', '−$2k'): few enough that none overlap."""
+    vals = []
+    for tr in fig.data:
+        v = getattr(tr, axis, None)
+        if v is not None:
+            arr = np.asarray(v, dtype=object)
+            vals += [float(x) for x in arr.ravel() if isinstance(x, (int, float, np.floating, np.integer))]
+        base = getattr(tr, "base", None)
+        if base is not None and axis == ("x" if getattr(tr, "orientation", None) == "h" else "y"):
+            vals += [float(x) for x in np.atleast_1d(np.asarray(base, dtype=float)).ravel()]
+    if not vals:
+        return fig
+    lo, hi = min(0.0, *vals), max(0.0, *vals)
+    pad = (hi - lo) * 0.04
+    ticks = _nice_ticks(lo - pad, hi + pad, most)
+    upd = dict(tickmode="array", tickvals=ticks, ticktext=[fmt.axis_money(t) for t in ticks],
+               tickprefix="", tickformat=None)
+    (fig.update_xaxes if axis == "x" else fig.update_yaxes)(**upd)
+    return fig
 
 
 def roi_distribution_table(roi_draws: np.ndarray, bins: int = 40) -> pd.DataFrame:
@@ -68,16 +102,20 @@ def roi_distribution_figure(table: pd.DataFrame, low: float, high: float) -> go.
 def report_figures(d: ReportData) -> dict[str, tuple[str, go.Figure, tuple[int, int]]]:
     """``name -> (caption, figure, (width, height) in CSS px)`` for the PDF, in page order."""
     p, h = d.program, d.horizon
-    cashflow = for_print(charts.cashflow_figure(charts.cashflow_table(p), p.payback_month, h))
-    cashflow.update_xaxes(dtick=1 if h <= 12 else 3 if h <= 36 else 6 if h <= 72 else 12)
+    cashflow = money_axis(for_print(charts.cashflow_figure(charts.cashflow_table(p), p.payback_month, h)), "y")
+    cashflow.update_xaxes(dtick=1 if h <= 12 else 3 if h <= 36 else 6 if h <= 72 else 12, range=[0.4, h + 0.6])
+    burden = money_axis(for_print(charts.burden_figure(charts.burden_table(d.result))), "x", 4)
+    compare = money_axis(for_print(charts.compare_figure(d.comparison, h, "net_benefit")), "x", 6)
+    compare.update_traces(textfont_size=11, selector=dict(type="bar"))
+    compare.update_layout(uniformtext=dict(minsize=10, mode="show"))
+    # sizes in CSS px: the PDF draws half-width charts 3.6 in wide and full-width ones 7.4 in wide,
+    # so 11 px text prints at 8 pt or more
     out = {
-        "burden": ("Yearly cost of chronic low back pain by component (US$ per year)",
-                   for_print(charts.burden_figure(charts.burden_table(d.result))), (440, 200)),
+        "burden": ("Yearly cost of chronic low back pain by component (US$ per year)", burden, (360, 190)),
         "cashflow": ("Cash flow, base case: bars = net in the month, line = cumulative (US$)",
-                     cashflow, (440, 200)),
-        "compare": (f"Net benefit by therapy over {h} months, same benefit design (US$)",
-                    for_print(charts.compare_figure(d.comparison, h, "net_benefit")),
-                    (880, max(180, 19 * len(d.comparison) + 56))),
+                     cashflow, (360, 190)),
+        "compare": (f"Net benefit by therapy over {h} months, same benefit design (US$)", compare,
+                    (700, max(170, 17 * len(d.comparison) + 56))),
     }
     u = d.uncertainty
     if u is not None and u.roi_draws is not None:
@@ -88,7 +126,16 @@ def report_figures(d: ReportData) -> dict[str, tuple[str, go.Figure, tuple[int, 
         else:
             fig = roi_distribution_figure(roi_distribution_table(u.roi_draws), u.roi_low, u.roi_high)
             cap = f"Return on investment across {u.draws:,} simulated draws ({u.level:.0%} interval dashed)"
-        out["roi_distribution"] = (cap, for_print(fig), (880, 280))
+        fig = for_print(fig)
+        rows = {round(a.y, 2) for a in fig.layout.annotations or () if a.yref == "paper" and a.y >= 1}
+        fig.update_layout(margin=dict(t=12 + 30 * len(rows)))  # every percentile label above the bars
+        out["roi_distribution"] = (cap, fig, (700, 300))
+    if d.tornado is not None and len(d.tornado):
+        from .. import charts_uncertainty as cu
+        fig = for_print(cu.tornado_figure(d.tornado, top=10), legend=True)
+        fig.update_layout(legend=dict(orientation="h", y=-0.25, x=0))
+        out["tornado"] = (f"What drives the ROI: each input from its low to its high value, the others at base "
+                          f"(one-way sensitivity, {h} months)", fig, (700, max(260, 60 + 26 * min(len(d.tornado), 10))))
     from .pdf_plan import plan_figures  # the health-plan page's charts, same render batch (issue 11)
     out |= plan_figures(d)
     return out

@@ -15,7 +15,10 @@ charts, and every table is still there.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as _dt
 import io
+import re
 from typing import Any
 
 from reportlab.lib import colors
@@ -40,8 +43,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from .. import __version__
+from .. import __version__, fmt
 from ..evidence import PRICE_YEAR, library
+from ..fmt import MINUS
 from ..scenario import Scenario
 from .figures import report_figures
 from .render import ChartsUnavailable, render_png
@@ -95,12 +99,13 @@ ST = {
     "question": _s("question", fontSize=9, leading=11.5, spaceAfter=4),
     "verdict": _s("verdict", fontName="Helvetica-Bold", fontSize=10.5, leading=13, textColor=NAVY, spaceAfter=2),
     "bullet": _s("bullet", fontSize=8.2, leading=10.4, leftIndent=9, bulletIndent=0, spaceAfter=1.5),
-    "tile_label": _s("tile_label", fontName="Helvetica-Bold", fontSize=6.6, leading=8, textColor=GREY),
+    "tile_label": _s("tile_label", fontName="Helvetica-Bold", fontSize=7, leading=8.5, textColor=GREY),
     "tile_value": _s("tile_value", fontName="Helvetica-Bold", fontSize=14, leading=16.5, textColor=INK),
-    "tile_sub": _s("tile_sub", fontSize=6.6, leading=8, textColor=GREY),
-    "caption": _s("caption", fontName="Helvetica-Bold", fontSize=7.4, leading=9, textColor=NAVY),
-    "note": _s("note", fontSize=6.2, leading=7.5, textColor=INK, spaceAfter=0.6),
-    "h1": _s("h1", fontName="Helvetica-Bold", fontSize=12, leading=15, textColor=NAVY, spaceBefore=8, spaceAfter=4),
+    "tile_sub": _s("tile_sub", fontSize=7, leading=8.5, textColor=GREY),
+    "caption": _s("caption", fontName="Helvetica-Bold", fontSize=8, leading=10, textColor=NAVY, keepWithNext=1),
+    "note": _s("note", fontSize=7.5, leading=9, textColor=INK, spaceAfter=0.8),
+    "h1": _s("h1", fontName="Helvetica-Bold", fontSize=12, leading=15, textColor=NAVY, spaceBefore=8, spaceAfter=4,
+             keepWithNext=1),
     "body": _s("body", fontSize=8.2, leading=10.8, spaceAfter=4),
     "cell": _s("cell", fontSize=7, leading=8.4),
     "cell_b": _s("cell_b", fontName="Helvetica-Bold", fontSize=7, leading=8.4),
@@ -118,7 +123,8 @@ ST = {
 
 def _t(text: Any) -> str:
     """User or data text, escaped for Paragraph markup and limited to the PDF fonts' characters."""
-    return pdf_text(text).encode("cp1252", errors="replace").decode("cp1252")
+    parts = pdf_text(text).split(MINUS)  # the true minus sign renders in the standard fonts
+    return MINUS.join(p.encode("cp1252", errors="replace").decode("cp1252") for p in parts)
 
 
 def _sup(letters: str) -> str:
@@ -133,10 +139,19 @@ class _NumberedCanvas(rl_canvas.Canvas):
     """Draws 'Page n of N' and the reproducibility line once the page count is known."""
 
     footer_left = ""
+    header_right = ""
+
+    when: _dt.datetime | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict] = []
+        if self.when is not None:  # /CreationDate and /ModDate = the report's time (reproducible)
+            ts = self._doc._timeStamp
+            ts.t = self.when.timestamp()
+            ts.lt = ts.YMDhms = tuple(self.when.astimezone(_dt.UTC).timetuple())[:6]
+            ts.dhh = ts.dmm = 0
+            ts.tzname = "UTC"
 
     def showPage(self) -> None:  # noqa: N802 - reportlab API
         self._pages.append(dict(self.__dict__))
@@ -150,6 +165,9 @@ class _NumberedCanvas(rl_canvas.Canvas):
             self.setFillColor(GREY)
             self.drawString(MARGIN, 0.36 * inch, self.footer_left)
             self.drawRightString(PAGE_W - MARGIN, 0.36 * inch, f"Page {self._pageNumber} of {total}")
+            if self._pageNumber > 1 and self.header_right:  # page 1 carries it in its own head row
+                self.setFont("Helvetica", 7.5)
+                self.drawRightString(PAGE_W - MARGIN, PAGE_H - 0.32 * inch, self.header_right)
             self.setStrokeColor(RULE)
             self.setLineWidth(0.5)
             self.line(MARGIN, 0.47 * inch, PAGE_W - MARGIN, 0.47 * inch)
@@ -208,6 +226,11 @@ def _net_figure(d: ReportData) -> Figure:
 def _tiles(d: ReportData, letters: dict[str, str]) -> Table:
     figs = dict(d.figures)
     figs["net"] = _net_figure(d)
+    p = d.program
+    figs["cost"] = dataclasses.replace(figs["cost"], sub=f"{fmt.money(p.cost_per_employee_per_month, cents=True)} "
+                                                       "per employee per month")
+    figs["net"] = dataclasses.replace(figs["net"], sub=f"{fmt.money(p.net_per_employee_per_month, cents=True)} "
+                                                     "per employee per month")
     cells = []
     for key in FOOTNOTE_ORDER:
         f = figs[key]
@@ -229,6 +252,23 @@ def _tiles(d: ReportData, letters: dict[str, str]) -> Table:
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ("LEFTPADDING", (0, 0), (-1, -1), 5),
     ]))
+    return t
+
+
+def _cases_table(d: ReportData, letters: dict[str, str]) -> Table:
+    """Conservative (low), base and optimistic (high) cases side by side, one row per result."""
+    c = d.cases
+    head = [Paragraph("<b>Low, base and high</b>" + _sup(letters["conservative"]), ST["cell"])] + [
+        Paragraph(f"<b>{_t(str(n).capitalize())}</b>", ST["cell_r"]) for n in c["preset"]]
+    rows = [head]
+    for label, key, f in (("Net benefit", "net_benefit", money), ("ROI", "roi", lambda v: pct(v, 1)),
+                          ("Payback", "payback_month", lambda v: fmt.payback(None if v != v else v))):
+        rows.append([Paragraph(label, ST["cell"])] + [Paragraph(_t(f(v)), ST["cell_r"]) for v in c[key]])
+    w = [WIDTH * 0.31] + [WIDTH * 0.23] * 3
+    t = Table([[r[j] for j in range(4)] for r in rows], colWidths=w)
+    t.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, 0), 0.6, NAVY), ("LINEBELOW", (0, -1), (-1, -1), 0.4, RULE),
+                           ("BACKGROUND", (2, 0), (2, -1), TINT), ("TOPPADDING", (0, 0), (-1, -1), 1),
+                           ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
     return t
 
 
@@ -335,10 +375,11 @@ def _page_one(d: ReportData, images: dict[str, bytes] | None, reason: str | None
         _answer_box(d, letters),
         Spacer(1, 5),
         _tiles(d, letters),
+        Spacer(1, 4),
+        _cases_table(d, letters),
     ]
     flow += _charts(d, letters, images, reason, figs)
     flow.append(Spacer(1, 4))
-    flow += _footnotes(d, letters)
     return flow
 
 
@@ -360,7 +401,7 @@ def _value_text(value: Any, unit: str) -> str:
         return pct(v, 1)
     if unit in ("count", "sessions", "months"):
         return f"{v:,.0f}"
-    return f"{v:g}"
+    return fmt.quantity(v, 3)  # 5.39662 days -> 5.4, never false precision
 
 
 def _assumptions(d: ReportData) -> list[Any]:
@@ -368,10 +409,13 @@ def _assumptions(d: ReportData) -> list[Any]:
     lib = library()
     rows = [["Input", "Value", "Range (low - high)", "Unit", "Distribution", "Provenance", "Sources"]]
     for _, r in d.inputs.iterrows():
-        label = _t(r["label"]) + (" <font color='#B54708'>(changed)</font>" if r["changed"] else "")
+        origin = d.origins.get(r["path"])
+        label = _t(r["label"]) + (f" <font color='#B54708'>(from your {origin})</font>" if origin else
+                                  " <font color='#B54708'>(changed)</font>" if r["changed"] else "")
         rng = "-" if r["low"] == r["high"] else f"{_value_text(r['low'], r['unit'])} - {_value_text(r['high'], r['unit'])}"
+        prov = f"your {origin}" if origin else r["provenance"].lower()
         rows.append([label, _value_text(r["value"], r["unit"]), rng, _t(r["unit"]), _t(r["distribution"]),
-                     _t(r["provenance"].lower()), r["refs"] or "-"])
+                     _t(prov), f"your {origin}" if origin else (r["refs"] or "-")])
     p = s.programs[0]
     th = lib.therapy(p.therapy)
     settings = [
@@ -390,7 +434,7 @@ def _assumptions(d: ReportData) -> list[Any]:
     ]
     for label, value, refs in settings:
         rows.append([f"<i>{_t(label)}</i>", _t(value), "", "setting", "", "", refs or "-"])
-    w = [WIDTH * x for x in (0.37, 0.10, 0.14, 0.11, 0.085, 0.085, 0.11)]
+    w = [WIDTH * x for x in (0.35, 0.09, 0.15, 0.11, 0.09, 0.10, 0.11)]
     intro = ("Every model input with its value in this scenario, the plausible range used for the uncertainty "
              "analysis, its distribution, how it was obtained (verified from a source, derived from sourced "
              "numbers, an analyst assumption, or recalled and awaiting verification) and the numbered sources "
@@ -399,7 +443,24 @@ def _assumptions(d: ReportData) -> list[Any]:
     more = ([Paragraph(f"The scenario has {len(s.programs)} programs; the workbook and JSON export carry all of "
                        "them, this report presents the first.", ST["body"])] if extra else [])
     return [Paragraph("A. Assumptions", ST["h1"]), Paragraph(intro, ST["body"]),
-            _table(rows, w, right={1}), *more]
+            _table(rows, w, right={1}), *more, Spacer(1, 6), *_benchmarks(d)]
+
+
+def _benchmarks(d: ReportData) -> list[Any]:
+    """Our lost-time burden per employee against published benchmarks (model.benchmark_check)."""
+    from ..model import benchmark_check
+    bc = benchmark_check(d.result)
+    rows = [["Benchmark", "Measure", "Published", "This scenario", "Ratio", "Why they differ"]]
+    for _, r in bc.iterrows():
+        usd = str(r["unit"]).startswith("USD")
+        val = (lambda v: money(v)) if usd else (lambda v: f"{fmt.quantity(v, 3)} h")
+        rows.append([_t(r["benchmark"]), _t(r["measure"]), val(r["benchmark_value"]), val(r["ours"]),
+                     f"{r['ratio']:.2f}x" + ("" if r["within_half_to_double"] else " (!)"), _t(r["definition"])])
+    w = [WIDTH * x for x in (0.11, 0.22, 0.10, 0.11, 0.08, 0.38)]
+    return [Paragraph("Benchmark check", ST["h2"] if "h2" in ST else ST["caption"]),
+            Paragraph("The yearly lost time per employee in this scenario beside published national figures; a "
+                      "ratio outside 0.5x-2x (!) is worth a second look at the inputs.", ST["body"]),
+            _table(rows, w, right={2, 3, 4})]
 
 
 def _evidence(d: ReportData) -> list[Any]:
@@ -468,10 +529,32 @@ def _uncertainty(d: ReportData, images: dict[str, bytes] | None, figs: dict) -> 
         n = len(cols)
         w = [WIDTH * 0.34] + [WIDTH * 0.66 / (n - 1)] * (n - 1)
         out.append(_table(rows, w, right=set(range(1, n))))
-    if images is not None and "roi_distribution" in images:
-        cap, _, size = figs["roi_distribution"]
-        out += [Spacer(1, 6), Paragraph(_t(cap), ST["caption"]), _image(images["roi_distribution"], WIDTH, size)]
+    out.append(Paragraph(_median_sentence(d), ST["body"]))
+    for key in ("roi_distribution", "tornado"):
+        if images is not None and key in images:
+            cap, _, size = figs[key]
+            out += [Spacer(1, 6), KeepTogether([Paragraph(_t(cap), ST["caption"]), _image(images[key], WIDTH, size)])]
+    if d.tornado is not None and len(d.tornado) and (images is None or "tornado" not in images):
+        top = d.tornado.head(5)
+        out.append(Paragraph("What drives the ROI most (each input from its low to its high value): " + "; ".join(
+            f"{_t(r['label'] if 'label' in top else r['input'])} {pct(r['outcome_low'])} to {pct(r['outcome_high'])}"
+            for _, r in top.iterrows()) + ".", ST["body"]))
     return out
+
+
+def _median_sentence(d: ReportData) -> str:
+    """Why the simulated median ROI differs from the base case, in one sentence."""
+    u, base = d.uncertainty, d.program.roi
+    if u is None or u.roi_median is None or base is None:
+        return ""
+    gap = u.roi_median - base
+    where = "below" if gap < 0 else "above"
+    return (f"The simulated median ROI ({pct(u.roi_median, 1)}) lies {where} the base case ({pct(base, 1)}) because "
+            "the base case runs every input at its mean, while ROI is a ratio of savings to cost that responds "
+            "unevenly to the inputs (savings rise with the responder share until it is capped at 100%, and "
+            "skewed distributions put more than half of the draws on the "
+            f"{'unfavourable' if gap < 0 else 'favourable'} side of each mean), so the typical draw is not the "
+            "draw at the means.")
 
 
 def _cashflow(d: ReportData) -> list[Any]:
@@ -532,9 +615,10 @@ def _references(d: ReportData) -> list[Any]:
     out: list[Any] = [Paragraph("G. References", ST["h1"])]
     for i, ref in enumerate(d.references, start=1):
         link = f' <font color="#175CD3"><link href="{_t(ref.link)}">{_t(ref.link)}</link></font>' if ref.link else ""
-        text = _t(ref.citation())
-        if ref.link and ref.link in ref.citation():
-            text = _t(ref.citation().replace(ref.link, "").rstrip())
+        cite = re.sub(r"\.\.+", ".", ref.citation())  # "et al.." -> "et al."
+        text = _t(cite)
+        if ref.link and ref.link in cite:
+            text = _t(cite.replace(ref.link, "").rstrip())
         out.append(Paragraph(f"{text}{link}", ST["ref"], bulletText=f"[{i}]"))
     return out
 
@@ -574,12 +658,15 @@ def pdf_bytes(report: ReportData | Scenario, *, uncertainty: Any = None, charts:
         buf, pagesize=LETTER, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN * 0.8,
         bottomMargin=0.62 * inch, title=f"Business case: {d.program.therapy_label} for chronic low back pain",
         author="backpain-roi", subject=d.scenario.name[:200], creator=f"backpain-roi ({software_line(d)})",
+        invariant=True,  # no wall-clock time or random ID in the file: same inputs, same bytes
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="main", leftPadding=0,
                   rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     # page 1 always stays one page: if a long name or many warnings make it overflow, it shrinks
+    # the footnotes follow at full size (7.5 pt), on page 2 when page 1 is full
     story: list[Any] = [KeepInFrame(doc.width, doc.height - 2, _page_one(d, images, reason, figs), mode="shrink")]
+    story += _footnotes(d, _letters(d))
     story.append(PageBreak())
     story += _assumptions(d)
     story.append(CondPageBreak(3 * inch))
@@ -599,13 +686,17 @@ def pdf_bytes(report: ReportData | Scenario, *, uncertainty: Any = None, charts:
     story += _limitations(d)
     story.append(CondPageBreak(2 * inch))
     story += _references(d)
-    story.append(PageBreak())
+    story.append(CondPageBreak(3 * inch))
     story += [KeepTogether(_reproduce(d)[:2]), _reproduce(d)[2]]
 
     footer = software_line(d)
 
+    header = f"{d.scenario.name[:90]}  |  {d.program.therapy_label}  |  {d.generated:%d %B %Y}"
+
     class _Canvas(_NumberedCanvas):
         footer_left = footer
+        header_right = header.encode("cp1252", errors="replace").decode("cp1252")
+        when = d.generated
 
     doc.build(story, canvasmaker=_Canvas)
     return buf.getvalue()

@@ -14,10 +14,11 @@ from typing import Any
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
+from .. import fmt
 from ..evidence import PRICE_YEAR
 from ..scenario import Scenario
 from .report import (
@@ -32,6 +33,7 @@ from .report import (
     software_line,
     therapy_rows,
 )
+from .repro import stable_zip
 
 __all__ = ["pptx_bytes", "SLIDE_TITLES"]
 
@@ -101,13 +103,39 @@ def _notes(slide: Any, text: str) -> None:
     slide.notes_slide.notes_text_frame.text = text
 
 
+# Calibri / Carlito advance widths in em: digits, '$', '%', '+' and the minus sign are 0.507; others ~0.5.
+_NARROW = {",": 0.25, ".": 0.252, " ": 0.226, "(": 0.303, ")": 0.303, "/": 0.386, "-": 0.306, "1": 0.507,
+           "M": 0.855, "W": 0.89, "m": 0.799, "w": 0.715, "k": 0.455, "%": 0.715}
+
+
+def text_width(text: str, size_pt: float, bold: bool = False) -> int:
+    """Width of one line of Calibri text in EMU (a slight over-estimate, so nothing breaks)."""
+    em = sum(_NARROW.get(ch, 0.65 if ch.isupper() else 0.507) for ch in text) * (1.04 if bold else 1.0)
+    return int(Pt(em * size_pt * 1.08)) + int(Inches(0.04))
+
+
+def _fit_size(text: str, width: int, largest: float, smallest: float = 14, bold: bool = True) -> float:
+    """The largest font size (points) at which ``text`` fits on one line of ``width`` EMU."""
+    size = largest
+    while size > smallest and text_width(text, size, bold) > width:
+        size -= 1
+    return size
+
+
+KPI_HEIGHT = Inches(1.45)
+
+
 def _kpi(slide: Any, left: int, top: int, width: int, label: str, value: str, sub: str,
          colour: RGBColor = INK) -> None:
-    _text(slide, left, top, width, Inches(1.35), [
+    """A tile of fixed height: label, the value on one line (shrunk to fit), a one-line note."""
+    inner = width - Inches(0.3)
+    box = _text(slide, left, top, width, KPI_HEIGHT, [
         (label.upper(), {"size": 11, "bold": True, "color": GREY}),
-        (value, {"size": 30, "bold": True, "color": colour}),
-        (sub, {"size": 11, "color": GREY}),
+        (value, {"size": _fit_size(value, inner, 30), "bold": True, "color": colour}),
+        (sub, {"size": _fit_size(sub, inner, 11, 9, bold=False), "color": GREY}),
     ], fill=TINT)
+    box.text_frame.auto_size = MSO_AUTO_SIZE.NONE
+    box.text_frame.word_wrap = True
 
 
 def _bar_chart(slide: Any, categories: list[str], series: str, values: Any, box: tuple, label_format: str):
@@ -116,12 +144,41 @@ def _bar_chart(slide: Any, categories: list[str], series: str, values: Any, box:
     data.categories = categories
     data.add_series(series, values)
     ch = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, *box, data).chart
-    _style_chart(ch)
+    _style_chart(ch, number_format=money_format(values))
     plot = ch.plots[0]
     plot.has_data_labels = True
     plot.data_labels.number_format = label_format
     plot.data_labels.number_format_is_linked = False
     return ch, plot
+
+
+def money_format(values: Any, *, label: bool = False) -> str:
+    """An Excel number format that keeps chart ticks and labels short: $12k, $1.2M, −$40k."""
+    big = max((abs(float(v)) for v in values), default=0.0)
+    if big >= 9.95e6 and not (label and big < 1e9):
+        return '"$"#,##0,,"M";"\u2212$"#,##0,,"M";"$"0'
+    if big >= 1e6:
+        return '"$"#,##0.0,,"M";"\u2212$"#,##0.0,,"M";"$"0'
+    if big >= 1e4:
+        return '"$"#,##0,"k";"\u2212$"#,##0,"k";"$"0'
+    return '"$"#,##0;"\u2212$"#,##0;"$"0'
+
+
+def _tick_skip(axis: Any, n_categories: int, most: int = 12) -> None:
+    """Label every k-th category so that at most ``most`` labels share the axis (c:tickLblSkip)."""
+    from pptx.oxml.ns import qn
+    k = max(1, -(-n_categories // most))
+    ax = axis._element
+    for tag in ("c:tickLblSkip", "c:tickMarkSkip"):
+        for old in ax.findall(qn(tag)):
+            ax.remove(old)
+    for tag in ("c:tickLblSkip", "c:tickMarkSkip"):
+        el = ax.makeelement(qn(tag), {"val": str(k)})
+        no_multi = ax.find(qn("c:noMultiLvlLbl"))
+        if no_multi is not None:
+            no_multi.addprevious(el)
+        else:
+            ax.append(el)
 
 
 def _style_chart(chart: Any, *, legend: bool = False, number_format: str = '"$"#,##0') -> None:
@@ -137,6 +194,8 @@ def _style_chart(chart: Any, *, legend: bool = False, number_format: str = '"$"#
         chart.value_axis.tick_labels.number_format_is_linked = False
         chart.value_axis.has_major_gridlines = True
         chart.value_axis.major_gridlines.format.line.color.rgb = RGBColor(0xE4, 0xE7, 0xEC)
+        # category labels at the low end of the axis: never over negative bars or a falling line
+        chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     except (AttributeError, ValueError):  # pragma: no cover - chart types without a value axis
         pass
 
@@ -176,7 +235,7 @@ def _slide_problem(prs: Any, d: ReportData) -> None:
              f"{v / b.total:.0%} of the total" if b.total else "", col)
     ch, plot = _bar_chart(s, ["Absenteeism", "Presenteeism", "Medical"], "US$ per year",
                           (b.absenteeism, b.presenteeism, b.medical), (M, Inches(3.0), Inches(7.4), Inches(3.7)),
-                          '"$"#,##0')
+                          money_format((b.absenteeism, b.presenteeism, b.medical), label=True))
     plot.data_labels.position = XL_LABEL_POSITION.OUTSIDE_END
     for idx, col in enumerate((BLUE, ORANGE, GREEN_OI)):
         pt = plot.series[0].points[idx]
@@ -227,7 +286,9 @@ def _slide_proposal(prs: Any, d: ReportData) -> None:
                     [float(v) for v in d.conservative.program.monthly["cumulative_net"]])
     gf = s.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, M, Inches(3.9), W - 2 * M, Inches(3.1), data)
     ch = gf.chart
-    _style_chart(ch, legend=True)
+    _style_chart(ch, legend=True, number_format=money_format(list(m["cumulative_net"]) + list(
+        d.conservative.program.monthly["cumulative_net"])))
+    _tick_skip(ch.category_axis, len(m))
     for ser, col in zip(ch.plots[0].series, (BLUE, RGBColor(0x99, 0x99, 0x99)), strict=True):
         ser.format.line.color.rgb = col
         ser.format.line.width = Pt(2.5)
@@ -257,42 +318,52 @@ def _slide_comparison(prs: Any, d: ReportData) -> None:
     ordered = list(reversed(rows))  # bar charts draw the first category at the bottom
     ch, plot = _bar_chart(s, [r["short_label"] + (" (proposal)" if r["chosen"] else "") for r in ordered],
                           "Net benefit (US$)", [float(r["net_benefit"]) for r in ordered],
-                          (M, Inches(1.35), Inches(6.6), Inches(5.6)), '"$"#,##0;-"$"#,##0')
+                          (M, Inches(1.35), Inches(6.6), Inches(5.6)),
+                          money_format([r["net_benefit"] for r in ordered]))
     plot.data_labels.font.size = Pt(10)
     for idx, r in enumerate(ordered):
         pt = plot.series[0].points[idx]
         pt.format.fill.solid()
         pt.format.fill.fore_color.rgb = ORANGE if r["chosen"] else BLUE
     ch.category_axis.tick_labels.font.size = Pt(11)
-    # table: therapy, grade, cost, savings, ROI, payback
-    n = len(rows) + 1
-    tbl = s.shapes.add_table(n, 5, Inches(7.4), Inches(1.45), W - Inches(7.4) - M, Inches(0.3) * n).table
-    heads = ("Therapy", "Evidence", "Cost", "Savings", "ROI")
-    for j, t in enumerate(heads):
-        cell = tbl.cell(0, j)
-        cell.text = t
-    for i, r in enumerate(rows, start=1):
-        vals = (r["short_label"], r["grade"], money(r["cost"]), money(r["savings"]),
-                pct(None if r["roi"] != r["roi"] else r["roi"]))
-        for j, v in enumerate(vals):
-            tbl.cell(i, j).text = v
-    for i in range(n):
-        for j in range(5):
-            for para in tbl.cell(i, j).text_frame.paragraphs:
-                if j >= 2:
-                    para.alignment = PP_ALIGN.RIGHT
-                for run in para.runs:
-                    run.font.size = Pt(11)
-                    run.font.bold = i == 0 or bool(rows[i - 1]["chosen"])
-    tbl.columns[0].width = Emu(int(Inches(1.9)))
-    tbl.columns[1].width = Emu(int(Inches(1.1)))
-    for j in (2, 3, 4):
-        tbl.columns[j].width = Emu(int((W - Inches(7.4) - M - Inches(3.0)) / 3))
+    _comparison_table(s, rows, Inches(7.4), Inches(1.45), W - Inches(7.4) - M)
     _footer(s, d, "Each therapy at its catalogue price, sessions and trial effect; evidence grades per ACP 2017")
     _notes(s, "Comparison: each therapy's catalogue price, sessions and effect (trial sources in brackets) under "
               "the same workforce and benefit design.\n" + "\n".join(
                   f"{r['label']}: grade {r['grade']}, effect {r['effect']:g} ({r['effect_low']:g}-{r['effect_high']:g}) "
                   f"vs {r['comparator']}, sources {r['refs']}" for r in rows))
+
+
+def _comparison_table(s: Any, rows: list[dict], left: int, top: int, width: int) -> None:
+    """Therapy | evidence | cost | savings | ROI, numbers short ($1.2M) and columns sized to them.
+
+    Number columns are exactly as wide as their widest entry (plus the cell margins), so no number
+    ever breaks, at any headcount; the therapy column takes the rest and wraps between words.
+    """
+    heads = ("Therapy", "Evidence", "Cost", "Savings", "ROI")
+    body = [(r["short_label"], r["grade"], money(r["cost"], short=True), money(r["savings"], short=True),
+             pct(None if r["roi"] != r["roi"] else r["roi"])) for r in rows]
+    size = 11
+    margin = Inches(0.2)  # left + right cell margins (python-pptx default 0.1 in each)
+    widths = [0, text_width("Moderate", size, True) + margin] + [
+        max(text_width(str(v), size, True) for v in [heads[j], *[b[j] for b in body]]) + margin for j in (2, 3, 4)]
+    widths[0] = width - sum(widths[1:])
+    n = len(rows) + 1
+    tbl = s.shapes.add_table(n, 5, left, top, width, Inches(0.3) * n).table
+    for j, w in enumerate(widths):
+        tbl.columns[j].width = Emu(int(w))
+    for i, vals in enumerate([heads, *body]):
+        for j, v in enumerate(vals):
+            cell = tbl.cell(i, j)
+            cell.text = v
+            cell.margin_left = cell.margin_right = Inches(0.1)
+            for para in cell.text_frame.paragraphs:
+                if j >= 2:
+                    para.alignment = PP_ALIGN.RIGHT
+                for run in para.runs:
+                    run.font.size = Pt(size)
+                    run.font.name = "Calibri"
+                    run.font.bold = i == 0 or bool(rows[i - 1]["chosen"])
 
 
 def _slide_limitations(prs: Any, d: ReportData) -> None:
@@ -306,22 +377,91 @@ def _slide_limitations(prs: Any, d: ReportData) -> None:
     _notes(s, "Limitations as stated in every report. Warnings are the model's sanity checks for this scenario.")
 
 
+SOURCE_PT = 10  # sources stay readable: 10 pt, spread over as many slides as they need
+
+
+def _source_columns(d: ReportData, colw: int, lines_per_column: int = 30) -> list[list[tuple[int, str]]]:
+    """The numbered references packed into columns of at most ``lines_per_column`` lines at 10 pt."""
+    cols: list[list[tuple[int, str]]] = [[]]
+    used = 0
+    for i, r in enumerate(d.references, start=1):
+        authors = r.authors.split(",")[0] + (" et al." if "," in r.authors else "")
+        text = f"[{i}] {authors} ({r.year}). {r.title}. {r.journal}."
+        lines = -(-text_width(text, SOURCE_PT) // int(colw * 0.96))
+        if used and used + lines > lines_per_column:
+            cols.append([])
+            used = 0
+        cols[-1].append((i, text))
+        used += lines + 0.2
+    return cols
+
+
 def _slide_sources(prs: Any, d: ReportData) -> None:
-    s = prs.slides.add_slide(prs.slide_layouts[5])
-    _title(s, "Sources", f"NUMBERED AS IN THE REPORT | PARAMETER SET {d.result.parameter_set}")
-    refs = d.references
-    half = (len(refs) + 1) // 2
     colw = (W - 2 * M - Inches(0.3)) / 2
-    size = 10 if len(refs) <= 20 else 8
-    for k, chunk in enumerate((refs[:half], refs[half:])):
-        start = 1 + (0 if k == 0 else half)
-        paras = []
-        for i, r in enumerate(chunk, start=start):
-            authors = r.authors.split(",")[0] + (" et al." if "," in r.authors else "")
-            paras.append((f"[{i}] {authors} ({r.year}). {r.title}. {r.journal}.", {"size": size, "space": 2}))
-        _text(s, M + k * (colw + Inches(0.3)), Inches(1.3), colw, Inches(5.7), paras)
-    _footer(s, d, "Full citations with DOIs in the notes of this slide and in the PDF")
-    _notes(s, "\n".join(f"[{i}] {r.citation()}" for i, r in enumerate(refs, start=1)))
+    cols = _source_columns(d, int(colw))
+    pages = [cols[k:k + 2] for k in range(0, len(cols), 2)]
+    for n, page in enumerate(pages, start=1):
+        s = prs.slides.add_slide(prs.slide_layouts[5])
+        more = f" ({n} of {len(pages)})" if len(pages) > 1 else ""
+        _title(s, "Sources" + more, f"NUMBERED AS IN THE REPORT | PARAMETER SET {d.result.parameter_set}")
+        for k, chunk in enumerate(page):
+            _text(s, M + k * (colw + Inches(0.3)), Inches(1.3), colw, Inches(5.7),
+                  [(t, {"size": SOURCE_PT, "space": 2}) for _, t in chunk])
+        _footer(s, d, "Full citations with DOIs in the notes of this slide and in the PDF")
+        _notes(s, "\n".join(f"[{i}] {d.references[i - 1].citation()}" for col in page for i, _ in col))
+
+
+def _slide_census(prs: Any, d: ReportData) -> None:
+    """Your workforce by segment (only when a census was used)."""
+    seg = d.segments
+    s = prs.slides.add_slide(prs.slide_layouts[5])
+    _title(s, "From your census: where the cost of back pain sits", "YOUR WORKFORCE BY SEGMENT")
+    top = seg.sort_values("burden", ascending=False).head(10)
+    heads = ("Segment", "Employees", "With chronic LBP", "Burden / yr", "Per employee", "Program net")
+    body = [(str(r["segment"]), f"{r['employees']:,.0f}", f"{r['affected']:,.0f}", money(r["burden"], short=True),
+             money(r["burden_per_employee"]), money(r["net_benefit"], short=True)) for _, r in top.iterrows()]
+    widths = [max(text_width(str(v), 12, True) for v in [heads[j], *[b[j] for b in body]]) + Inches(0.2)
+              for j in range(1, 6)]
+    width = W - 2 * M
+    tbl = s.shapes.add_table(len(body) + 1, 6, M, Inches(1.45), width, Inches(0.34) * (len(body) + 1)).table
+    for j, w in enumerate([width - sum(widths), *widths]):
+        tbl.columns[j].width = Emu(int(w))
+    for i, vals in enumerate([heads, *body]):
+        for j, v in enumerate(vals):
+            tbl.cell(i, j).text = v
+            for para in tbl.cell(i, j).text_frame.paragraphs:
+                para.alignment = PP_ALIGN.RIGHT if j else PP_ALIGN.LEFT
+                for run in para.runs:
+                    run.font.size, run.font.name, run.font.bold = Pt(12), "Calibri", i == 0
+    notes = list(d.segment_notes) or ["Segments under the minimum group size are merged into 'other'."]
+    _footer(s, d, "From your census (processed locally); groups under the minimum size merged. " + notes[0][:90])
+    _notes(s, "Census segments, largest burden first (top 10 shown; all segments in the workbook and CSV).\n"
+              + "\n".join(notes))
+
+
+def _slide_plan(prs: Any, d: ReportData) -> None:
+    """The plan's view (health-plan perspective): per member per month and the plan-paid offsets."""
+    s = prs.slides.add_slide(prs.slide_layouts[5])
+    p, h = d.program, d.horizon
+    _title(s, "The plan's view: per member per month", "HEALTH PLAN PERSPECTIVE")
+    w = (W - 2 * M - Inches(0.4)) / 3
+    top = Inches(1.5)
+    _kpi(s, M, top, w, "Program cost PMPM", fmt.money(p.cost_per_employee_per_month, cents=True),
+         f"over {h} months, per covered member")
+    net = p.net_per_employee_per_month
+    _kpi(s, M + w + Inches(0.2), top, w, "Net PMPM", fmt.money(net, cents=True),
+         "plan-paid medical savings minus cost", GREEN if net >= 0 else RED)
+    _kpi(s, M + 2 * (w + Inches(0.2)), top, w, "Plan-paid medical savings", money(p.savings_medical),
+         f"over {h} months (the plan's share of allowed amounts)")
+    _text(s, M, Inches(3.3), W - 2 * M, Inches(3.2), [
+        ("A health plan counts only the plan-paid share of the medical offsets; absence and presenteeism "
+         "savings accrue to the employer and are not counted here.", {"size": 16, "space": 8}),
+        (f"Plan-paid share of medical costs: {d.scenario.condition.plan_paid_share:.0%} (Inputs, plan_paid_share).",
+         {"size": 14, "color": GREY}),
+    ])
+    _footer(s, d, "Members = employees in this model; per member per month over the horizon")
+    _notes(s, "Plan-level view: cost and net per member per month; medical offsets are allowed amounts, of which "
+              "the plan pays its share.")
 
 
 def pptx_bytes(report: ReportData | Scenario, *, uncertainty: Any = None) -> bytes:
@@ -332,12 +472,19 @@ def pptx_bytes(report: ReportData | Scenario, *, uncertainty: Any = None) -> byt
     prs.core_properties.title = f"Business case: {d.program.therapy_label} for chronic low back pain"
     prs.core_properties.author = "backpain-roi"
     prs.core_properties.subject = d.scenario.name[:200]
+    prs.core_properties.last_modified_by = "backpain-roi"
+    prs.core_properties.revision = 1
+    prs.core_properties.created = prs.core_properties.modified = d.generated.replace(tzinfo=None)
     _slide_title(prs, d)
     _slide_problem(prs, d)
     _slide_proposal(prs, d)
     _slide_comparison(prs, d)
+    if d.segments is not None:
+        _slide_census(prs, d)
+    if d.scenario.analysis.perspective == "health_plan":
+        _slide_plan(prs, d)
     _slide_limitations(prs, d)
     _slide_sources(prs, d)
     buf = io.BytesIO()
     prs.save(buf)
-    return buf.getvalue()
+    return stable_zip(buf.getvalue(), d.generated)

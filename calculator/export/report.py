@@ -24,10 +24,11 @@ from typing import Any
 
 import pandas as pd
 
-from .. import __version__
+from .. import __version__, fmt
 from ..evidence import Reference, library
 from ..model import Result, compare, evaluate, input_table
 from ..scenario import Scenario, parameter_id_for_path, to_json
+from .repro import report_time
 
 __all__ = [
     "Uncertainty",
@@ -114,31 +115,21 @@ METHOD = (
 
 
 def money(x: float | None, *, short: bool = False) -> str:
-    """US dollars: ``$1,204,226``, ``-$1,083``; ``short=True`` gives ``$1.20M``/``$11.7k``.
+    """US dollars as :func:`calculator.fmt.money` writes them (whole dollars; ``short``: ``$1.2M``).
 
     >>> money(1204226.4), money(-1083.2), money(1204226.4, short=True), money(None)
-    ('$1,204,226', '-$1,083', '$1.20M', 'n/a')
+    ('$1,204,226', '−$1,083', '$1.2M', 'n/a')
     """
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
-    sign = "-" if x < 0 else ""
-    a = abs(x)
-    if short and a >= 1e6:
-        return f"{sign}${a / 1e6:.2f}M"
-    if short and a >= 1e4:
-        return f"{sign}${a / 1e3:.1f}k"
-    return f"{sign}${a:,.0f}"
+    return fmt.money(x, cents=False, short=short)
 
 
 def pct(x: float | None, digits: int = 0, *, signed: bool = False) -> str:
-    """Percent text: ``pct(-0.0925) == '-9%'``; ``n/a`` for None/NaN.
+    """Percent text as :func:`calculator.fmt.pct` writes it; ``n/a`` for None/NaN.
 
     >>> pct(-0.0925), pct(0.5912, signed=True), pct(0.081, 1)
-    ('-9%', '+59%', '8.1%')
+    ('−9%', '+59%', '8.1%')
     """
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
-    return f"{x * 100:{'+' if signed else ''}.{digits}f}%"
+    return fmt.pct(x, digits, signed=signed)
 
 
 def sentence_label(label: str) -> str:
@@ -151,8 +142,8 @@ def sentence_label(label: str) -> str:
 
 
 def payback_text(month: float | None, horizon: int) -> str:
-    """``'month 6'`` or ``'not within 12 months'``."""
-    return f"not within {horizon} months" if month is None else f"month {int(month)}"
+    """``'month 6'`` or ``'never (not within 12 months)'``."""
+    return f"never (not within {horizon} months)" if month is None else fmt.payback(month)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -375,6 +366,13 @@ class ReportData:
     segments: pd.DataFrame | None = None
     #: Notes about the census (merged small segments, excluded rows).
     segment_notes: tuple[str, ...] = ()
+    #: Conservative / base / optimistic cases side by side (``sensitivity.compare_presets``).
+    cases: pd.DataFrame | None = None
+    #: One-way sensitivity of the ROI (``sensitivity.one_way``): the tornado in the uncertainty appendix.
+    tornado: pd.DataFrame | None = None
+    #: Scenario paths whose value came from the employer's own data: ``{path: "census" | "claims" | "survey"}``.
+    #: Reports cite them as "from your census" (not as the library's source).
+    origins: Mapping[str, str] = field(default_factory=dict)
 
     # ----- convenience
     @property
@@ -457,14 +455,13 @@ def _figures(d: ReportData) -> dict[str, Figure]:
     burden_refs = d.refs_for_inputs(BURDEN_INPUTS)
     cost_refs = d.refs_for_inputs(COST_INPUTS + (("session_hours", "travel_hours") if prog.on_paid_time else ()))
     sav_refs = tuple(sorted(set(d.refs_for_inputs(SAVINGS_INPUTS) + d.trial_refs)))
-    all_refs = tuple(sorted(set(cost_refs + sav_refs + burden_refs)))
     valuation = ("friction-cost valuation" if s.analysis.valuation == "friction_cost"
                  else "human-capital valuation")
     figs = {
         "burden": Figure(
             "burden", "Cost of back pain, per year", b.total, money(b.total),
             f"{b.affected_employees:,.0f} employees with chronic low back pain ({inp['prevalence']:.1%} "
-            f"of {inp['employees']:,.0f}), each losing {inp['absence_days']:g} absence days and "
+            f"of {inp['employees']:,.0f}), each losing {fmt.quantity(inp['absence_days'])} absence days and "
             f"{inp['presenteeism']:.0%} of their hours at work, valued at "
             f"${b.hourly_compensation:,.2f}/h total compensation ({valuation}), plus "
             f"{money(inp['medical_excess_cost'])} excess medical cost a year.",
@@ -490,17 +487,17 @@ def _figures(d: ReportData) -> dict[str, Figure]:
             sav_refs, sub=f"conservative: {money(c.savings)}"),
         "roi": Figure(
             "roi", "Return on investment", p.roi, pct(p.roi, 1),
-            f"ROI = (savings - cost) / cost over {h} months, undiscounted. Conservative case "
-            f"{pct(c.roi, 1)}. NPV at "
+            f"ROI = (savings - cost) / cost over {h} months, undiscounted, from the cost and savings figures "
+            f"(their sources are in those footnotes). Conservative case {pct(c.roi, 1)}. NPV at "
             f"{s.analysis.discount_rate:.0%}/yr: {money(p.npv)}.",
-            all_refs, sub=f"conservative: {pct(c.roi, 1)}"),
+            (), sub=f"conservative: {pct(c.roi, 1)}"),
         "payback": Figure(
             "payback", "Payback", p.payback_month,
             "never" if p.payback_month is None else f"month {int(p.payback_month)}",
-            f"First month in which the cumulative net cash flow (savings minus cost) reaches zero; "
-            f"'never' = not within the {h}-month horizon. Conservative case: "
-            f"{payback_text(c.payback_month, h)}.",
-            all_refs, sub="conservative: " + ("never" if c.payback_month is None else f"month {int(c.payback_month)}")),
+            f"First month from which the cumulative net cash flow (savings minus cost, from the cost and "
+            f"savings figures) stays at or above zero; 'never' = not within the {h}-month horizon. "
+            f"Conservative case: {payback_text(c.payback_month, h)}.",
+            (), sub="conservative: " + ("never" if c.payback_month is None else f"month {int(c.payback_month)}")),
     }
     u = d.uncertainty
     if u is None:
@@ -510,26 +507,50 @@ def _figures(d: ReportData) -> dict[str, Figure]:
                                     "Probabilistic sensitivity analysis not run for this report.", ())
     else:
         psa_note = (f"{u.draws:,} Monte Carlo draws" + (f" (seed {u.seed})" if u.seed is not None else "")
-                    + " of every uncertain input from the distributions and ranges in Appendix A.")
+                    + " of every uncertain input from its distribution and range (each input's source is in "
+                    "Appendix A).")
         figs["interval"] = Figure("interval", f"ROI, {u.level:.0%} interval", u.roi_low,
-                                  f"{pct(u.roi_low, 1)} to {pct(u.roi_high, 1)}", psa_note, all_refs,
+                                  f"{pct(u.roi_low, 1)} to {pct(u.roi_high, 1)}", psa_note, (),
                                   sub=f"median {pct(u.roi_median, 1)}")
         figs["p_positive"] = Figure("p_positive", "Chance it pays for itself", u.p_roi_positive,
-                                    pct(u.p_roi_positive), "Share of draws with ROI > 0. " + psa_note,
-                                    all_refs)
+                                    pct(u.p_roi_positive), "Share of draws with ROI > 0. " + psa_note, ())
     return figs
+
+
+def _cases(s: Scenario) -> pd.DataFrame:
+    """Program 0 under the conservative, base and optimistic presets (calculator/data/presets.csv)."""
+    from ..sensitivity import compare_presets
+    order = {"conservative": 0, "base": 1, "optimistic": 2}
+    df = compare_presets(s)
+    df = df[df["preset"].isin(order)].sort_values("preset", key=lambda c: c.map(order)).reset_index(drop=True)
+    return df
+
+
+def _tornado(s: Scenario) -> pd.DataFrame | None:
+    """What drives the ROI (program 0), or None when no input can move it."""
+    from ..sensitivity import one_way
+    return one_way(s, "roi")
 
 
 def build_report(scenario: Scenario | Result, *, uncertainty: Any = None,
                  comparison: pd.DataFrame | None = None,
-                 generated: _dt.datetime | None = None, census: Any = None) -> ReportData:
+                 generated: _dt.datetime | None = None, census: Any = None, headline: bool = True,
+                 origins: Mapping[str, str] | None = None) -> ReportData:
     """Evaluate (if needed) and gather everything a report shows.
 
-    ``uncertainty`` is the summary of ``calculator.uncertainty`` (or ``None``: "not run");
-    ``census`` a :class:`calculator.census.CensusResult` whose segment table the reports add.
+    ``uncertainty`` is the summary of ``calculator.uncertainty``. When it is ``None`` the report
+    runs the fixed-seed headline simulation (``uncertainty.HEADLINE_DRAWS`` draws, seed
+    ``uncertainty.DEFAULT_SEED``, about 0.05 s) so that P(ROI > 0) and the ROI interval stand beside
+    every headline ROI; ``headline=False`` leaves it out (the reports then say "not run");
+    ``census`` a :class:`calculator.census.CensusResult` whose segment table the reports add (its
+    applied values are cited "from your census"); ``origins`` marks further paths as coming from the
+    employer's ``"claims"`` or ``"survey"``.
     """
     result = scenario if isinstance(scenario, Result) else evaluate(scenario)
     s = result.scenario
+    if uncertainty is None and headline:
+        from ..uncertainty import DEFAULT_SEED, HEADLINE_DRAWS, psa
+        uncertainty = psa(s, HEADLINE_DRAWS, DEFAULT_SEED)
     cons = evaluate(conservative_scenario(s))
     comp = compare(s) if comparison is None else comparison
     lib = library()
@@ -546,9 +567,11 @@ def build_report(scenario: Scenario | Result, *, uncertainty: Any = None,
     d = ReportData(
         scenario=s, result=result, conservative=cons, comparison=comp, inputs=inputs,
         references=refs, uncertainty=as_uncertainty(uncertainty),
-        generated=generated or _dt.datetime.now(_dt.UTC).replace(microsecond=0),
+        generated=generated or report_time(),
         scenario_json=text, scenario_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         segments=None if census is None else census.table(),
+        cases=_cases(s), tornado=_tornado(s),
+        origins={**({a.path: "census" for a in census.applied} if census is not None else {}), **(origins or {})},
         segment_notes=() if census is None else tuple(census.notes) + (
             (f"{census.rows_excluded:,} census rows with problems were excluded",) if census.rows_excluded else ()),
     )

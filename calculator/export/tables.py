@@ -21,34 +21,91 @@ from typing import Any
 
 import pandas as pd
 
+from ..fmt import NEVER, PRICE_YEAR
+from ..fmt import payback as fmt_payback
 from ..scenario import Scenario
 from .report import ReportData, build_report, conservative_overrides
 from .safe import csv_value
 
-__all__ = ["results_frame", "monthly_frame", "csv_bytes", "json_bytes", "frame_csv_bytes", "TABLES"]
+__all__ = ["results_frame", "monthly_frame", "comparison_frame", "inputs_frame", "dictionary_frame", "csv_bytes", "json_bytes", "frame_csv_bytes", "TABLES"]
 
 #: Tables a CSV export can hold (one table per CSV file).
-TABLES = ("results", "monthly", "comparison", "inputs", "sources", "segments")
+TABLES = ("results", "monthly", "comparison", "inputs", "sources", "segments", "dictionary")
 
+_USD = f"USD ({PRICE_YEAR} prices)"
 _BURDEN_UNITS = {
-    "total": "USD/yr", "absenteeism": "USD/yr", "presenteeism": "USD/yr", "medical": "USD/yr",
-    "in_perspective": "USD/yr", "per_employee": "USD/yr", "per_affected_employee": "USD/yr",
-    "per_100_employees": "USD/yr", "affected_employees": "count", "hours_lost": "h/yr",
+    "total": f"{_USD}/yr", "absenteeism": f"{_USD}/yr", "presenteeism": f"{_USD}/yr", "medical": f"{_USD}/yr",
+    "in_perspective": f"{_USD}/yr", "per_employee": f"{_USD}/yr", "per_affected_employee": f"{_USD}/yr",
+    "per_100_employees": f"{_USD}/yr", "affected_employees": "count", "hours_lost": "h/yr",
     "days_lost": "days/yr", "absence_hours": "h/yr", "presenteeism_hours": "h/yr",
-    "hourly_compensation": "USD/h", "benchmark_hours_per_employee": "h/yr",
+    "hourly_compensation": f"{_USD}/h", "benchmark_hours_per_employee": "h/yr",
     "hours_lost_per_employee": "h/yr", "benchmark_ratio": "ratio",
 }
 _PROGRAM_UNITS = {
-    "cost": "USD", "savings": "USD", "savings_absenteeism": "USD", "savings_presenteeism": "USD",
-    "savings_medical": "USD", "net_benefit": "USD", "roi": "ratio", "benefit_cost_ratio": "ratio",
-    "npv": "USD", "payback_month": "month", "participants": "count",
-    "participants_with_back_pain": "count", "cost_per_participant": "USD",
-    "savings_per_participant": "USD", "cost_per_employee_per_month": "USD/employee/month",
-    "net_per_employee_per_month": "USD/employee/month", "breakeven_price_per_session": "USD/session",
+    "cost": _USD, "savings": _USD, "savings_absenteeism": _USD, "savings_presenteeism": _USD,
+    "savings_medical": _USD, "net_benefit": _USD, "roi": "ratio", "benefit_cost_ratio": "ratio",
+    "npv": _USD, "payback_month": "month", "participants": "count",
+    "participants_with_back_pain": "count", "cost_per_participant": _USD,
+    "savings_per_participant": _USD, "cost_per_employee_per_month": f"{_USD}/employee/month",
+    "net_per_employee_per_month": f"{_USD}/employee/month", "breakeven_price_per_session": f"{_USD}/session",
     "breakeven_effect_multiplier": "ratio", "breakeven_effect_size": "RDQ points",
-    "price_per_session": "USD/session", "sessions": "sessions", "effect_size": "RDQ points",
+    "price_per_session": f"{_USD}/session", "sessions": "sessions", "effect_size": "RDQ points",
     "horizon_months": "months",
 }
+
+
+# The monthly cash-flow table's columns as files name them: what they hold, with the unit.
+MONTHLY_COLUMNS = {
+    "program": ("program", "index", "program number in the scenario (0 = the proposal)"),
+    "therapy": ("therapy", "id", "therapy id (calculator/data/therapies.csv)"),
+    "month": ("month", "month", "month of the program, 1 = first month"),
+    "setup": ("setup_cost_usd", _USD, "one-off setup cost paid in the month"),
+    "admin": ("admin_cost_usd", _USD, "administration fee (per eligible employee per month)"),
+    "sessions": ("session_cost_usd", _USD, "employer's share of the session price, in dollars"),
+    "work_time": ("work_time_cost_usd", _USD, "paid work time spent in sessions and travel"),
+    "cost": ("total_cost_usd", _USD, "all program cost in the month"),
+    "saving_absenteeism": ("saving_absenteeism_usd", _USD, "absence avoided, valued at compensation"),
+    "saving_presenteeism": ("saving_presenteeism_usd", _USD, "presenteeism avoided, valued at compensation"),
+    "saving_medical": ("saving_medical_usd", _USD, "excess medical cost avoided"),
+    "savings": ("total_savings_usd", _USD, "all savings in the month"),
+    "net": ("net_usd", _USD, "savings minus cost in the month"),
+    "cumulative_net": ("cumulative_net_usd", _USD, "net cash flow summed from month 1"),
+    "discount_factor": ("discount_factor", "ratio", "(1 + discount rate)^(-(month - 1)/12), for the NPV"),
+    "participants_active": ("participants_active", "people", "participants still employed and enrolled"),
+    "effective_participants": ("effective_participants", "people",
+                               "participants weighted by the share of the effect they have that month"),
+    "sessions_purchased": ("sessions_purchased", "sessions", "number of sessions paid for in the month"),
+}
+COMPARISON_COLUMNS = {
+    "therapy": ("therapy", "id", "therapy id"), "label": ("label", "text", "therapy name"),
+    "evidence_grade": ("evidence_grade", "grade", "strength of the trial evidence"),
+    "comparator": ("comparator", "text", "what the trial compared the therapy with"),
+    "sessions": ("sessions_per_course", "sessions", "sessions in one course"),
+    "price_per_session": ("price_per_session_usd", _USD, "price of one session"),
+    "effect_size": ("effect_size_rdq_points", "RDQ points", "trial effect on disability vs comparator"),
+    "participants": ("participants", "people", "employees who start the program"),
+    "cost": ("cost_usd", _USD, "program cost over the horizon"),
+    "savings": ("savings_usd", _USD, "savings over the horizon"),
+    "net_benefit": ("net_benefit_usd", _USD, "savings minus cost over the horizon"),
+    "roi": ("roi_fraction", "fraction", "(savings - cost) / cost; 0.10 = 10%"),
+    "benefit_cost_ratio": ("benefit_cost_ratio", "USD per USD", "savings per dollar of cost"),
+    "npv": ("npv_usd", _USD, "net present value at the scenario's discount rate"),
+    "payback_month": ("payback_month", "month", "first month the cumulative net reaches zero; 'never' if not "
+                      "within the horizon"),
+    "cost_per_participant": ("cost_per_participant_usd", _USD, "cost divided by participants"),
+    "breakeven_price_per_session": ("breakeven_price_per_session_usd", _USD,
+                                    "session price at which the program breaks even"),
+    "chosen": ("chosen", "true/false", "the therapy of the scenario's proposal"),
+}
+RESULTS_COLUMNS = {
+    "section": ("section", "text", "scenario, burden, program, program_conservative or uncertainty"),
+    "program": ("program", "text", "therapy id (index:id when the scenario has several programs)"),
+    "metric": ("metric", "text", "what the row measures"),
+    "value": ("value", "see unit", "the number (empty when the row holds text)"),
+    "unit": ("unit", "text", f"unit of value; money is {_USD}"),
+    "text": ("text", "text", "text values: names, 'never' for a payback not reached, 'not run'"),
+}
+INPUT_COLUMNS = {"value": "value", "default": "default", "low": "low", "high": "high", "unit": "unit"}
 
 
 def _d(report: ReportData | Scenario, uncertainty: Any = None) -> ReportData:
@@ -76,6 +133,10 @@ def results_frame(report: ReportData | Scenario) -> pd.DataFrame:
          "text": d.result.parameter_set},
         {"section": "scenario", "program": "", "metric": "scenario_sha256", "value": None, "unit": "",
          "text": d.scenario_sha256},
+        {"section": "scenario", "program": "", "metric": "price_year", "value": PRICE_YEAR, "unit": "year",
+         "text": "every dollar figure is in US dollars at this year's prices"},
+        {"section": "scenario", "program": "", "metric": "horizon_months", "value": d.horizon, "unit": "months",
+         "text": ""},
     ]
     for k, unit in _BURDEN_UNITS.items():
         rows.append({"section": "burden", "program": "", "metric": k,
@@ -85,9 +146,11 @@ def results_frame(report: ReportData | Scenario) -> pd.DataFrame:
             if case == "conservative" and i > 0:
                 continue
             for k, unit in _PROGRAM_UNITS.items():
+                v = _clean(getattr(p, k))
                 rows.append({"section": "program" if case == "base" else "program_conservative",
                              "program": p.therapy if len(res.programs) == 1 else f"{i}:{p.therapy}",
-                             "metric": k, "value": _clean(getattr(p, k)), "unit": unit})
+                             "metric": k, "value": v, "unit": unit,
+                             "text": NEVER if k == "payback_month" and v is None else ""})
     u = d.uncertainty
     if u is None:
         rows.append({"section": "uncertainty", "program": "", "metric": "status", "value": None, "unit": "",
@@ -109,7 +172,11 @@ def results_frame(report: ReportData | Scenario) -> pd.DataFrame:
 
 
 def monthly_frame(report: ReportData | Scenario) -> pd.DataFrame:
-    """Month-by-month cash flow of every program, one row per program and month."""
+    """Month-by-month cash flow of every program, one row per program and month.
+
+    Columns are named for what they hold, with the unit (:data:`MONTHLY_COLUMNS`): the model's
+    ``sessions`` column (dollars spent on sessions) is ``session_cost_usd`` here.
+    """
     d = _d(report)
     parts = []
     for i, p in enumerate(d.result.programs):
@@ -117,7 +184,39 @@ def monthly_frame(report: ReportData | Scenario) -> pd.DataFrame:
         m.insert(0, "therapy", p.therapy)
         m.insert(0, "program", i)
         parts.append(m)
-    return pd.concat(parts, ignore_index=True)
+    df = pd.concat(parts, ignore_index=True)
+    return df.rename(columns={k: v[0] for k, v in MONTHLY_COLUMNS.items()})
+
+
+def comparison_frame(report: ReportData | Scenario) -> pd.DataFrame:
+    """Every therapy side by side, columns named with their unit, payback 'never' when not reached."""
+    d = _d(report)
+    df = d.comparison.copy()
+    df["payback_month"] = [NEVER if v is None or (isinstance(v, float) and math.isnan(v)) else int(v)
+                           for v in df["payback_month"]]
+    return df.rename(columns={k: v[0] for k, v in COMPARISON_COLUMNS.items()})
+
+
+def inputs_frame(report: ReportData | Scenario) -> pd.DataFrame:
+    """The inputs table with the price year of every dollar value."""
+    d = _d(report)
+    df = d.inputs.copy()
+    df.insert(df.columns.get_loc("unit") + 1, "price_year",
+              [PRICE_YEAR if str(u).startswith("USD") else None for u in df["unit"]])
+    return df
+
+
+def dictionary_frame(report: ReportData | Scenario | None = None) -> pd.DataFrame:
+    """The data dictionary: every column of every table with its unit and meaning."""
+    rows = [{"table": t, "column": name, "unit": unit, "meaning": meaning}
+            for t, cols in (("results", RESULTS_COLUMNS), ("monthly", MONTHLY_COLUMNS),
+                            ("comparison", COMPARISON_COLUMNS)) for name, unit, meaning in cols.values()]
+    rows += [{"table": "inputs", "column": c, "unit": "see unit column",
+              "meaning": f"the input's {c} (money in {_USD})"} for c in ("value", "default", "low", "high")]
+    rows += [{"table": "inputs", "column": "price_year", "unit": "year",
+              "meaning": "price year of a dollar-valued input (empty for other units)"},
+             {"table": "sources", "column": "n", "unit": "number", "meaning": "reference number used in the reports"}]
+    return pd.DataFrame(rows, columns=["table", "column", "unit", "meaning"])
 
 
 def _sources_frame(d: ReportData) -> pd.DataFrame:
@@ -138,14 +237,14 @@ def frame_csv_bytes(df: pd.DataFrame) -> bytes:
 
 def csv_bytes(report: ReportData | Scenario, table: str = "results", *, uncertainty: Any = None) -> bytes:
     """One table (``results``, ``monthly``, ``comparison``, ``inputs``, ``sources`` or, with a census,
-    ``segments``) as CSV bytes."""
+    ``segments``) as CSV bytes; ``dictionary`` lists every column's unit and meaning."""
     d = _d(report, uncertainty)
     if table not in TABLES:
         raise ValueError(f"unknown table {table!r}; choose one of: {', '.join(TABLES)}")
     if table == "segments" and d.segments is None:
         raise ValueError("the segments table needs a census (--census FILE)")
     df = {"results": results_frame, "monthly": monthly_frame,
-          "comparison": lambda x: x.comparison, "inputs": lambda x: x.inputs,
+          "comparison": comparison_frame, "inputs": inputs_frame, "dictionary": dictionary_frame,
           "sources": _sources_frame, "segments": lambda x: x.segments}[table](d)
     return frame_csv_bytes(df)
 
@@ -164,7 +263,11 @@ def json_bytes(report: ReportData | Scenario, *, uncertainty: Any = None) -> byt
     d = _d(report, uncertainty)
     from .tables_plan import with_plan  # budget_impact and the program's QALY paths (issue 11)
     res = with_plan(d.result.to_dict(), d.scenario)
-    scenario = res.pop("scenario")
+    res.pop("scenario")
+    for prog in [res["program"], *res["programs"]]:
+        prog["payback"] = fmt_payback(prog.get("payback_month"))  # 'month 6' or 'never', spelled out
+    # the embedded scenario is exactly the text scenario_sha256 hashes (calculator.scenario.to_json)
+    scenario = json.loads(d.scenario_json)
     u = d.uncertainty
     unc: dict[str, Any] = {"status": "not run"} if u is None else {
         "status": "simulation output", **{k: _clean(getattr(u, k)) for k in (
@@ -178,6 +281,9 @@ def json_bytes(report: ReportData | Scenario, *, uncertainty: Any = None) -> byt
         "generated": d.generated.isoformat(),
         "parameter_set": d.result.parameter_set,
         "scenario_sha256": d.scenario_sha256,
+        "scenario_sha256_of": "the 'scenario' object as calculator.scenario.to_json writes it: "
+                              "json.dumps(scenario, indent=2, ensure_ascii=False) + newline, UTF-8",
+        "currency": "USD", "price_year": PRICE_YEAR,
         "scenario": scenario,
         "results": res,
         "conservative": {"definition": "the shared 'conservative' scenario preset (calculator/data/presets.csv), "
@@ -185,8 +291,9 @@ def json_bytes(report: ReportData | Scenario, *, uncertainty: Any = None) -> byt
                          "overrides": conservative_overrides(d.scenario), "program": cons},
         "uncertainty": unc,
         "monthly": _records(monthly_frame(d)),
-        "comparison": _records(d.comparison),
-        "inputs": _records(d.inputs),
+        "comparison": _records(comparison_frame(d)),
+        "inputs": _records(inputs_frame(d)),
+        "dictionary": _records(dictionary_frame(d)),
         "sources": _records(_sources_frame(d)),
     }
     if d.segments is not None:

@@ -47,10 +47,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..evidence import library
 from ..model import input_table
-from ..perspective import PERSPECTIVES, rule
-from ..scenario import Scenario
-from ..states import CHRONIC, DESTINATION, STATES, state_values
+from ..scenario import Program as ScenarioProgram
+from ..scenario import Scenario, Workforce, _field_bounds
 from .report import ReportData, build_report, software_line
+from .repro import stable_zip
 from .safe import cell_text
 
 __all__ = ["xlsx_bytes", "RESULT_NAMES", "input_name"]
@@ -76,8 +76,8 @@ _TOP = Border(top=Side(style="thin", color="000000"))
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 _FMT = {
-    "USD": '"$"#,##0;[Red]-"$"#,##0', "USD2": '"$"#,##0.00;[Red]-"$"#,##0.00',
-    "pct": "0.0%", "pct2": "0.00%", "n0": "#,##0", "n1": "#,##0.0", "n2": "#,##0.00",
+    "USD": '"$"#,##0;[Red]"−$"#,##0', "USD2": '"$"#,##0.00;[Red]"−$"#,##0.00',
+    "pct": "0.0%;−0.0%", "pct2": "0.00%", "n0": "#,##0", "n1": "#,##0.0", "n2": "#,##0.00",
     "n3": "0.000", "n4": "0.0000", "gen": "General",
 }
 
@@ -127,9 +127,50 @@ class _Book:
         row = "".join(ch for ch in ref if ch.isdigit())
         self.names[name] = f"'{ws.title}'!${col}${row}"
 
+    validations: dict[tuple, DataValidation] = field(default_factory=dict)
+
     def finish(self) -> None:
         for n, target in self.names.items():
             self.wb.defined_names[n] = DefinedName(n, attr_text=target)
+        for ws in self.wb.worksheets:
+            _print_setup(ws)
+
+    def validate(self, ws: Worksheet, ref: str, low: float, high: float, *, whole: bool = False,
+                 blank: bool = False, what: str = "this input") -> None:
+        """Refuse values outside [low, high] in ``ref`` (the scenario's own allowed range)."""
+        key = (ws.title, low, high, whole, blank, what)
+        dv = self.validations.get(key)
+        if dv is None:
+            kind = "whole" if whole else "decimal"
+            dv = DataValidation(type=kind, operator="between", formula1=f"{low:.15g}", formula2=f"{high:.15g}",
+                                allow_blank=blank, showErrorMessage=True, showInputMessage=True,
+                                errorStyle="stop", errorTitle="Outside the allowed range",
+                                error=f"{what[:120]}: enter {'a whole number' if whole else 'a number'} from "
+                                      f"{low:.15g} to {high:.15g}" + (" (or leave it blank)" if blank else "") + ".",
+                                promptTitle="Allowed range", prompt=f"{low:.15g} to {high:.15g}")
+            ws.add_data_validation(dv)
+            self.validations[key] = dv
+        dv.add(ref)
+
+
+# Sheets whose last columns are reference material too wide to print legibly one page wide.
+_PRINT_LAST_COLUMN = {"Inputs": "K", "Sources": "C"}
+
+
+def _print_setup(ws: Worksheet) -> None:
+    """Landscape, one page wide, header rows repeated, print area = the used range (titles included)."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_LETTER
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    last = _PRINT_LAST_COLUMN.get(ws.title) or get_column_letter(max(ws.max_column, 8))
+    ws.print_area = f"A1:{last}{ws.max_row}"
+    if ws.max_row > 5 and ws["A4"].value is not None:
+        ws.print_title_rows = "4:4"
+    ws.oddFooter.center.text = "&A, page &P of &N"
 
 
 def _text(ws: Worksheet, ref: str, value: Any, font: Font | None = None) -> None:
@@ -154,6 +195,9 @@ def _title(ws: Worksheet, title: str, note: str) -> None:
     ws["A1"].font = _TITLE_FONT
     ws["A2"] = note
     ws["A2"].font = _NOTE_FONT
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells("A2:H2")  # wraps inside the printed width instead of running off the page
+    ws.row_dimensions[2].height = 15 * (1 + len(note) // 140)
 
 
 class _Calc:
@@ -194,29 +238,44 @@ class _Calc:
 # Inputs
 
 
+def _salary_range() -> tuple[float, float]:
+    """The scenario's salary bounds (> 0, so a cent is the lowest value Excel's 'between' accepts)."""
+    _, hi = _field_bounds(Workforce, "annual_salary")
+    return 0.01, hi
+
+
 _STRUCTURAL_NOTE = "Fixed in this workbook (sets the layout): export again to change it."
 
 
-def _inputs_sheet(book: _Book, d: ReportData) -> None:
-    s = d.scenario
-    lib = library()
-    ws = book.wb.create_sheet("Inputs")
-    _title(ws, "Inputs", "Yellow cells are inputs: change one and every sheet recalculates. Column L "
-           "gives each cell's defined name (the scenario path with dots as underscores).")
-    _header(ws, 4, ["Section", "Input", "Value", "Unit", "Low", "High", "Library default", "Changed",
-                    "Distribution", "Provenance", "Sources", "Name", "Parameter", "Evidence note"],
-            [12, 52, 16, 18, 11, 11, 14, 9, 12, 12, 12, 40, 44, 100])
-    ws.freeze_panes = "C5"
-    index = {r.key: i for i, r in enumerate(d.references, start=1)}
-    row = 5
+class _Inputs:
+    """The Inputs sheet, one named, validated input cell per row."""
 
-    def ref_text(keys: str) -> str:
+    def __init__(self, book: _Book, d: ReportData) -> None:
+        self.book, self.lib, self.row = book, library(), 5
+        self.ws = ws = book.wb.create_sheet("Inputs")
+        _title(ws, "Inputs", "Yellow cells are inputs: change one and every sheet recalculates. Column L "
+               "gives each cell's defined name (the scenario path with dots as underscores). Each input "
+               "accepts only the values the calculator accepts (data validation).")
+        _header(ws, 4, ["Section", "Input", "Value", "Unit", "Low", "High", "Library default", "Changed",
+                        "Distribution", "Provenance", "Sources", "Name", "Parameter", "Evidence note"],
+                [12, 52, 20, 18, 11, 11, 14, 9, 13, 13, 12, 40, 44, 100])
+        ws.row_dimensions[4].height = 32
+        ws.freeze_panes = "C5"
+        self.index = {r.key: i for i, r in enumerate(d.references, start=1)}
+        self.bool_dv = DataValidation(type="list", formula1='"TRUE,FALSE"', allow_blank=False)
+        ws.add_data_validation(self.bool_dv)
+
+    def ref_text(self, keys: str) -> str:
         from .report import ref_list
-        return ref_list(index[k] for k in keys.split(";") if k in index)
+        return ref_list(self.index[k] for k in keys.split(";") if k in self.index)
 
-    def put_input(section: str, label: str, value: Any, unit: str, name: str, *, low=None, high=None,
-                  default=None, dist="", prov="", keys="", pid="", note="", fmt=None) -> None:
-        nonlocal row
+    def put(self, section: str, label: str, value: Any, unit: str, name: str, *, low=None, high=None,
+            default=None, dist="", prov="", keys="", pid="", note="", fmt=None, allowed=None,
+            blank: bool = False) -> None:
+        ws, row = self.ws, self.row
+        if allowed is not None:
+            whole = unit in ("count", "sessions", "months") and all(float(x).is_integer() for x in allowed)
+            self.book.validate(ws, f"C{row}", *allowed, whole=whole, blank=blank, what=label)
         ws.cell(row=row, column=1, value=section)
         _text(ws, f"B{row}", label)
         c = ws.cell(row=row, column=3, value=_num(value))
@@ -230,181 +289,157 @@ def _inputs_sheet(book: _Book, d: ReportData) -> None:
             cc.number_format = c.number_format
         if default is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
             ws.cell(row=row, column=8, value="yes" if not math.isclose(value, default, rel_tol=1e-12) else "")
-        ws.cell(row=row, column=9, value=dist)
-        ws.cell(row=row, column=10, value=prov)
-        ws.cell(row=row, column=11, value=ref_text(keys) if keys else "")
-        ws.cell(row=row, column=12, value=name)
-        ws.cell(row=row, column=13, value=pid)
+        for col, v in ((9, dist), (10, prov), (11, self.ref_text(keys) if keys else ""), (12, name), (13, pid)):
+            ws.cell(row=row, column=col, value=v)
         _text(ws, f"N{row}", note, _NOTE_FONT)
-        book.name(ws, f"C{row}", name)
-        row += 1
+        self.book.name(ws, f"C{row}", name)
+        self.row += 1
 
-    def put_param_row(r: Any, section: str, raw_value: Any = None) -> None:
-        par = lib.parameter(r["parameter"])
-        value = float(r["value"]) if raw_value is None else raw_value
+    def param(self, pid: str, section: str, value: Any, name: str, label: str | None = None, **kw: Any) -> None:
+        """An input that is a parameter of the library: its range, distribution, sources and bounds."""
+        par = self.lib.parameter(pid)
         if par.unit in ("count", "sessions", "months") and float(value).is_integer():
             value = int(value)
-        put_input(section, par.label, value, par.unit, input_name(r["path"]), low=par.low,
-                  high=par.high, default=par.value, dist=par.distribution, prov=par.provenance,
-                  keys=";".join(par.source_keys), pid=par.id, note=par.evidence_note)
+        self.put(section, label or par.label, value, par.unit, name, low=par.low, high=par.high,
+                 default=par.value, dist=par.distribution, prov=par.provenance, keys=";".join(par.source_keys),
+                 pid=par.id, allowed=(par.min_allowed, par.max_allowed), **{"note": par.evidence_note, **kw})
 
-    tables = [input_table(s, i) for i in range(len(s.programs))]
-    shared = tables[0][~tables[0]["path"].str.startswith("programs.")]
+    def grey(self) -> None:
+        """Mark the last input as one that sets the layout (not live)."""
+        self.ws.cell(row=self.row - 1, column=3).fill = PatternFill("solid", fgColor="D9D9D9")
+
+
+def _inputs_sheet(book: _Book, d: ReportData) -> None:
+    w = _Inputs(book, d)
+    _shared_inputs(w, d.scenario)
+    for i in range(len(d.scenario.programs)):
+        _program_inputs(w, d.scenario, i)
+    _constants(w)
+
+
+def _shared_inputs(w: _Inputs, s: Scenario) -> None:
+    """Workforce, condition, translation and analysis inputs (shared by every program)."""
+    table = input_table(s, 0)
+    shared = table[~table["path"].str.startswith("programs.")]
     sections = {"workforce": "Workforce", "condition": "Condition", "translation": "Translation",
                 "analysis": "Analysis"}
-    bool_dv = DataValidation(type="list", formula1='"TRUE,FALSE"', allow_blank=False)
     val_dv = DataValidation(type="list", formula1='"human_capital,friction_cost"', allow_blank=False)
-    per_dv = DataValidation(type="list", formula1='"' + ",".join(PERSPECTIVES) + '"', allow_blank=False)
-    for dv in (bool_dv, val_dv, per_dv):
-        ws.add_data_validation(dv)
+    per_dv = DataValidation(type="list", formula1='"self_insured,fully_insured,health_plan"', allow_blank=False)
+    for dv in (val_dv, per_dv):
+        w.ws.add_data_validation(dv)
+    bool_dv = w.bool_dv
     for sec, title in sections.items():
         for _, r in shared[shared["path"].str.startswith(sec + ".")].iterrows():
-            raw = s.workforce.hourly_wage if r["path"] == "workforce.hourly_wage" else None
-            put_param_row(r, title, raw)
+            raw = s.workforce.hourly_wage if r["path"] == "workforce.hourly_wage" else float(r["value"])
+            w.param(r["parameter"], title, raw, input_name(r["path"]))
         if sec == "condition":
-            for st_name in CHRONIC:
-                par = lib.parameter(f"condition.impact_mix.{st_name}")
-                put_input(title, par.label, getattr(s.condition.impact_mix, st_name), par.unit,
-                          f"condition_impact_mix_{st_name}", low=par.low, high=par.high, default=par.value,
-                          dist=par.distribution, prov=par.provenance, keys=";".join(par.source_keys), pid=par.id,
-                          note=par.evidence_note + " The three shares must sum to 1.")
+            for x in _CHRONIC:
+                w.param(f"condition.impact_mix.{x}", title, getattr(s.condition.impact_mix, x),
+                        f"condition_impact_mix_{x}")
         if sec == "workforce":
-            put_input(title, "Average annual salary (blank = use the hourly wage)", s.workforce.annual_salary,
-                      "USD/yr", "workforce_annual_salary", note="When given, hourly wage = salary / annual hours.")
-            put_input(title, "Apply the productivity multiplier to presenteeism too", s.workforce.multiplier_on_presenteeism,
-                      "TRUE/FALSE", "workforce_multiplier_on_presenteeism", note="Off by default to avoid overstating (Pauly 2008).")
-            bool_dv.add(f"C{row - 1}")
+            w.put(title, "Average annual salary (blank = use the hourly wage)", s.workforce.annual_salary,
+                  "USD/yr", "workforce_annual_salary", note="When given, hourly wage = salary / annual hours.",
+                  allowed=_salary_range(), blank=True)
+            w.put(title, "Apply the productivity multiplier to presenteeism too", s.workforce.multiplier_on_presenteeism,
+                  "TRUE/FALSE", "workforce_multiplier_on_presenteeism", note="Off by default to avoid overstating (Pauly 2008).")
+            bool_dv.add(f"C{w.row - 1}")
         if sec == "analysis":
-            put_input(title, "Valuation of absence", s.analysis.valuation, "text", "analysis_valuation",
-                      note="human_capital: every lost hour at full cost; friction_cost: absence counted only within the friction period.")
-            val_dv.add(f"C{row - 1}")
-            put_input(title, "Perspective", s.analysis.perspective, "text", "analysis_perspective",
-                      note="self_insured: productivity + plan-paid medical; fully_insured: productivity (+ premium "
-                      "pass-through); health_plan: plan-paid medical only.")
-            per_dv.add(f"C{row - 1}")
-            par = lib.parameter("analysis.premium_lag_months")
-            put_input(title, par.label, int(s.analysis.premium_lag_months), par.unit, "analysis_premium_lag_months",
-                      low=par.low, high=par.high, default=par.value, dist=par.distribution, prov=par.provenance,
-                      keys=";".join(par.source_keys), pid=par.id, note=_STRUCTURAL_NOTE)
-            ws.cell(row=row - 1, column=3).fill = PatternFill("solid", fgColor="D9D9D9")
-            par = lib.parameter("analysis.horizon_months")
-            put_input(title, "Horizon", s.analysis.horizon_months, "months", "analysis_horizon_months",
-                      low=par.low, high=par.high, default=par.value, dist=par.distribution, prov=par.provenance,
-                      keys=";".join(par.source_keys), pid=par.id, note=_STRUCTURAL_NOTE)
-            ws.cell(row=row - 1, column=3).fill = PatternFill("solid", fgColor="D9D9D9")
-    for i, (prog, table) in enumerate(zip(s.programs, tables, strict=True)):
-        title = f"Program {i + 1}"
-        th = lib.therapy(prog.therapy)
-        put_input(title, "Therapy", prog.therapy, "id", input_name(f"programs.{i}.therapy"),
-                  keys=";".join(th.trial_source_keys),
-                  note=f"{th.label}. The therapy-specific values below are its catalogue values unless "
-                  "the scenario overrides them; changing this id does not change them.")
-        ws.cell(row=row - 1, column=3).fill = PatternFill("solid", fgColor="D9D9D9")
-        for _, r in table[table["path"].str.startswith("programs.")].iterrows():
-            put_param_row(r, title)
-        put_input(title, "Most sessions covered per course (blank = no cap)", prog.visit_cap, "sessions",
-                  input_name(f"programs.{i}.visit_cap"))
-        put_input(title, "Sessions on paid work time", prog.on_paid_time, "TRUE/FALSE",
-                  input_name(f"programs.{i}.on_paid_time"), note="Their hours (and travel, if off site) are a cost.")
-        bool_dv.add(f"C{row - 1}")
-        put_input(title, "Sessions on site (no travel time)", prog.on_site, "TRUE/FALSE",
-                  input_name(f"programs.{i}.on_site"))
-        bool_dv.add(f"C{row - 1}")
-        for fname in ("offer_interval_months", "booster_interval_months", "booster_sessions"):
-            par = lib.parameter(f"program.{fname}")
-            put_input(title, par.label, int(getattr(prog, fname)), par.unit, input_name(f"programs.{i}.{fname}"),
-                      low=par.low, high=par.high, default=par.value, dist=par.distribution, prov=par.provenance,
-                      keys=";".join(par.source_keys), pid=par.id,
-                      note=_STRUCTURAL_NOTE if fname == "offer_interval_months" else par.evidence_note)
-            if fname == "offer_interval_months":
-                ws.cell(row=row - 1, column=3).fill = PatternFill("solid", fgColor="D9D9D9")
-    # pain-impact states (library values; calculator.states)
-    sv = state_values()
-    for q, vals in (("absence_excess_hours", sv.absence_excess_hours), ("presenteeism", sv.presenteeism),
-                    ("medical", sv.medical)):
-        for st_name, v in zip(STATES, vals, strict=True):
-            if st_name == "none":
-                continue
-            pid = f"state.{'absence_hours' if q == 'absence_excess_hours' else q}.{st_name}"
-            par = lib.parameter(pid)
-            label = (f"Attributable absence, {st_name}-impact (state hours minus no pain)"
-                     if q == "absence_excess_hours" else par.label)
-            put_input("States", label, float(v), par.unit, f"state_{q}_{st_name}", low=par.low, high=par.high,
-                      default=float(v), dist=par.distribution, prov=par.provenance,
-                      keys=";".join(par.source_keys), pid=pid, note=par.evidence_note)
-    for st_name in CHRONIC:
-        par = lib.parameter(f"condition.impact_mix.{st_name}")
-        put_input("States", f"Library default mix: {st_name} impact", par.value, par.unit,
-                  f"library_mix_{st_name}", pid=par.id, note="The mix at which the condition levels are defined.")
-    # constants
-    par = lib.parameter("benchmark.lpt_hours_per_employee")
-    put_input("Constants", par.label, par.value, par.unit, "benchmark_lpt_hours_per_employee", low=par.low,
-              high=par.high, default=par.value, dist=par.distribution, prov=par.provenance,
-              keys=";".join(par.source_keys), pid=par.id, note=par.evidence_note)
-    ws.cell(row=row, column=1, value="Constants")
-    ws.cell(row=row, column=2, value="Weeks per month (52 / 12)")
-    ws.cell(row=row, column=3, value="=52/12").number_format = "0.0000"
-    ws.cell(row=row, column=4, value="weeks")
-    ws.cell(row=row, column=12, value="weeks_per_month")
-    book.name(ws, f"C{row}", "weeks_per_month")
-    row += 1
-    ws.cell(row=row, column=1, value="Constants")
-    ws.cell(row=row, column=2, value="Workdays per week (friction period in days)")
-    ws.cell(row=row, column=3, value=5)
-    ws.cell(row=row, column=4, value="days/week")
-    ws.cell(row=row, column=12, value="workdays_per_week")
-    book.name(ws, f"C{row}", "workdays_per_week")
+            w.put(title, "Valuation of absence", s.analysis.valuation, "text", "analysis_valuation",
+                  note="human_capital: every lost hour at full cost; friction_cost: absence counted only within the friction period.")
+            val_dv.add(f"C{w.row - 1}")
+            w.put(title, "Perspective", s.analysis.perspective, "text", "analysis_perspective",
+                  note="self_insured: productivity + medical; fully_insured: productivity only; health_plan: medical only.")
+            per_dv.add(f"C{w.row - 1}")
+            w.param("analysis.premium_lag_months", title, s.analysis.premium_lag_months,
+                    "analysis_premium_lag_months")
+            w.param("analysis.horizon_months", title, s.analysis.horizon_months, "analysis_horizon_months",
+                    label="Horizon", note=_STRUCTURAL_NOTE)
+            w.grey()
+
+
+def _program_inputs(w: _Inputs, s: Scenario, i: int) -> None:
+    """Program ``i``'s inputs: the therapy (locked), its design and the therapy's catalogue values."""
+    prog, title = s.programs[i], f"Program {i + 1}"
+    table = input_table(s, i)
+    th = w.lib.therapy(prog.therapy)
+    w.put(title, "Therapy (locked: export again for another therapy)", prog.therapy, "id",
+          input_name(f"programs.{i}.therapy"), keys=";".join(th.trial_source_keys),
+          note=f"{th.label}. Locked: the therapy-specific values below are its catalogue values, so "
+          "this workbook is built for this therapy. The Comparison sheet shows every therapy; export "
+          "again from backpain-roi to model another one here.")
+    w.grey()
+    lock = DataValidation(type="list", formula1=f'"{prog.therapy}"', allow_blank=False, showErrorMessage=True,
+                          errorStyle="stop", errorTitle="Therapy is locked",
+                          error=f"This workbook is built for {th.label[:80]}. Export again from backpain-roi "
+                                "for another therapy; the Comparison sheet shows them all.")
+    w.ws.add_data_validation(lock)
+    lock.add(f"C{w.row - 1}")
+    for _, r in table[table["path"].str.startswith("programs.")].iterrows():
+        w.param(r["parameter"], title, float(r["value"]), input_name(r["path"]))
+    w.put(title, "Most sessions covered per course (blank = no cap)", prog.visit_cap, "sessions",
+          input_name(f"programs.{i}.visit_cap"), allowed=_field_bounds(ScenarioProgram, "visit_cap"), blank=True)
+    w.put(title, "Sessions on paid work time", prog.on_paid_time, "TRUE/FALSE",
+          input_name(f"programs.{i}.on_paid_time"), note="Their hours (and travel, if off site) are a cost.")
+    w.bool_dv.add(f"C{w.row - 1}")
+    w.put(title, "Sessions on site (no travel time)", prog.on_site, "TRUE/FALSE", input_name(f"programs.{i}.on_site"))
+    w.bool_dv.add(f"C{w.row - 1}")
+    for fname in ("offer_interval_months", "booster_interval_months", "booster_sessions"):
+        structural = fname == "offer_interval_months"
+        w.param(f"program.{fname}", title, int(getattr(prog, fname)), input_name(f"programs.{i}.{fname}"),
+                **({"note": _STRUCTURAL_NOTE} if structural else {}))
+        if structural:
+            w.grey()
+
+
+def _constants(w: _Inputs) -> None:
+    """The benchmark and two calendar constants, named like the inputs."""
+    par = w.lib.parameter("benchmark.lpt_hours_per_employee")
+    w.param(par.id, "Constants", par.value, "benchmark_lpt_hours_per_employee")
+    for q, states in (("absence_hours", ("none", *_CHRONIC)), ("presenteeism", _CHRONIC), ("medical", _CHRONIC)):
+        for x in states:
+            pid = f"state.{q}.{x}"
+            w.param(pid, "States", w.lib.value(pid), f"state_{q}_{x}")
+    for x in _CHRONIC:
+        w.param(f"condition.impact_mix.{x}", "States", w.lib.value(f"condition.impact_mix.{x}"),
+                f"lib_impact_mix_{x}", label=f"Library's default impact mix: {x} (the condition levels hold at this mix)")
+        w.grey()
+    ws = w.ws
+    for label, value, unit, name, fmt in (("Weeks per month (52 / 12)", "=52/12", "weeks", "weeks_per_month", "0.0000"),
+                                          ("Workdays per week (friction period in days)", 5, "days/week",
+                                           "workdays_per_week", "General")):
+        ws.cell(row=w.row, column=1, value="Constants")
+        ws.cell(row=w.row, column=2, value=label)
+        ws.cell(row=w.row, column=3, value=value).number_format = fmt
+        ws.cell(row=w.row, column=4, value=unit)
+        ws.cell(row=w.row, column=12, value=name)
+        w.book.name(ws, f"C{w.row}", name)
+        w.row += 1
 
 
 # ---------------------------------------------------------------------------------------------
 # Burden
 
 
-def _counts(attr: str) -> str:
-    """Excel test of ``perspective.rule(p).<attr>`` (the one home of the perspective rule)."""
-    ok = [p for p in PERSPECTIVES if getattr(rule(p), attr)]
-    return "OR(" + ",".join(f'analysis_perspective="{p}"' for p in ok) + ")" if ok else "FALSE"
-
-
-def _dot(mix: str, quantity: str) -> str:
-    """``(mix_low*q_low+mix_moderate*q_moderate+mix_high*q_high)`` over the chronic states."""
-    return "(" + "+".join(f"{mix}_{n}*{quantity}_{n}" for n in CHRONIC) + ")"
-
-
-def _state_cell(pattern: str, state: str) -> str:
-    """A state's named cell, or 0 for the no-pain state (no attributable cost by definition)."""
-    return "0" if state == "none" else pattern.format(state)
+_CHRONIC = ("low", "moderate", "high")
 
 
 def _burden_sheet(book: _Book) -> None:
     ws = book.wb.create_sheet("Burden")
     _title(ws, "Yearly cost of chronic low back pain", "Every value is a formula over the Inputs sheet "
-           "(calculator.program.annual_burden). USD per year unless stated.")
+           "(calculator.program.annual_burden, pain-impact states of calculator.states). USD per year unless stated.")
     k = _Calc(book, ws, 4)
     k.section("Per employee with chronic low back pain")
     k.put("Hourly wage used", "=IF(ISNUMBER(workforce_annual_salary),workforce_annual_salary/workforce_annual_hours,workforce_hourly_wage)",
           "USD/h", "wage_used", "Annual salary / annual hours when a salary is given, else the hourly wage.")
     k.put("Hourly compensation", "=wage_used*workforce_benefits_load", "USD/h", "hourly_compensation",
           "Wage x benefits load (BLS ECEC is per hour worked: paid leave is inside the load).")
-    k.section("Pain-impact states (levels at the library mix, weighted by this scenario's mix)")
-    k.put("Scale of the state absence hours", "=condition_absence_days*condition_hours_per_day/"
-          + _dot("library_mix", "state_absence_excess_hours"), "ratio", "state_scale_absence",
-          "Absence level (days x hours) / library-mix-weighted state hours: every state scales by it.", fmt="0.000000")
-    for st_name in CHRONIC:
-        k.put(f"Absence hours valued, {st_name} impact",
-              f'=IF(analysis_valuation="friction_cost",MIN(state_absence_excess_hours_{st_name}*state_scale_absence'
-              f"/condition_hours_per_day,workdays_per_week*analysis_friction_period_weeks)*condition_hours_per_day"
-              f"*analysis_friction_elasticity,state_absence_excess_hours_{st_name}*state_scale_absence)",
-              "h/yr", f"absence_valued_{st_name}",
-              "Human capital: all hours. Friction cost: each state's days capped at the friction period, x elasticity.",
-              fmt=_FMT["n2"])
-    k.put("Absence hours (actual)", "=" + _dot("condition_impact_mix", "state_absence_excess_hours")
-          + "*state_scale_absence", "h/yr", "absence_hours_actual", "Mix-weighted state absence x scale.", fmt=_FMT["n2"])
-    k.put("Absence hours (valued)", "=" + "+".join(f"condition_impact_mix_{n}*absence_valued_{n}" for n in CHRONIC),
-          "h/yr", "absence_hours_valued", "Mix-weighted valued hours of the states.", fmt=_FMT["n2"])
-    k.put("Attributable presenteeism", "=condition_presenteeism*" + _dot("condition_impact_mix", "state_presenteeism")
-          + "/" + _dot("library_mix", "state_presenteeism"), "fraction", "presenteeism_fraction",
-          "Level x (scenario-mix / library-mix weighted state presenteeism).", fmt=_FMT["pct2"])
+    _burden_states(k)
+    k.put("Absence hours (actual)", "=" + "+".join(f"condition_impact_mix_{x}*abs_hours_{x}" for x in _CHRONIC),
+          "h/yr", "absence_hours_actual", "Impact mix x each state's attributable absence hours.", fmt=_FMT["n2"])
+    k.put("Absence hours (valued)", "=" + "+".join(f"condition_impact_mix_{x}*abs_valued_{x}" for x in _CHRONIC),
+          "h/yr", "absence_hours_valued", "Impact mix x each state's valued absence hours.", fmt=_FMT["n2"])
+    k.put("Attributable presenteeism", "=" + "+".join(f"condition_impact_mix_{x}*pres_{x}" for x in _CHRONIC),
+          "fraction", "presenteeism_fraction", "Impact mix x each state's presenteeism.", fmt=_FMT["pct2"])
     k.put("Presenteeism hours", "=(workforce_annual_hours-absence_hours_actual)*presenteeism_fraction", "h/yr",
           "presenteeism_hours", "(Annual hours - actual absence hours) x attributable presenteeism.", fmt=_FMT["n2"])
     k.put("Multiplier applied to presenteeism",
@@ -415,18 +450,10 @@ def _burden_sheet(book: _Book) -> None:
           "per_affected_absenteeism", "Valued absence hours x compensation x productivity multiplier.")
     k.put("Presenteeism cost per affected employee", "=presenteeism_hours*hourly_compensation*presenteeism_multiplier",
           "USD/yr", "per_affected_presenteeism", "Presenteeism hours x compensation (x multiplier if chosen).")
-    k.put("Medical cost per affected employee (allowed, all payers)", "=condition_medical_excess_cost*"
-          + _dot("condition_impact_mix", "state_medical") + "/" + _dot("library_mix", "state_medical"), "USD/yr",
-          "per_affected_medical", "Level x (scenario-mix / library-mix weighted state medical cost).")
-    k.section("Share of each cost a full response removes (responders move to DESTINATION)")
-    for key, valued in (("absenteeism", "absence_valued_{}"), ("presenteeism", "state_presenteeism_{}"),
-                        ("medical", "state_medical_{}")):
-        num = "+".join(f"condition_impact_mix_{src}*({valued.format(src)}-{_state_cell(valued, dst)})"
-                       for src, dst in DESTINATION.items())
-        den = "+".join(f"condition_impact_mix_{n}*{valued.format(n)}" for n in CHRONIC)
-        k.put(f"Share removed by a full response: {key}", f"=IF(({den})>0,({num})/({den}),0)", "fraction",
-              f"phi_{key}", "Sum over moving states of mix x (state cost - destination cost) / mix-weighted cost.",
-              fmt=_FMT["pct2"])
+    k.put("Medical cost per affected employee (allowed, all payers)",
+          "=" + "+".join(f"condition_impact_mix_{x}*med_{x}" for x in _CHRONIC), "USD/yr",
+          "per_affected_medical", "Impact mix x each state's medical cost.")
+    _burden_shares(k)
     k.section("Whole workforce")
     k.put("Employees with chronic low back pain", "=workforce_employees*condition_prevalence", "count",
           "affected_employees", "Headcount x prevalence.", fmt=_FMT["n1"])
@@ -435,13 +462,15 @@ def _burden_sheet(book: _Book) -> None:
     k.put("Presenteeism", "=affected_employees*presenteeism_hours*hourly_compensation*presenteeism_multiplier",
           "USD/yr", "burden_presenteeism", "Affected x presenteeism hours x compensation (x multiplier if chosen).",
           result=True)
-    k.put("Medical cost (allowed, all payers)", "=affected_employees*per_affected_medical", "USD/yr", "burden_medical",
-          "Affected x medical cost per affected employee.", result=True)
+    k.put("Excess medical cost", "=affected_employees*per_affected_medical", "USD/yr", "burden_medical",
+          "Affected x medical cost per affected employee (impact-mix weighted).", result=True)
     k.put("Total", "=burden_absenteeism+burden_presenteeism+burden_medical", "USD/yr", "burden_total",
           "Absenteeism + presenteeism + medical.", result=True)
     k.put("Counted in this perspective",
-          f'=IF({_counts("productivity")},burden_absenteeism+burden_presenteeism,0)+IF({_counts("medical_now")},burden_medical*condition_plan_paid_share,0)',
-          "USD/yr", "burden_in_perspective", "Self-insured: productivity + plan-paid medical; fully insured: productivity; health plan: plan-paid medical.")
+          '=IF(analysis_perspective<>"health_plan",burden_absenteeism+burden_presenteeism,0)'
+          '+IF(analysis_perspective<>"fully_insured",burden_medical*condition_plan_paid_share,0)',
+          "USD/yr", "burden_in_perspective",
+          "Self-insured: productivity + plan-paid medical; fully insured: productivity; health plan: plan-paid medical.")
     k.put("Per employee", "=burden_total/workforce_employees", "USD/yr", "burden_per_employee")
     k.put("Per affected employee", "=IF(affected_employees>0,burden_total/affected_employees,0)", "USD/yr",
           "burden_per_affected_employee")
@@ -459,6 +488,48 @@ def _burden_sheet(book: _Book) -> None:
           "ratio", "burden_benchmark_ratio", "Stewart 2003 lost productive time, per employee.", fmt=_FMT["n2"])
 
 
+def _burden_states(k: _Calc) -> None:
+    """Each chronic state's attributable absence, presenteeism and medical cost at this scenario's levels.
+
+    A condition level (absence days, presenteeism, medical cost) scales every state's library value by
+    one factor, chosen so that the library's default impact mix reproduces the level exactly.
+    """
+    lib_sum = lambda q: "+".join(f"lib_impact_mix_{x}*{q.format(x=x)}" for x in _CHRONIC)  # noqa: E731
+    k.section("Pain-impact states (calculator.states): attributable values at this scenario's levels")
+    exc = "(state_absence_hours_{x}-state_absence_hours_none)"
+    for x in _CHRONIC:
+        k.put(f"Absence hours, {x} impact", f"={exc.format(x=x)}*condition_absence_days*condition_hours_per_day"
+              f"/({lib_sum(exc)})", "h/yr", f"abs_hours_{x}",
+              "State's excess over no pain, scaled so the library mix gives absence days x hours per day.",
+              fmt=_FMT["n2"])
+        k.put(f"Absence hours valued, {x} impact",
+              f'=IF(analysis_valuation="friction_cost",MIN(abs_hours_{x}/condition_hours_per_day,'
+              f"workdays_per_week*analysis_friction_period_weeks)*condition_hours_per_day*analysis_friction_elasticity,"
+              f"abs_hours_{x})", "h/yr", f"abs_valued_{x}",
+              "Human capital: all; friction cost: days within the friction period x elasticity.", fmt=_FMT["n2"])
+    for x in _CHRONIC:
+        k.put(f"Presenteeism, {x} impact", f"=state_presenteeism_{x}*condition_presenteeism/({lib_sum('state_presenteeism_{x}')})",
+              "fraction", f"pres_{x}", "Scaled like absence.", fmt=_FMT["pct2"])
+    for x in _CHRONIC:
+        k.put(f"Medical cost, {x} impact", f"=state_medical_{x}*condition_medical_excess_cost/({lib_sum('state_medical_{x}')})",
+              "USD/yr", f"med_{x}", "Scaled like absence (allowed amounts, all payers).")
+    k.put("Impact mix check", '=IF(ABS(condition_impact_mix_low+condition_impact_mix_moderate+condition_impact_mix_high-1)'
+          '<=0.000001,"OK","The impact mix must sum to 1")', "", "impact_mix_check", fmt=_FMT["gen"])
+
+
+def _burden_shares(k: _Calc) -> None:
+    """Share of each cost a full response removes (responders move from moderate and high to low impact)."""
+    k.section("Share of each cost removed if every completer responded (calculator.states.component_shares)")
+    for key, per, total, link in (("absenteeism", "abs_valued_{x}", "absence_hours_valued", ""),
+                                  ("presenteeism", "pres_{x}", "presenteeism_fraction", "*translation_presenteeism_link"),
+                                  ("medical", "med_{x}", "per_affected_medical", "")):
+        low = per.format(x="low")
+        moved = "+".join(f"condition_impact_mix_{x}*({per.format(x=x)}-{low})" for x in ("moderate", "high"))
+        k.put(f"Share removed: {key}", f"=IF({total}>0,({moved})/{total},0){link}", "fraction", f"phi_{key}",
+              "(moderate share x (moderate - low) + high share x (high - low)) / mix-weighted total"
+              + (" x presenteeism link" if link else "") + ".", fmt=_FMT["pct2"])
+
+
 # ---------------------------------------------------------------------------------------------
 # Program, cohorts, cash flow
 
@@ -469,17 +540,44 @@ def _sheet_names(i: int) -> tuple[str, str, str, str]:
     return f"Program{suffix}", f"Cash flow{suffix}", f"Cohorts{suffix}", prefix
 
 
-def _program_sheets(book: _Book, s: Scenario, i: int) -> None:
-    prog = s.programs[i]
-    H = int(s.analysis.horizon_months)
-    interval = max(int(prog.offer_interval_months), 1)
-    starts = list(range(0, H, interval))
-    pname, cname, hname, P = _sheet_names(i)
-    inp = lambda f: input_name(f"programs.{i}.{f}")  # noqa: E731
-    lag = int(s.analysis.premium_lag_months)
+@dataclass
+class _Prog:
+    """One program's layout: sheet names, result-name prefix, months and enrolment cohorts."""
 
-    # ----- Program sheet: derived quantities (results are appended after the cash flow exists)
-    ws = book.wb.create_sheet(pname)
+    book: _Book
+    s: Scenario
+    i: int
+
+    def __post_init__(self) -> None:
+        self.prog = self.s.programs[self.i]
+        self.H = int(self.s.analysis.horizon_months)
+        self.interval = max(int(self.prog.offer_interval_months), 1)
+        self.starts = list(range(0, self.H, self.interval))
+        self.pname, self.cname, self.hname, self.P = _sheet_names(self.i)
+
+    def inp(self, f: str) -> str:
+        return input_name(f"programs.{self.i}.{f}")
+
+
+def _program_sheets(book: _Book, s: Scenario, i: int) -> None:
+    """Program (derived quantities, then results), Cash flow and Cohorts sheets of program ``i``."""
+    c = _Prog(book, s, i)
+    k = _program_derived(c)
+    results_row = k.row + 1
+    wf = book.wb.create_sheet(c.cname)  # created before Cohorts so that the tabs read in that order
+    wc = book.wb.create_sheet(c.hname)
+    first, last, cohort_last = _cohorts_sheet(c, wc)
+    f0, fl = _cashflow_sheet(c, wf, lambda col: f"'{c.hname}'!${col}${first}:${col}${last}")
+    k.row = results_row
+    col = lambda x: f"'{c.cname}'!${x}${f0}:${x}${fl}"  # noqa: E731
+    _program_results(c, k, col, cohort_last)
+    _breakeven_rows(c, k, col)
+
+
+def _program_derived(c: _Prog) -> _Calc:
+    """The Program sheet's derived quantities: enrolment, sessions, effect, costs, layout check."""
+    book, i, prog, H, interval, starts, P, inp = c.book, c.i, c.prog, c.H, c.interval, c.starts, c.P, c.inp
+    ws = book.wb.create_sheet(c.pname)
     _title(ws, f"Program {i + 1}: derived quantities and results",
            "Formulas over Inputs, Burden and the Cash flow sheet (calculator.program.simulate).")
     k = _Calc(book, ws, 4)
@@ -509,42 +607,39 @@ def _program_sheets(book: _Book, s: Scenario, i: int) -> None:
           P + "boosting", "Booster interval > 0 and booster sessions > 0.", fmt=_FMT["gen"])
     k.put("Booster interval in weeks", f"=IF({P}boosting,{inp('booster_interval_months')}*weeks_per_month,0)", "weeks",
           P + "booster_weeks", "A booster course restores the end-of-course effect.", fmt=_FMT["n3"])
-    k.section("Effect (responders move to a lighter pain-impact state)")
+    k.section("Effect (share of completers with back pain who move to a lighter pain-impact state)")
     k.put("Responders per unit of effect multiplier", f"={inp('effect_size')}*translation_response_per_point*{P}dose",
-          "fraction", P + "unit_response", "Effect (RDQ points) x responders per point x dose.", fmt=_FMT["pct2"])
-    k.put("Responders at the peak", f"=MIN(1,{P}unit_response*{inp('effect_multiplier')})", "fraction",
-          P + "responders", "Capped at 100% of completers.", fmt=_FMT["pct2"])
-    for key in ("absenteeism", "presenteeism", "medical"):
-        link = "*translation_presenteeism_link" if key == "presenteeism" else ""
-        k.put(f"Reduction per unit of effect multiplier: {key}", f"={P}unit_response*phi_{key}{link}", "fraction",
-              f"{P}unit_{key}", "Responders per unit x share a full response removes"
-              + (" x presenteeism link." if link else "."), fmt=_FMT["pct2"])
-        k.put(f"Reduction of {key} cost", f"={P}responders*phi_{key}{link}", "fraction",
-              f"{P}reduction_{key}", "Responders (capped) x share removed.", fmt=_FMT["pct2"])
+          "fraction", f"{P}unit_response", "Effect (RDQ points) x responders per point x dose.", fmt=_FMT["pct2"])
+    k.put("Responder share at the peak", f"=MIN(1,{P}unit_response*{inp('effect_multiplier')})", "fraction",
+          f"{P}response", "x effect multiplier, capped at 100%. Each cost falls by its share removed (Burden) "
+          "x this share x the effect profile.", fmt=_FMT["pct2"])
     k.section("Costs and perspective")
-    k.put("Work time counted as a cost", f'=AND({inp("on_paid_time")},{_counts("work_time")})',
+    k.put("Work time counted as a cost", f'=AND({inp("on_paid_time")},analysis_perspective<>"health_plan")',
           "TRUE/FALSE", P + "pays_time", "Sessions on paid time, unless the perspective is a health plan's.",
           fmt=_FMT["gen"])
     k.put("Paid hours per session", f"={inp('session_hours')}+IF({inp('on_site')},0,{inp('travel_hours')})",
           "h/session", P + "hours_per_session", "Session length + travel time when off site.", fmt=_FMT["n2"])
     k.put("Administration per month", f"={P}eligible*{inp('admin_pepm')}", "USD/month", P + "admin_monthly",
           "Eligible employees x fee per employee per month.", fmt=_FMT["USD2"])
-    k.put("Productivity savings counted", f'={_counts("productivity")}', "TRUE/FALSE",
+    k.put("Productivity savings counted", '=analysis_perspective<>"health_plan"', "TRUE/FALSE",
           P + "counts_productivity", "Not from a health plan's perspective.", fmt=_FMT["gen"])
-    k.put("Medical savings counted", f'={_counts("medical_now")}', "TRUE/FALSE", P + "counts_medical",
-          "Plan-paid share, as it happens; not for a fully insured employer.", fmt=_FMT["gen"])
-    k.put("Premium pass-through counted", f'={_counts("medical_passthrough")}', "TRUE/FALSE",
-          P + "counts_passthrough", "Fully insured: a share of plan-paid offsets returns after the lag.",
+    k.put("Plan-paid medical savings counted as they happen", '=analysis_perspective<>"fully_insured"', "TRUE/FALSE",
+          P + "counts_medical", "Self-insured employer or health plan (calculator.perspective).", fmt=_FMT["gen"])
+    k.put("Medical savings returned through premiums", '=analysis_perspective="fully_insured"', "TRUE/FALSE",
+          P + "counts_passthrough", "Fully insured: pass-through share of the plan-paid savings, after the premium lag.",
           fmt=_FMT["gen"])
     k.put("Layout check",
-          f'=IF(AND(analysis_horizon_months={H},{inp("offer_interval_months")}={interval}),"OK","Horizon or offer interval changed: export the workbook again")',
-          "", P + "layout_check", f"This workbook has {H} month rows and {len(starts)} enrolment cohort(s).",
+          f'=IF(AND(analysis_horizon_months={H},{inp("offer_interval_months")}={interval},'
+          f'{inp("therapy")}="{prog.therapy}"),"OK","Horizon, offer interval or therapy changed: export the workbook again")',
+          "", P + "layout_check", f"This workbook has {H} month rows, {len(starts)} enrolment cohort(s) and the "
+          f"catalogue values of {prog.therapy}.",
           fmt=_FMT["gen"])
-    results_row = k.row + 1
+    return k
 
-    # ----- Cohorts sheet (created after the Cash flow sheet so that the tabs read in that order)
-    wf = book.wb.create_sheet(cname)
-    wc = book.wb.create_sheet(hname)
+
+def _cohorts_sheet(c: _Prog, wc: Worksheet) -> tuple[int, int, int]:
+    """One row per cohort and month; returns (first row, last row, last cohort-table row)."""
+    i, H, starts, P, inp = c.i, c.H, c.starts, c.P, c.inp
     _title(wc, f"Program {i + 1}: enrolment cohorts, month by month",
            "One row per cohort and month since its offer. Cohort 1 is offered at month 0; later cohorts are "
            "the new hires since the previous offer.")
@@ -590,10 +685,12 @@ def _program_sheets(book: _Book, s: Scenario, i: int) -> None:
             wc.cell(row=r, column=12, value=f"=$E${cr}*E{r}").number_format = _FMT["n3"]
             wc.cell(row=r, column=13, value=f"=$D${cr}*{inp('completion')}*E{r}*I{r}").number_format = _FMT["n3"]
             r += 1
-    last = r - 1
-    rng = lambda col: f"'{hname}'!${col}${first}:${col}${last}"  # noqa: E731
+    return first, r - 1, cohort_last
 
-    # ----- Cash flow sheet
+
+def _cashflow_sheet(c: _Prog, wf: Worksheet, rng: Any) -> tuple[int, int]:
+    """Month by month, summing the cohort rows; returns the first and last month rows."""
+    i, H, P, inp = c.i, c.H, c.P, c.inp
     _title(wf, f"Program {i + 1}: cash flow, month by month (USD)",
            "Month 1 = program start (discounted by (1 + d)^(-(month - 1)/12); this is not Excel's NPV()). "
            "Costs and savings are positive; net = savings - cost.")
@@ -601,8 +698,8 @@ def _program_sheets(book: _Book, s: Scenario, i: int) -> None:
             "Sessions (employer share)", "Paid work time", "Total cost", "Participants still employed",
             "Effective participants", "Saving: absenteeism", "Saving: presenteeism", "Saving: medical",
             "Total savings", "Net cash flow", "Cumulative net", "Discount factor", "Discounted net",
-            "Paid back (month)"]
-    _header(wf, 4, cols, [8] + [14] * 19)
+            "Still below zero (month)", "Plan-paid medical offset", "Effective participants, premium lag earlier"]
+    _header(wf, 4, cols, [8] + [14] * 21)
     wf.row_dimensions[4].height = 45
     wf.freeze_panes = "B5"
     f0, fl = 5, 4 + H
@@ -619,32 +716,36 @@ def _program_sheets(book: _Book, s: Scenario, i: int) -> None:
         wf.cell(row=r, column=9, value=f"=E{r}+F{r}+G{r}+H{r}")
         wf.cell(row=r, column=10, value=f"=SUMIF({rng('C')},A{r},{rng('L')})")
         wf.cell(row=r, column=11, value=f"=SUMIF({rng('C')},A{r},{rng('M')})")
-        wf.cell(row=r, column=12, value=f"=IF({P}counts_productivity,K{r}*per_affected_absenteeism/12*{P}reduction_absenteeism,0)")
-        wf.cell(row=r, column=13, value=f"=IF({P}counts_productivity,K{r}*per_affected_presenteeism/12*{P}reduction_presenteeism,0)")
-        med = f"per_affected_medical/12*{P}reduction_medical*condition_plan_paid_share"
-        passthrough = (f"+IF({P}counts_passthrough,analysis_premium_passthrough*K{r - lag}*{med},0)"
-                       if m >= lag else "")
-        wf.cell(row=r, column=14, value=f"=IF({P}counts_medical,K{r}*{med},0){passthrough}")
+        wf.cell(row=r, column=12, value=f"=IF({P}counts_productivity,K{r}*{P}response*per_affected_absenteeism*phi_absenteeism/12,0)")
+        wf.cell(row=r, column=13, value=f"=IF({P}counts_productivity,K{r}*{P}response*per_affected_presenteeism*phi_presenteeism/12,0)")
+        wf.cell(row=r, column=14, value=(f"=IF({P}counts_medical,U{r},0)+IF({P}counts_passthrough,analysis_premium_passthrough*"
+                                         f"V{r}*{P}response*per_affected_medical*phi_medical/12*condition_plan_paid_share,0)"))
+        wf.cell(row=r, column=21, value=f"=K{r}*{P}response*per_affected_medical*phi_medical/12*condition_plan_paid_share")
+        wf.cell(row=r, column=22, value=(f"=IF(A{r}-analysis_premium_lag_months>=1,"
+                                         f"INDEX($K${f0}:$K${fl},A{r}-analysis_premium_lag_months),0)"))
         wf.cell(row=r, column=15, value=f"=L{r}+M{r}+N{r}")
         wf.cell(row=r, column=16, value=f"=O{r}-I{r}")
         wf.cell(row=r, column=17, value=f"=P{r}" if m == 0 else f"=Q{r - 1}+P{r}")
         wf.cell(row=r, column=18, value=f"=(1+analysis_discount_rate)^(-(A{r}-1)/12)")
         wf.cell(row=r, column=19, value=f"=P{r}*R{r}")
-        wf.cell(row=r, column=20, value=(f'=IF(Q{r}>=-1E-9*MAX(1,MAX(MAX($Q${f0}:$Q${fl}),-MIN($Q${f0}:$Q${fl}))),A{r},"")'))
-        for c in range(2, 21):
+        wf.cell(row=r, column=20, value=(f'=IF(Q{r}<-1E-9*MAX(1,MAX(MAX($Q${f0}:$Q${fl}),-MIN($Q${f0}:$Q${fl}))),A{r},"")'))
+        for c in range(2, 23):
             wf.cell(row=r, column=c).number_format = {2: _FMT["n2"], 3: _FMT["n2"], 4: _FMT["n2"], 10: _FMT["n2"],
-                                                      11: _FMT["n2"], 18: "0.0000", 20: _FMT["gen"]}.get(c, _FMT["USD"])
+                                                      11: _FMT["n2"], 18: "0.0000", 20: _FMT["gen"],
+                                                      22: _FMT["n2"]}.get(c, _FMT["USD"])
     tr = fl + 1
     wf.cell(row=tr, column=1, value="Total").font = _BOLD
-    for c in (2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15, 16, 19):
+    for c in (2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15, 16, 19, 21):
         col = get_column_letter(c)
         cell = wf.cell(row=tr, column=c, value=f"=SUM({col}{f0}:{col}{fl})")
         cell.font, cell.border = _BOLD, _TOP
         cell.number_format = _FMT["n2"] if c in (2, 3, 4) else _FMT["USD"]
-    col = lambda c: f"'{cname}'!${c}${f0}:${c}${fl}"  # noqa: E731
+    return f0, fl
 
-    # ----- Program sheet: results
-    k.row = results_row
+
+def _program_results(c: _Prog, k: _Calc, col: Any, cohort_last: int) -> None:
+    """The Program sheet's results over the horizon (named cells ``program_cost`` ...)."""
+    P, inp, hname = c.P, c.inp, c.hname
     k.section("Results over the horizon")
     k.put("Total cost", f"=SUM({col('I')})", "USD", P + "cost", "Sum of monthly costs (Cash flow, column I).", result=True)
     k.put("Savings: absenteeism", f"=SUM({col('L')})", "USD", P + "savings_absenteeism")
@@ -657,8 +758,11 @@ def _program_sheets(book: _Book, s: Scenario, i: int) -> None:
     k.put("Benefit-cost ratio", f"=IF({P}cost>0,{P}savings/{P}cost,NA())", "ratio", P + "bcr", fmt=_FMT["n2"])
     k.put("Net present value (NPV)", f"=SUMPRODUCT({col('P')},{col('R')})", "USD", P + "npv",
           "Sum of net flow x (1 + d)^(-(month - 1)/12).", result=True)
-    k.put("Payback month", f'=IF(COUNT({col("T")})=0,"never",MIN({col("T")}))', "month", P + "payback_month",
-          "First month in which the cumulative net flow reaches zero; 'never' within the horizon.",
+    last = col("T").split("!")[0] + "!" + col("T").rsplit(":", 1)[1]  # the horizon's month: below zero = never
+    k.put("Payback month", f'=IF(ISNUMBER({last}),"never",IF(COUNT({col("T")})=0,1,MAX({col("T")})+1))',
+          "month", P + "payback_month",
+          "First month from which the cumulative net flow stays at or above zero to the horizon "
+          "(calculator.finance.payback_month); 'never' when it ends below zero.",
           fmt=_FMT["gen"], result=True)
     k.put("Participants (starters over the horizon)", f"=SUM('{hname}'!$E$5:$E${cohort_last})", "count",
           P + "participants", fmt=_FMT["n2"])
@@ -680,22 +784,28 @@ def _program_sheets(book: _Book, s: Scenario, i: int) -> None:
           f"({P}sessions_purchased*{inp('employer_share')}),NA()),NA())",
           "USD/session", P + "breakeven_price_per_session",
           "Price at which savings = cost, other costs unchanged; #N/A if none is positive.")
-    med_full = "per_affected_medical*phi_medical*condition_plan_paid_share"
-    late = (f"+IF({P}counts_passthrough,analysis_premium_passthrough*SUM('{cname}'!K{f0}:K{fl - lag})/12*{med_full},0)"
-            if lag < H else "")
+
+
+def _breakeven_rows(c: _Prog, k: _Calc, col: Any) -> None:
+    """Break-even effect multiplier and effect size (within the scenario's allowed ranges)."""
+    P, inp, prog = c.P, c.inp, c.prog
+    med = "per_affected_medical*phi_medical*condition_plan_paid_share"
     k.put("Savings if every completer responded",
           f"=SUM({col('K')})/12*(IF({P}counts_productivity,per_affected_absenteeism*phi_absenteeism+"
-          f"per_affected_presenteeism*phi_presenteeism*translation_presenteeism_link,0)"
-          f"+IF({P}counts_medical,{med_full},0)){late}",
-          "USD", P + "savings_full_response", "Savings at 100% responders (the cap): the most any effect can save.")
+          f"per_affected_presenteeism*phi_presenteeism,0)+IF({P}counts_medical,{med},0))"
+          f"+IF({P}counts_passthrough,analysis_premium_passthrough*SUM({col('V')})/12*{med},0)",
+          "USD", P + "savings_full_response", "Savings with a responder share of 100% (calculator.program.totals).")
     lib = library()
     max_mult = lib.parameter("program.effect_multiplier").max_allowed
     max_size = lib.therapy_parameter(prog.therapy, "effect_size").max_allowed
+    k.put("Break-even responder share", f"=IF({P}savings_full_response>0,{P}cost/{P}savings_full_response,NA())",
+          "fraction", P + "breakeven_response", "Cost / savings at full response; above 100%: no effect breaks even.",
+          fmt=_FMT["pct2"])
     k.put("Break-even effect multiplier, unrestricted",
-          f"=IF(AND({P}savings_full_response>0,{P}unit_response>0,{P}cost<={P}savings_full_response),"
-          f"{P}cost/({P}savings_full_response*{P}unit_response),NA())", "ratio",
-          P + "breakeven_multiplier_raw", "Cost / (full-response savings x responders per unit multiplier); #N/A "
-          "when even 100% responders would not cover the cost.", fmt=_FMT["n3"])
+          f"=IF(AND(ISNUMBER({P}breakeven_response),{P}unit_response>0),IF({P}breakeven_response<=1,"
+          f"{P}breakeven_response/{P}unit_response,NA()),NA())", "ratio",
+          P + "breakeven_multiplier_raw", "Break-even responder share / responders per unit of multiplier.",
+          fmt=_FMT["n3"])
     k.put("Break-even effect multiplier",
           f"=IF(AND({P}breakeven_multiplier_raw<={max_mult:g},IF({inp('effect_multiplier')}>0,"
           f"{P}breakeven_multiplier_raw*{inp('effect_size')}/{inp('effect_multiplier')}<={max_size:g},TRUE)),"
@@ -735,7 +845,7 @@ def _comparison_sheet(book: _Book, d: ReportData) -> None:
            "the chosen therapy's row equals the Program sheet. Sorted by net benefit.")
     from .report import therapy_rows
     rows = therapy_rows(d)
-    df = d.comparison[d.comparison["therapy"].isin(library().therapies)]
+    df = d.comparison[d.comparison["therapy"].isin([r["therapy"] for r in rows])]  # not the "none" row
     recs = []
     for tr, (_, c) in zip(rows, df.iterrows(), strict=True):
         rec = {k: (None if (isinstance(v, float) and math.isnan(v)) else v) for k, v in c.items()}
@@ -799,21 +909,92 @@ def _uncertainty_sheet(book: _Book, d: ReportData) -> None:
     if u.p_payback is not None:
         recs.append({"m": "Probability of payback within the plan year (12 months)", "v": u.p_payback, "f": _FMT["pct"]})
     _header(ws, 4, ["Outcome", "Value"], [44, 16])
+    ws.column_dimensions["A"].width = 44
     for n, rec in enumerate(recs, start=5):
         ws.cell(row=n, column=1, value=rec["m"])
-        ws.cell(row=n, column=2, value=_num(float(rec["v"]))).number_format = rec["f"]
+        v = rec["v"]  # None when undefined (no cost: no ROI in any draw)
+        ws.cell(row=n, column=2, value=None if v is None else _num(float(v))).number_format = rec["f"]
     if u.table is not None and len(u.table):
-        row = 6 + len(recs)
-        cols = list(u.table.columns)
-        _header(ws, row, [str(c) for c in cols])
-        for rec in u.table.to_dict(orient="records"):
-            row += 1
-            for j, c in enumerate(cols, start=1):
-                v = rec[c]
-                if isinstance(v, str):
-                    _text(ws, f"{get_column_letter(j)}{row}", v)
-                else:
-                    ws.cell(row=row, column=j, value=_num(float(v)) if v is not None else None)
+        _uncertainty_table(ws, 6 + len(recs), u.table)
+
+
+def _uncertainty_table(ws: Worksheet, row: int, table: Any) -> None:
+    """The per-outcome simulation table, each row in its own unit's format, headers wrapped."""
+    cols = list(table.columns)
+    _header(ws, row, [str(c)[:1].upper() + str(c)[1:] for c in cols], [44] + [16] * (len(cols) - 1))
+    ws.row_dimensions[row].height = 32
+    for rec in table.to_dict(orient="records"):
+        row += 1
+        label = str(rec[cols[0]])
+        fmt = (_FMT["pct"] if "[ratio]" in label or "[fraction]" in label else
+               _FMT["n1"] if "[months]" in label else _FMT["USD"] if "[USD" in label else _FMT["n2"])
+        for j, c in enumerate(cols, start=1):
+            v = rec[c]
+            if isinstance(v, str):
+                _text(ws, f"{get_column_letter(j)}{row}", v)
+            else:
+                cell = ws.cell(row=row, column=j, value=_num(float(v)) if v is not None else None)
+                cell.number_format = _FMT["n2"] if "SE" in str(c) and fmt == _FMT["n1"] else fmt
+
+
+def _cases_sheet(book: _Book, d: ReportData) -> None:
+    """Conservative / base / optimistic side by side (values; the base column equals the Program sheet)."""
+    ws = book.wb.create_sheet("Cases", 1)
+    _title(ws, "Conservative, base and optimistic cases",
+           f"Values computed by backpain-roi (not formulas) for {d.program.therapy_label[:80]} over {d.horizon} "
+           "months. Each case applies the shared presets in calculator/data/presets.csv where they are less "
+           "(conservative) or more (optimistic) favourable than your inputs.")
+    cases = d.cases if d.cases is not None else None
+    if cases is None or not len(cases):
+        return
+    _header(ws, 4, ["Result", *[str(p).capitalize() for p in cases["preset"]]], [34, 18, 18, 18])
+    for j in range(2, 2 + len(cases)):
+        ws.cell(row=4, column=j).alignment = Alignment(horizontal="right", vertical="center")
+    rows = (("cost", "Program cost", _FMT["USD"]), ("savings", "Savings", _FMT["USD"]),
+            ("net_benefit", "Net benefit", _FMT["USD"]), ("roi", "ROI", _FMT["pct"]),
+            ("npv", "NPV", _FMT["USD"]), ("payback_month", "Payback month", "General"))
+    for n, (key, label, fmt) in enumerate(rows, start=5):
+        ws.cell(row=n, column=1, value=label).font = _BOLD
+        for j, v in enumerate(cases[key], start=2):
+            v = None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+            if key == "payback_month":
+                ws.cell(row=n, column=j, value="never" if v is None else int(v))
+            else:
+                ws.cell(row=n, column=j, value=v).number_format = fmt
+            ws.cell(row=n, column=j).alignment = Alignment(horizontal="right")
+    r = 5 + len(rows) + 1
+    ws.cell(row=r, column=1, value="What each case changes").font = Font(bold=True, color=_BLUE)
+    for name, desc, over in zip(cases["preset"], cases["description"], cases["overrides"], strict=True):
+        r += 1
+        text = f"{str(name).capitalize()}: {desc}" + (f" Overrides: {over.replace(';', ',')}." if over else "")
+        c = ws.cell(row=r, column=1, value=cell_text(text))
+        c.alignment = _WRAP
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=8)
+        ws.row_dimensions[r].height = 15 * (1 + len(text) // 150)
+    for j in range(5, 9):
+        ws.column_dimensions[get_column_letter(j)].width = 18
+    ws.freeze_panes = "B5"
+
+
+def _benchmark_sheet(book: _Book, d: ReportData) -> None:
+    """Lost time per employee beside published benchmarks (values from model.benchmark_check)."""
+    from ..model import benchmark_check
+    ws = book.wb.create_sheet("Benchmarks")
+    _title(ws, "Benchmark check: our lost time per employee beside published figures",
+           "Values computed by backpain-roi (not formulas). A ratio outside 0.5x-2x is worth a second look.")
+    cols = [("benchmark", "Benchmark", "General"), ("measure", "Measure", "General"), ("unit", "Unit", "General"),
+            ("benchmark_value", "Published", _FMT["n1"]), ("ours", "This scenario", _FMT["n1"]),
+            ("ratio", "Ratio", "0.00\"x\""), ("definition", "Why they differ", "General"),
+            ("citation", "Source", "General")]
+    recs = benchmark_check(d.result).to_dict(orient="records")
+    for r in recs:
+        r["within_half_to_double"] = "yes" if r["within_half_to_double"] else "no"
+    _values_table(ws, 4, cols, recs)
+    for j, w in enumerate([14, 40, 16, 12, 14, 10, 70, 60], start=1):
+        ws.column_dimensions[get_column_letter(j)].width = w
+    for row in ws.iter_rows(min_row=5, max_row=4 + len(recs)):
+        for c in row:
+            c.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _sources_sheet(book: _Book, d: ReportData) -> None:
@@ -878,8 +1059,12 @@ def _about_sheet(book: _Book, d: ReportData) -> None:
         r += 1
 
 
-def xlsx_bytes(report: ReportData | Scenario, *, uncertainty: Any = None) -> bytes:
-    """The workbook (see the module docstring) as ``.xlsx`` bytes."""
+def xlsx_bytes(report: ReportData | Scenario, *, uncertainty: Any = None, cached_values: bool = True) -> bytes:
+    """The workbook (see the module docstring) as ``.xlsx`` bytes.
+
+    ``cached_values`` (default) stores each formula's result with it (:mod:`.xlsx_values`), so that
+    pandas, ``openpyxl(data_only=True)`` and file previews show numbers; about 3 s more.
+    """
     d = report if isinstance(report, ReportData) else build_report(report, uncertainty=uncertainty)
     wb = Workbook()
     book = _Book(wb)
@@ -892,12 +1077,20 @@ def xlsx_bytes(report: ReportData | Scenario, *, uncertainty: Any = None) -> byt
     if d.segments is not None:
         _segments_sheet(book, d)
     _uncertainty_sheet(book, d)
+    _cases_sheet(book, d)
+    _benchmark_sheet(book, d)
     from .xlsx_plan import add_health_plan_sheet  # budget impact PMPM and QALYs, live (issue 11)
     add_health_plan_sheet(wb, d.scenario)
     _sources_sheet(book, d)
     book.finish()
     wb.calculation.fullCalcOnLoad = True
+    wb.properties.created = wb.properties.modified = d.generated.replace(tzinfo=None)
+    wb.properties.creator = wb.properties.lastModifiedBy = "backpain-roi"
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    data = buf.getvalue()
+    if cached_values:
+        from .xlsx_values import with_cached_values
+        data = with_cached_values(data)
+    return stable_zip(data, d.generated)
 

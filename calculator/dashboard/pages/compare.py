@@ -38,6 +38,18 @@ def table_view(df: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns=COLUMNS)
 
 
+def verdict(df: pd.DataFrame, horizon: int) -> str:
+    """One plain sentence: which therapy returns most here, and how many pay for themselves."""
+    th = df[df["therapy"] != "none"]
+    best = th.sort_values("net_benefit", ascending=False, kind="stable").iloc[0]
+    paying = int((th["net_benefit"] >= 0).sum())
+    lead = (f"{best['label']} returns the most here ({fmt.money(best['net_benefit'])} net over {horizon} months)"
+            if best["net_benefit"] >= 0 else
+            f"No therapy pays for itself within {horizon} months here; {best['label']} loses least "
+            f"({fmt.money(best['net_benefit'])})")
+    return f"{lead}; {paying} of {len(th)} therapies pay for themselves on these inputs."
+
+
 def render() -> None:
     ui.header(
         "Compare therapies",
@@ -57,13 +69,16 @@ def render() -> None:
     scenario = state.current_scenario()
     H = scenario.analysis.horizon_months
     df = with_short_labels(state.cached_compare(state.scenario_json()))
+    st.markdown(fmt.md(verdict(df, H)))
     ui.chart(charts.compare_figure(df, H, measure), key="chart-compare")
 
     st.subheader(f"All therapies over {H} months")
     view = table_view(df.sort_values(measure, ascending=False, na_position="last", kind="stable"))
     styled = view.style.apply(
         lambda row: ["background-color: #FBE9C6; font-weight: 600" if row["Your choice"] else "" for _ in row],
-        axis=1)
+        axis=1).format(lambda v: "" if v is None or v != v else f"{int(v)}", subset=["Payback month"]).format(
+        lambda v: "" if v is None or v != v else fmt.money(v), subset=["Break-even price"])  # blank, never "None"
+
     def money(**kw):  # a step of 1 shows no decimals (values are already rounded)
         return st.column_config.NumberColumn(step=kw.pop("step", 1), **kw)
 

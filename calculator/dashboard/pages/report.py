@@ -31,6 +31,7 @@ DOWNLOADS = (
     ("pdf", "results", "Business case (PDF)", ":material/picture_as_pdf:"),
     ("xlsx", "results", "Workbook with live formulas (Excel)", ":material/table_view:"),
     ("pptx", "results", "Pitch deck (PowerPoint)", ":material/slideshow:"),
+    ("docx", "results", "Executive summary (Word)", ":material/description:"),
     ("csv", "results", "Results (CSV)", ":material/csv:"),
     ("csv", "monthly", "Monthly cash flow (CSV)", ":material/calendar_month:"),
     ("json", "results", "Everything (JSON)", ":material/data_object:"),
@@ -90,7 +91,7 @@ def render() -> None:
     with opts.container(width=300):
         draws = st.selectbox(
             "Simulations for the ROI interval", DRAW_CHOICES, index=DRAW_CHOICES.index(DEFAULT_DRAWS),
-            format_func=lambda n: "none (uncertainty not run)" if n == 0 else f"{n:,}", key="report-draws",
+            format_func=lambda n: "headline only (2,000, fixed seed)" if n == 0 else f"{n:,}", key="report-draws",
             help="The probabilistic sensitivity analysis behind the ROI interval and the chance the "
                  "program pays for itself (same model and seed as the Uncertainty page).")
     with opts.container(width=200):

@@ -133,6 +133,19 @@ def render() -> None:
     sj = state.scenario_json()
     spec = cached_uncertainty_table(sj)
     sampled = spec[spec["sampled"]]
+    draws, seed, correlated, fixed = _controls(sampled)
+    ui.stale_banner()
+    r = cached_psa(sj, int(draws), int(seed), bool(correlated), tuple(sorted(fixed)))
+    _headline(r, sampled)
+    _distributions(r, sampled)
+    _drivers(sj)
+    _break_even(sj, spec)
+    _presets(sj, r.horizon_months)
+    _all_therapies(sj, int(draws), int(seed), bool(correlated), tuple(sorted(fixed)))
+
+
+def _controls(sampled: pd.DataFrame) -> tuple[int, int, bool, list[str]]:
+    """Simulations, seed, linked inputs and inputs held fixed."""
 
     bar = st.container(horizontal=True, gap="medium", vertical_alignment="bottom")
     with bar.container(width=200):
@@ -156,9 +169,11 @@ def render() -> None:
             format_func=lambda name: _label(sampled.set_index("input").at[name, "path"]), key="unc-fixed",
             help="Inputs you know for sure (for example your own uptake figures) can be taken out of the "
                  "simulation; they keep the value you entered on the other pages.")
-    ui.stale_banner()
+    return draws, seed, correlated, fixed
 
-    r = cached_psa(sj, int(draws), int(seed), bool(correlated), tuple(sorted(fixed)))
+
+def _headline(r: PSAResult, sampled: pd.DataFrame) -> None:
+    """The sentence and KPI cards: chance it pays, plan-year payback, medians, value of evidence."""
     H = r.horizon_months
     p_pay = r.probability("roi_positive")
     p_year = r.probability("payback_12_months")
@@ -193,6 +208,11 @@ def render() -> None:
         "parameter library (published range). An input you changed keeps its relative uncertainty around "
         f"your value. Seed {r.seed}: the same settings always give the same numbers."))
 
+
+
+def _distributions(r: PSAResult, sampled: pd.DataFrame) -> None:
+    """Histograms of net benefit and ROI, the fan chart, and what is drawn."""
+    H = r.horizon_months
     st.subheader(f"How the result varies across {r.draws_n:,} simulations")
     c1, c2 = st.columns(2, gap="medium")
     with c1:
@@ -215,6 +235,10 @@ def render() -> None:
             "mean": "Mean of draws", "sd": "Standard deviation", "changed": "Changed by you"}),
             hide_index=True, width="stretch", key="unc-inputs-table")
 
+
+
+def _drivers(sj: str) -> None:
+    """The tornado: which inputs move the answer most."""
     st.subheader("What drives the answer")
     outcome = st.segmented_control("Outcome", ["roi", "net_benefit"], default="roi", key="unc-tornado-outcome",
                                    format_func={"roi": "Return on investment", "net_benefit": "Net benefit"}.get,
@@ -230,6 +254,10 @@ def render() -> None:
             "outcome_low": "Result at low", "outcome_high": "Result at high", "swing": "Swing"}),
             hide_index=True, width="stretch", key="unc-tornado-table")
 
+
+
+def _break_even(sj: str, spec: pd.DataFrame) -> None:
+    """The two-way break-even map."""
     st.subheader("Where the program breaks even")
     usable = [n for n in spec["input"] if spec.set_index("input").at[n, "in_use"]]
     paths = spec.set_index("input")["path"]
@@ -250,6 +278,10 @@ def render() -> None:
         st.caption("Colour: return on investment (blue pays back, orange does not). Black line: where savings "
                    "equal cost. The cross marks your scenario; every other input keeps your value.")
 
+
+
+def _presets(sj: str, H: int) -> None:
+    """Conservative, base and optimistic side by side, with what each changes."""
     st.subheader("Conservative, base and optimistic")
     pres = cached_presets(sj)
     view = pd.DataFrame({
@@ -272,8 +304,12 @@ def render() -> None:
                 st.markdown(fmt.md(f"- {_label(path)}: {shown}. {r_.reason} "
                                    f"Sources: {fmt.citations(r_.source_keys.split(';'))}."))
 
+
+
+def _all_therapies(sj: str, draws: int, seed: int, correlated: bool, fixed: tuple[str, ...]) -> None:
+    """Every therapy simulated together: chance each is the best choice, and the value of evidence."""
     st.subheader("All therapies at once")
-    cr = cached_psa_compare(sj, min(int(draws), DEFAULT_DRAWS), int(seed), bool(correlated), tuple(sorted(fixed)))
+    cr = cached_psa_compare(sj, min(draws, DEFAULT_DRAWS), seed, correlated, fixed)
     ui.chart(cu.p_best_figure(cr.table, cr.p_none_best), key="chart-unc-pbest")
     st.caption(fmt.md(
         f"Every therapy is simulated {cr.draws_n:,} times with the same workforce draws. In "
