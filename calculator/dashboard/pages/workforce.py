@@ -14,6 +14,7 @@ comparison, uncertainty, report) uses the census; "Stop using it" restores the v
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -78,6 +79,21 @@ def _on_upload(key: str) -> None:
         # a fresh uploader: Streamlit drops its own copy of the upload, so the server holds the
         # file once (in this session), not twice (memory, issue 10)
         cs.ss()[UPLOAD_KEY + ":gen"] = cs.ss().get(UPLOAD_KEY + ":gen", 0) + 1
+        _drop_upload(f)
+
+
+def _drop_upload(f: Any) -> None:
+    """Remove Streamlit's own record of the upload: the page keeps the bytes, so removing the file
+    releases them (Streamlit would keep its record until the session ends: memory, issue 10)."""
+    try:
+        from streamlit.runtime import get_instance
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        if ctx is not None and getattr(f, "file_id", None):
+            get_instance().uploaded_file_mgr.remove_file(ctx.session_id, f.file_id)
+    except (RuntimeError, AttributeError, KeyError):  # no runtime (AppTest) or an older Streamlit
+        pass
 
 
 def _load_sample() -> None:
