@@ -16,6 +16,7 @@ import streamlit as st
 from calculator import Scenario, apply_sets, from_json, get_path, to_json
 from calculator.assemble import assemble
 from calculator.census import DEFAULT_BY, Census, CensusError, CensusResult, read_census
+from calculator.guards import release_memory
 from calculator.presets import PresetError
 
 from . import state
@@ -213,6 +214,7 @@ def forget_file() -> None:
     stop_using()
     for k in (FILE_KEY, EXCLUDE_KEY, BY_KEY, DIGEST_KEY, CENSUS_KEY):  # the digest entry holds the bytes too
         ss().pop(k, None)
+    release_memory()  # the freed pages of the file and its census go back to the OS now
 
 
 def edited_since_census(current: Scenario, census_scenario: Scenario) -> list[str]:

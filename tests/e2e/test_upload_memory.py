@@ -33,7 +33,7 @@ def _status(pid: int) -> dict[str, float]:
     out = {}
     with open(f"/proc/{pid}/status") as fh:
         for line in fh:
-            if line.startswith(("VmRSS:", "VmHWM:")):
+            if line.startswith(("VmRSS:", "VmHWM:", "RssAnon:", "RssFile:")):
                 key, value = line.split(":")
                 out[key] = int(value.split()[0]) / 1024
     return out
@@ -99,6 +99,7 @@ def test_server_memory_for_a_large_census_upload(page, app_url, tmp_path, screen
     page.get_by_role("button", name="Remove the file").click()
     _idle(page)
     idle = _settle(pid)
+    idle_st = _status(pid)
     _reset_peak(pid)
 
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
@@ -112,6 +113,7 @@ def test_server_memory_for_a_large_census_upload(page, app_url, tmp_path, screen
     page.get_by_role("button", name="Remove the file").click()
     _idle(page)
     removed = _settle(pid) - idle
+    print("\nDEBUG", idle_st, _status(pid))
     print(f"\nserver, {size:.1f} MiB upload: idle {idle:.0f} MiB; peak +{peak:.0f} MiB ({peak / size:.1f} x); "
           f"after the results +{after:.0f} MiB ({after / size:.1f} x); after 'Remove the file' "
           f"+{removed:.0f} MiB ({removed / size:.1f} x)")

@@ -145,10 +145,11 @@ def _use_survey() -> None:
     ss[MESSAGE_KEY] = ("success", f"Your survey results (n={survey.respondents}) now replace the published values.")
 
 
-def _on_column(name: str, data: bytes, columns: list[str], i: int) -> None:
-    key = cs.column_map_key(name, data)
+def _on_column(key: str, size: int, columns: list[str], i: int) -> None:
+    # the callback gets the map's key and the file's size, never the bytes: Streamlit keeps a
+    # widget's callback arguments, which would hold the file after it is removed (memory, issue 10)
     cmap = dict(cs.ss().get(key, {}))
-    choice = cs.ss().get(P + f"col:{len(data)}:{i}")
+    choice = cs.ss().get(P + f"col:{size}:{i}")
     cmap[columns[i]] = choice or "ignore"
     cs.ss()[key] = cmap
 
@@ -220,7 +221,7 @@ def _mapping_section(name: str, data: bytes, census: Census) -> None:
             if key not in cs.ss():
                 cs.ss()[key] = detected.get(col, "")
             grid[i % 3].selectbox(fmt.md(col), options, key=key, on_change=_on_column,
-                                  args=(name, data, columns, i),
+                                  args=(cs.column_map_key(name, data), len(data), columns, i),
                                   format_func=lambda f: "not used" if not f else FIELDS[f][0])
 
 
