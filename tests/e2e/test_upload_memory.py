@@ -7,9 +7,22 @@ the libraries are loaded), the peak (``VmHWM``, reset to the idle level first th
 ``/proc/PID/clear_refs``) while the page reads, checks and evaluates the file, and ``VmRSS`` once the
 results are shown and again after 'Remove the file'.
 
-Recorded on the 2-core build machine (Python 3.11, pyarrow 26, Streamlit 1.5x; figures over the
-idle baseline, as multiples of the 25.5 MiB upload): see ``RECORDED`` below. The issue's target:
-the peak stays under 4 x the upload size, and the memory is given back afterwards.
+Recorded on the 2-core build machine (Python 3.11, pyarrow 26, Streamlit 1.67), over the idle
+server (about 186 MiB), for the 25.5 MiB upload:
+
+=========================  ===================  ==============================================
+moment                     before this test      now
+=========================  ===================  ==============================================
+peak while reading         +200 MiB (7.9 x)     +96 MiB (3.8 x)
+results shown              not measured         +59 MiB (2.3 x: the file once + its census)
+after 'Remove the file'    +59 MiB (2.3 x)      +2 MiB (0.1 x)
+=========================  ===================  ==============================================
+
+What it took (docs/CENSUS.md, "Memory"): the census kept in the session as the object itself (not
+pickled and unpickled by ``st.cache_data``), Streamlit's record of the upload dropped once the page
+holds the bytes, no widget callback holding the bytes, and the reader's own savings (the CLI test in
+tests/test_hostile.py). The issue's target: the peak stays under 4 x the upload size, and the memory
+is given back afterwards.
 """
 
 from __future__ import annotations
@@ -25,15 +38,15 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 
-#: Measured (MiB over the idle server, and x the upload size) when this test was written.
-RECORDED = {"upload_mib": 25.5, "peak_over_idle_mib": None, "after_results_mib": None, "after_remove_mib": None}
+#: Measured when this test was written [MiB over the idle server] (the table above).
+RECORDED = {"upload_mib": 25.5, "peak_mib": 96, "after_results_mib": 59, "after_remove_mib": 2}
 
 
 def _status(pid: int) -> dict[str, float]:
     out = {}
     with open(f"/proc/{pid}/status") as fh:
         for line in fh:
-            if line.startswith(("VmRSS:", "VmHWM:", "RssAnon:", "RssFile:")):
+            if line.startswith(("VmRSS:", "VmHWM:")):
                 key, value = line.split(":")
                 out[key] = int(value.split()[0]) / 1024
     return out
@@ -99,7 +112,6 @@ def test_server_memory_for_a_large_census_upload(page, app_url, tmp_path, screen
     page.get_by_role("button", name="Remove the file").click()
     _idle(page)
     idle = _settle(pid)
-    idle_st = _status(pid)
     _reset_peak(pid)
 
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
@@ -113,9 +125,9 @@ def test_server_memory_for_a_large_census_upload(page, app_url, tmp_path, screen
     page.get_by_role("button", name="Remove the file").click()
     _idle(page)
     removed = _settle(pid) - idle
-    print("\nDEBUG", idle_st, _status(pid))
     print(f"\nserver, {size:.1f} MiB upload: idle {idle:.0f} MiB; peak +{peak:.0f} MiB ({peak / size:.1f} x); "
           f"after the results +{after:.0f} MiB ({after / size:.1f} x); after 'Remove the file' "
           f"+{removed:.0f} MiB ({removed / size:.1f} x)")
     assert peak < 4 * size, f"server peak {peak:.0f} MiB over idle for a {size:.1f} MiB upload ({peak / size:.1f} x)"
-    assert removed < 1 * size, f"{removed:.0f} MiB still held after the file was removed"
+    assert after < 3 * size, f"{after:.0f} MiB held while the results are shown ({after / size:.1f} x)"
+    assert removed < 0.5 * size, f"{removed:.0f} MiB still held after the file was removed"
