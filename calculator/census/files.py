@@ -354,8 +354,11 @@ def read_text_table(data: bytes, filename: str | None = None, *, max_bytes: int 
     (the census reports them as issues); :func:`read_table` refuses them instead."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise CensusError("the census must be given as the bytes of a file")
-    _guards.return_freed_memory()
-    data = bytes(data)
+    with _guards.freed_memory_returned():
+        return _read_text_table(bytes(data), filename, max_bytes, max_rows)
+
+
+def _read_text_table(data: bytes, filename: str | None, max_bytes: int, max_rows: int) -> TextTable:
     if len(data) > max_bytes:
         raise CensusError(f"the file is {_mb(len(data))}, over the {_mb(max_bytes)} limit: "
                           "upload an aggregated file (one row per group with a headcount) instead")

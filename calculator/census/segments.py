@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import guards as _guards
 from ..evidence import library
 from ..finance import roi as _roi
 from ..model import Result, build_inputs, evaluate
@@ -87,6 +88,12 @@ def segment_cells(census: Census, scenario: Scenario, *, by: Iterable[str] | Non
     days and presenteeism likewise with their multipliers. ``industry`` names the industry preset
     already applied to the scenario (so it is replaced, not doubled, by a job family's).
     """
+    with _guards.freed_memory_returned():  # memory: issue 10 (docs/CENSUS.md, "Memory")
+        return _segment_cells(census, scenario, by, exclude_invalid, industry)
+
+
+def _segment_cells(census: Census, scenario: Scenario, by: Iterable[str] | None, exclude_invalid: bool,
+                   industry: str | None) -> pd.DataFrame:
     by = _check_by(census, by)
     d = census.data
     if census.rows_with_errors and not exclude_invalid:

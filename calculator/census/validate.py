@@ -974,6 +974,12 @@ def read_census(data: bytes, filename: str | None = None, *, column_map: Mapping
     only when a column is truly ambiguous. Raises :class:`CensusError` for a file that cannot be a
     census; everything else is an :class:`Issue` in :attr:`Census.issues`.
     """
+    with _guards.freed_memory_returned():  # memory: issue 10 (docs/CENSUS.md, "Memory")
+        return _read_census(data, filename, column_map, kind, job_map, max_bytes, max_rows, decimal)
+
+
+def _read_census(data: bytes, filename: str | None, column_map: Mapping[str, str] | None, kind: str,
+                 job_map: Mapping[str, str] | None, max_bytes: int, max_rows: int, decimal: str) -> Census:
     if kind not in ("auto", "employee", "aggregated"):
         raise CensusError(f"kind must be auto, employee or aggregated, got {kind!r}")
     if decimal not in ("auto", "point", "comma"):
@@ -1009,7 +1015,6 @@ def read_census(data: bytes, filename: str | None = None, *, column_map: Mapping
         "location": labels["location"], "error": report.error, "warning": report.warning,
     }, copy=False)  # the arrays are this function's own: no consolidated copy of the float columns (memory)
     del headcount, hourly, annual, per_year, fte, band, sex, labels, preset_cols
-    _guards.release_memory()
     return Census(df, report.frame(), "aggregated" if agg else "employee", t.fmt, columns, unused, tuple(notes),
                   len(t.broken), filename or "", file_columns)
 
