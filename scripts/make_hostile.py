@@ -62,6 +62,9 @@ CLI = [
     ("census-dev-zero", ["census", "/dev/zero", "--max-census-mb", "5"], "larger than the 5.0 MB limit"),
     ("scenario-missing", ["evaluate", "{files}/no_such_file.json"], "cannot be read"),
     ("scenario-directory", ["evaluate", "{files}"], "cannot be read"),
+    # review fixes: every CLI reader is capped (the library never opens: the read fails first)
+    ("scenarios-import-dev-zero", ["scenarios", "import", "/dev/zero", "--db", "sqlite:///{files}/never.db"],
+     "larger than the 47.7 MB limit"),
 ]
 
 
