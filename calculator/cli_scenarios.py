@@ -170,8 +170,8 @@ def cmd_export(args: argparse.Namespace) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> str:
-    from .scenario_library import import_bytes
     from .guards import InputError, read_limited
+    from .scenario_library import import_bytes
     from .scenario_library.transfer import MAX_IMPORT_BYTES
     try:  # capped read: /dev/zero, a FIFO or a huge file stops at MAX_IMPORT_BYTES (50 MB) + 1
         data = read_limited(args.file, MAX_IMPORT_BYTES, "the library file")

@@ -215,6 +215,11 @@ def test_import_rejects_wrong_files_with_reasons(library_url, monkeypatch):
         (to_json(Scenario()).encode(), "not a backpain-roi scenario library"),
         (json.dumps({"format": "backpain-roi-scenario-library", "format_version": 9}).encode(), "format_version 9"),
         (b"PK\x03\x04garbage", "damaged ZIP"),
+        # guarded JSON (review fix): deep nesting, a 5,000-digit number, a repeated key
+        (b'{"format": ' + b"[" * 10_000 + b"]" * 10_000 + b"}", "f: nested more than 32 levels deep"),
+        (b'{"format_version": ' + b"1" * 5000 + b"}", "5,000 characters; at most 40"),
+        (b'{"format": "a", "format": "b"}', "the key 'format' appears twice"),
+        (b'{"format_version": NaN}', "NaN is not a number JSON allows"),
     ]
     for data, msg in cases:
         with pytest.raises(LibraryError, match=msg):

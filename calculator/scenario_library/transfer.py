@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..evidence import library
+from ..guards import InputError, loads_json
 from ..scenario import ScenarioError, apply_sets, build, to_json
 from .db import LibraryError
 from .records import check_name, check_note, check_tags, name_slug, sha256
@@ -105,13 +106,13 @@ def read_bytes(data: bytes, filename: str = "library.json") -> dict[str, Any]:
                            f"{MAX_IMPORT_BYTES:,}")
     if data[:4] == b"PK\x03\x04":
         data = _zip_member(data, filename)
-    try:
-        doc = json.loads(data.decode("utf-8-sig"))
+    try:  # guarded parse: depth, number length, duplicate keys and NaN refused before allocating
+        doc = loads_json(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise LibraryError(f"{filename}: not UTF-8 text (a library file is JSON, or a ZIP holding "
                            f"{JSON_MEMBER})") from None
-    except json.JSONDecodeError as e:
-        raise LibraryError(f"{filename}: not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
+    except InputError as e:
+        raise LibraryError(f"{filename}: {e}") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise LibraryError(f"{filename}: not a backpain-roi scenario library (expected \"format\": \"{FORMAT}\"; "
                            "a single scenario file is loaded with 'Load scenario' instead)")
