@@ -208,6 +208,10 @@ def test_bad_headers_name_the_column():
         read_groups(b"group_id,workforce.employes\nA,10\n", "g.csv")
     with pytest.raises(BookError, match="one program per group; use programs.0.uptake"):
         read_groups(b"group_id,programs.1.uptake\nA,0.1\n", "g.csv")
+    for idx in ("\u00b2", "\u0663", "1" * 5000):  # superscript, Arabic-Indic, huge: a message, not a traceback
+        col = f"programs.{idx}.therapy"
+        with pytest.raises(BookError, match="is not a scenario path|one program per group"):
+            read_groups(f"group_id,{col}\nA,yoga\n".encode(), "g.csv")
     with pytest.raises(BookError, match="the file is empty"):
         read_groups(b"", "g.csv")
     with pytest.raises(BookError, match="over the"):
