@@ -65,6 +65,10 @@ CLI = [
     # review fixes: every CLI reader is capped (the library never opens: the read fails first)
     ("scenarios-import-dev-zero", ["scenarios", "import", "/dev/zero", "--db", "sqlite:///{files}/never.db"],
      "larger than the 47.7 MB limit"),
+    ("max-claims-mb-nan", ["claims", "{files}/good_census.csv", "--max-claims-mb", "nan"],
+     "--max-claims-mb: must be more than 0"),
+    ("max-claims-mb-negative", ["claims", "{files}/good_census.csv", "--max-claims-mb", "-1"], "must be more than 0"),
+    ("max-claims-mb-inf", ["claims", "{files}/good_census.csv", "--max-claims-mb", "inf"], "must be more than 0"),
 ]
 
 
