@@ -335,7 +335,10 @@ V1_ROW = ("INSERT INTO scenario_versions (scenario_id, version, saved_at, tags, 
 def test_a_version_1_library_is_migrated(library_url):
     eng = libdb.make_engine(library_url)
     libdb.migrate(eng, "0001")  # an older backpain-roi wrote this library
-    j = to_json(set_path(YOGA, "name", '"Old yoga"'))
+    old_doc = json.loads(to_json(set_path(YOGA, "name", '"Old yoga"')))  # as written by schema version 1
+    old_doc["schema_version"] = 1
+    old_doc["translation"]["medical_per_point"] = 0.015
+    j = json.dumps(old_doc, indent=2) + "\n"
     with eng.begin() as c:
         c.execute(sa.text("INSERT INTO scenarios (id, name, latest_version, created_at, updated_at) "
                           "VALUES (1, 'Old yoga', 1, :t, :t)"), {"t": "2025-01-02 03:04:05"})
@@ -351,6 +354,9 @@ def test_a_version_1_library_is_migrated(library_url):
             assert {col["name"] for col in insp.get_columns(table.name)} == set(table.columns.keys())
     old = lib.get("Old yoga")
     assert (old.therapy, old.tags, old.note, old.parameters) == ("yoga", ("old",), "v1 note", None)
+    from calculator.scenario import SchemaUpgradeWarning
+    with pytest.warns(SchemaUpgradeWarning, match="translation.medical_per_point dropped"):
+        assert old.scenario.schema_version == 2 and old.scenario.programs[0].therapy == "yoga"
     assert [s.name for s in lib.list(therapy="yoga")] == ["Old yoga"]  # back-filled by revision 0002
     d = drift(old, uncertainty=False)
     assert any("saved before the library kept parameter rows" in n for n in d.notes)
