@@ -207,6 +207,32 @@ def test_import_reports_bad_rows_and_skips_them_only_by_choice(library_url, tmp_
     assert lib.names() == ["Good"]
 
 
+def test_an_export_written_before_a_schema_change_keeps_its_sha256(tmp_path):
+    """The hash covers the scenario as exported: fields a later version adds, or a version-1 upgrade,
+    are not a change (the old check hashed the rebuilt scenario and refused these exports)."""
+    src = open_library(f"sqlite:///{tmp_path / 'src.sqlite3'}")
+    src.save("Older", YOGA)
+    src.save("Schema 1", Scenario())
+    doc = _library_doc(src)
+    for e in doc["scenarios"]:
+        v = e["versions"][0]
+        if e["name"] == "Older":  # written before analysis.premium_lag_months existed
+            del v["scenario"]["analysis"]["premium_lag_months"]
+        else:  # written by schema version 1
+            v["scenario"]["schema_version"] = 1
+            v["scenario"]["translation"]["absence_per_point"] = 0.02
+        v["sha256"] = _sha(json.dumps(v["scenario"], indent=2, ensure_ascii=False) + "\n")
+    lib = open_library(f"sqlite:///{tmp_path / 'dst.sqlite3'}")
+    from calculator.scenario import SchemaUpgradeWarning
+    with pytest.warns(SchemaUpgradeWarning, match="absence_per_point dropped"):
+        assert sorted(import_bytes(lib, json.dumps(doc).encode()).imported) == ["Older", "Schema 1"]
+    assert lib.get("Older").scenario.analysis.premium_lag_months == Scenario().analysis.premium_lag_months
+    assert lib.get("Schema 1").scenario.schema_version == 2
+    doc["scenarios"][0]["versions"][0]["scenario"]["workforce"]["employees"] = 777  # a real change is still caught
+    with pytest.raises(ImportProblems, match="SHA-256"):
+        import_bytes(open_library(f"sqlite:///{tmp_path / 'x.sqlite3'}"), json.dumps(doc).encode())
+
+
 def test_import_rejects_wrong_files_with_reasons(library_url, monkeypatch):
     lib = open_library(library_url)
     cases = [

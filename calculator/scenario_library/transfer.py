@@ -167,14 +167,16 @@ def _parameters(value: Any) -> str | None:
 def _version_row(name: str, v: Any, created: datetime | None) -> dict[str, Any]:
     if not isinstance(v, dict) or not isinstance(v.get("scenario"), dict):
         raise LibraryError("each version needs a \"scenario\" object")
+    given = v["scenario"]
     try:
-        s = build(v["scenario"])
-        original = to_json(s)
+        s = build(given)
         if s.name != name:  # the entry's name wins over the name inside the scenario
             s = apply_sets(s, [("name", json.dumps(name))])
     except ScenarioError as err:
         raise LibraryError(f"scenario: {err}") from None
-    if v.get("sha256") is not None and sha256(original) != v["sha256"]:
+    # the SHA-256 covers the scenario text as exported (the stored canonical JSON), not a rebuild: a
+    # rebuild adds fields a later schema introduced and would report an unchanged export as changed
+    if v.get("sha256") is not None and sha256(json.dumps(given, indent=2, ensure_ascii=False) + "\n") != v["sha256"]:
         raise LibraryError("the scenario does not match its SHA-256 (it was changed after export)")
     text = to_json(s)
     saved = _time(v.get("saved_at", datetime.now(UTC).isoformat()), "saved_at")
