@@ -347,7 +347,15 @@ def _check_rows(df: pd.DataFrame, mapping: dict[str, str], min_cell: int) -> lis
                           f"for {m[i]:g} members over {months[i]:g} months")
     for c in CATEGORIES:
         a, p = f"allowed_{c}", f"paid_{c}"
-        if a in df and p in df:
+        if p in df and a not in df:
+            errors.append(f"column {mapping[p]}: paid amounts need the allowed amounts beside them (add column "
+                          f"allowed_{c}); paid-to-allowed cannot be computed without them")
+        if a in df and p in df:  # a blank beside a filled cell would be summed as 0: refuse it by name
+            pa, al = df[p].to_numpy(), df[a].to_numpy()
+            for i in np.flatnonzero(np.isnan(al) != np.isnan(pa)):
+                blank, filled = (a, p) if np.isnan(al[i]) else (p, a)
+                errors.append(f"row {df['row'].iat[i]}, column {mapping[blank]}: empty while {mapping[filled]} is "
+                              "filled; give both amounts (0 if none) or leave both empty")
             bad = np.flatnonzero(df[p].to_numpy() > df[a].to_numpy() * 1.0001)
             errors += [f"row {df['row'].iat[i]}: {mapping[p]} exceeds {mapping[a]} (paid cannot exceed allowed)"
                        for i in bad]
