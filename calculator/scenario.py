@@ -304,13 +304,31 @@ class Plan(BaseModel):
     @classmethod
     def _uptake_text(cls, v: Any) -> Any:
         if isinstance(v, str):  # "0.1,0.2,0.25" from a form or --set
-            try:
-                return [float(x) for x in v.replace(";", ",").split(",") if x.strip()]
-            except ValueError:
-                raise ValueError(f"give numbers separated by commas, e.g. 0.1,0.2,0.25; got {v!r}") from None
+            return _uptake_items(v)
         if isinstance(v, (int, float)):
             return [v]
         return v
+
+
+_ASCII_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
+
+
+def _uptake_items(text: str) -> list[float]:
+    """``"0.1, 0.2; 0.25"`` -> numbers. An empty item (``0.1,,0.2``) is refused by its position, and
+    only ASCII numbers are read (``float`` would accept Arabic-Indic digits and ``1_0``)."""
+    if not text.strip():
+        return []
+    out = []
+    for i, item in enumerate(text.replace(";", ",").split(","), start=1):
+        x = item.strip()
+        if not x:
+            raise ValueError(f"item {i} is empty; give numbers separated by commas, e.g. 0.1,0.2,0.25; "
+                             f"got {text[:60]!r}")
+        if len(x) > 40 or not _ASCII_NUMBER.fullmatch(x):
+            raise ValueError(f"item {i} ({x[:20]!r}) is not a number written with the digits 0-9; give numbers "
+                             "separated by commas, e.g. 0.1,0.2,0.25")
+        out.append(float(x))
+    return out
 
 
 class Scenario(BaseModel):

@@ -69,6 +69,11 @@ CLI = [
      "--max-claims-mb: must be more than 0"),
     ("max-claims-mb-negative", ["claims", "{files}/good_census.csv", "--max-claims-mb", "-1"], "must be more than 0"),
     ("max-claims-mb-inf", ["claims", "{files}/good_census.csv", "--max-claims-mb", "inf"], "must be more than 0"),
+    ("uptake-empty-item", ["evaluate", "--set", "plan.uptake_by_year=0.1,,0.2"], "item 2 is empty"),
+    ("uptake-trailing-comma", ["evaluate", "--set", "plan.uptake_by_year=0.1,0.2,"], "item 3 is empty"),
+    ("uptake-arabic-indic", ["evaluate", "--set", "plan.uptake_by_year=0.1,\u0660.\u0663"],
+     "item 2 ('\u0660.\u0663') is not a number written with the digits 0-9"),
+    ("uptake-underscore", ["evaluate", "--set", "plan.uptake_by_year=1_0"], "item 1 ('1_0') is not a number"),
 ]
 
 

@@ -1,6 +1,7 @@
 """Scenario validation at the boundary: defaults, dotted paths, JSON round trip, every error path."""
 
 import json
+import re
 
 import pytest
 
@@ -162,3 +163,13 @@ def test_scenario_is_frozen():
     from pydantic import ValidationError
     with pytest.raises(ValidationError, match="frozen"):
         Scenario().workforce.employees = 5
+
+
+def test_uptake_by_year_text_is_read_item_by_item():
+    """Review fix: empty items were dropped and Arabic-Indic digits read as numbers."""
+    assert apply_sets(Scenario(), [("plan.uptake_by_year", "0.1, 0.2;0.25")]).plan.uptake_by_year == [0.1, 0.2, 0.25]
+    for text, msg in (("0.1,,0.2", "item 2 is empty"), (",0.1", "item 1 is empty"),
+                      ("0.1,\u0663", "item 2 ('\u0663') is not a number written with the digits 0-9"),
+                      ("0.1,0.2e5000", "item 2")):
+        with pytest.raises(ScenarioError, match=re.escape(msg)):
+            apply_sets(Scenario(), [("plan.uptake_by_year", text)])
