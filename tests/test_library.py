@@ -233,6 +233,45 @@ def test_an_export_written_before_a_schema_change_keeps_its_sha256(tmp_path):
         import_bytes(open_library(f"sqlite:///{tmp_path / 'x.sqlite3'}"), json.dumps(doc).encode())
 
 
+def test_import_refuses_loose_fields_instead_of_guessing(tmp_path):
+    """Review fix: format_version true, tags as a string, a bad version number, a version's name that
+    is not the entry's, a summary that is not the scenario's results: each refused by name."""
+    src = open_library(f"sqlite:///{tmp_path / 'src.sqlite3'}")
+    src.save("Plan", YOGA)
+    src.save("Plan", set_path(YOGA, "workforce.employees", "900"), if_exists="new_version")
+    good = _library_doc(src)
+
+    def refused(edit, msg: str) -> None:
+        doc = json.loads(json.dumps(good))
+        edit(doc)
+        with pytest.raises(LibraryError, match=msg):
+            import_bytes(open_library(f"sqlite:///{tmp_path / 'dst.sqlite3'}"), json.dumps(doc).encode(), "f")
+
+    refused(lambda d: d.update(format_version=True), "format_version True is not supported")
+    refused(lambda d: d["scenarios"][0]["versions"][0].update(tags="abc"), '"tags" must be a list of words, got str')
+    refused(lambda d: d["scenarios"][0]["versions"][1].update(version=1), r'version 2: "version" 1 must be a whole '
+            r"number above the previous version \(1\)")
+    refused(lambda d: d["scenarios"][0]["versions"][0].update(version="1"), '"version" 1 must be a whole number')
+    refused(lambda d: d["scenarios"][0]["versions"][0].update(name="Other"), "\"name\" 'Other' differs from the "
+            "entry's name 'Plan'")
+    refused(lambda d: d["scenarios"][0]["versions"][0]["summary"].update(roi=99.0), '"summary" does not match the '
+            "scenario's results \\(roi: file 99.0")
+    refused(lambda d: d["scenarios"][0]["versions"][0].update(summary=[1]), '"summary" must be an object')
+
+    def old_set(d):  # saved under another parameter set: the file's results are kept, but must be numbers
+        d["scenarios"][0]["versions"][0]["summary"].update(parameter_set="1999.1", roi="lots")
+    refused(old_set, '"summary" roi must be a number or null')
+    doc = json.loads(json.dumps(good))
+    doc["scenarios"][0]["versions"][0]["summary"].update(parameter_set="1999.1", roi=0.123)
+    lib = open_library(f"sqlite:///{tmp_path / 'kept.sqlite3'}")
+    import_bytes(lib, json.dumps(doc).encode())
+    assert lib.get("Plan", 1).summary["roi"] == 0.123  # the results when saved, not recomputed silently
+    lib2 = open_library(f"sqlite:///{tmp_path / 'twice.sqlite3'}")
+    import_bytes(lib2, json.dumps(good).encode())
+    with pytest.raises(LibraryError, match="already in the library.*if-exists: skip keeps the library's"):
+        import_bytes(lib2, json.dumps(good).encode())
+
+
 def test_import_rejects_wrong_files_with_reasons(library_url, monkeypatch):
     lib = open_library(library_url)
     cases = [
