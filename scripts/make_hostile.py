@@ -74,6 +74,14 @@ CLI = [
     ("uptake-arabic-indic", ["evaluate", "--set", "plan.uptake_by_year=0.1,\u0660.\u0663"],
      "item 2 ('\u0660.\u0663') is not a number written with the digits 0-9"),
     ("uptake-underscore", ["evaluate", "--set", "plan.uptake_by_year=1_0"], "item 1 ('1_0') is not a number"),
+    ("db-psycopg2-driver", ["scenarios", "list", "--db", "postgresql+psycopg2://u:p@127.0.0.1:1/x"],
+     "cannot be reached"),  # psycopg2 URLs are read with psycopg 3: no ModuleNotFoundError
+    ("db-asyncpg-driver", ["scenarios", "list", "--db", "postgresql+asyncpg://u@127.0.0.1:1/x"],
+     "the PostgreSQL driver 'asyncpg' is not supported"),
+    ("db-empty", ["scenarios", "list", "--db", ""], "the database URL is empty"),
+    ("db-sqlite-memory", ["scenarios", "list", "--db", "sqlite:///"], "an in-memory SQLite library is lost"),
+    ("db-sqlite-memory-named", ["scenarios", "list", "--db", "sqlite:///:memory:"], "in-memory SQLite"),
+    ("db-sqlite-driver", ["scenarios", "list", "--db", "sqlite+aiosqlite:///x.db"], "SQLite driver 'aiosqlite'"),
 ]
 
 
