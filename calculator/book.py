@@ -45,7 +45,7 @@ from .evidence import PRICE_YEAR, library
 from .guards import is_ascii_digits
 from .model import build_inputs, input_table
 from .program import NUMERIC_FIELDS, ProgramInputs, simulate
-from .scenario import Program, Scenario, apply_sets, field_paths, from_json, therapy_switch, to_json
+from .scenario import Program, Scenario, field_paths, from_json, therapy_switch, to_json
 
 __all__ = [
     "BookError", "Group", "TOTAL_COLUMNS", "WHOLE_BOOK", "GroupsFile", "BookResult", "ROW_COLUMNS", "CONFIDENT_P", "MAX_GROUPS",
@@ -166,13 +166,11 @@ def _industry(text: str) -> tuple[str | None, str | None]:
 
 
 def build_scenario(group: Group, base: Scenario) -> Scenario:
-    """The group's scenario: the base, then its industry preset, then its own cells."""
-    s = base
-    if group.industry:
-        from .presets import apply_preset
-        s, _ = apply_preset(s, group.industry)
-    sets = list(group.sets) + ([("name", group.name or group.group_id)])
-    return apply_sets(s, sets)
+    """The group's scenario: the base, then its industry preset, then its own cells -- stacked by
+    :func:`calculator.assemble.assemble`, the one home of the stacking order."""
+    from .assemble import assemble
+    sets = list(group.sets) + [("name", group.name or group.group_id)]
+    return assemble(base, industry=group.industry, sets=sets).scenario
 
 
 def _cell_problems(group: Group, base: Scenario) -> list[tuple[str, str, str]]:
