@@ -724,3 +724,18 @@ def test_any_plain_name_and_tags_round_trip(tmp_path_factory, name, tags):
     assert back.name == name.strip() == back.scenario.name and back.version == rec.version
     assert set(back.tags) == {t.strip() for t in tags}
     assert name.strip() in [r.name for r in lib.list(text=name.strip())]
+
+
+def test_the_per_employee_cost_is_labelled_pepm(capsys, tmp_path):
+    """Review fix: the stored cost per *employee* per month was labelled PMPM (per member)."""
+    from calculator.cli import main
+    from calculator.scenario_library.summary import METRICS, deterministic
+    label = {k: lab for k, lab, _ in METRICS}["cost_pmpm"]
+    assert label == "Program cost per employee per month (PEPM)"
+    s = set_path(Scenario(), "workforce.employees", "2000")
+    assert deterministic(s)["cost_pmpm"] == pytest.approx(evaluate(s).program.cost / 2000 / s.analysis.horizon_months)
+    db = ["--db", f"sqlite:///{tmp_path / 'l.sqlite3'}"]
+    assert main(["scenarios", "save", "P", *db]) == 0
+    assert main(["scenarios", "show", "P", *db]) == 0
+    out = capsys.readouterr().out
+    assert "Program cost per employee per month (PEPM)" in out and "(PMPM)" not in out
