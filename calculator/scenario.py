@@ -25,6 +25,7 @@ import json
 import re
 import types
 import typing
+import unicodedata
 import warnings
 from typing import Annotated, Any, Literal
 
@@ -353,6 +354,8 @@ class Scenario(BaseModel):
         bad = sorted({f"U+{ord(ch):04X}" for ch in v if ord(ch) < 32 or 127 <= ord(ch) < 160})
         if bad:
             raise ValueError(f"the name contains control characters ({', '.join(bad)}); use plain text")
+        if not any(unicodedata.category(ch)[0] not in "CZ" for ch in v):  # blanks, zero-width spaces only
+            raise ValueError("the name must have at least one visible character")
         return v
 
     @model_validator(mode="after")

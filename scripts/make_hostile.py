@@ -82,6 +82,9 @@ CLI = [
     ("db-sqlite-memory", ["scenarios", "list", "--db", "sqlite:///"], "an in-memory SQLite library is lost"),
     ("db-sqlite-memory-named", ["scenarios", "list", "--db", "sqlite:///:memory:"], "in-memory SQLite"),
     ("db-sqlite-driver", ["scenarios", "list", "--db", "sqlite+aiosqlite:///x.db"], "SQLite driver 'aiosqlite'"),
+    ("name-empty", ["evaluate", "--name", ""], "the name must have at least one visible character"),
+    ("name-blank", ["evaluate", "--name", "   "], "at least one visible character"),
+    ("name-zero-width", ["evaluate", "--name", "\u200b"], "at least one visible character"),
 ]
 
 
