@@ -86,6 +86,14 @@ def _survey(value: SurveyResults | str | None) -> SurveyResults | None:
     return parse_survey(str(value)) if str(value).strip() else None
 
 
+def _unmark_claims(s: Scenario, changes: Any, set_paths: set[str]) -> tuple[Scenario, Any]:
+    """Drop the "from your claims" mark (``plan.from_claims`` and the change rows) of every path a
+    ``--set`` overrode: the value shown is the user's, not the extract's."""
+    marks = [p for p in s.plan.from_claims if p not in set_paths]
+    s = s.model_copy(update={"plan": s.plan.model_copy(update={"from_claims": marks})})
+    return s, changes[~changes["path"].isin(set_paths)].reset_index(drop=True)
+
+
 def assemble(base: Scenario, preset: str | None = None, industry: str | None = None,
              survey: SurveyResults | str | None = None, census: Any = None,
              sets: Sequence[tuple[str, Any]] = (), *, by: Iterable[str] | None = None,
@@ -124,6 +132,8 @@ def assemble(base: Scenario, preset: str | None = None, industry: str | None = N
         s = apply_sets(s, list(sets))
         set_paths = {p for p, _ in sets}
         applied = [a for a in applied if a.path not in set_paths]  # your value replaced the source's
+        if changes is not None and "plan.from_claims" not in set_paths:  # and is no longer "from your claims"
+            s, changes = _unmark_claims(s, changes, set_paths)
     if census is None:
         return Assembled(s, tuple(applied), None, sets, changes)
     from .census import evaluate_census

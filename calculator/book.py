@@ -42,9 +42,10 @@ from . import distributions as dist
 from . import uncertainty as unc
 from .budget import budget_impact
 from .evidence import PRICE_YEAR, library
+from .guards import is_ascii_digits
 from .model import build_inputs, input_table
 from .program import NUMERIC_FIELDS, ProgramInputs, simulate
-from .scenario import Program, Scenario, apply_sets, field_paths, from_json, therapy_switch, to_json
+from .scenario import Program, Scenario, field_paths, from_json, therapy_switch, to_json
 
 __all__ = [
     "BookError", "Group", "TOTAL_COLUMNS", "WHOLE_BOOK", "GroupsFile", "BookResult", "ROW_COLUMNS", "CONFIDENT_P", "MAX_GROUPS",
@@ -143,8 +144,8 @@ def _check_header(columns: list[str]) -> None:
         if col in _RESERVED or col in flat:
             continue
         parts = col.split(".")
-        if len(parts) == 3 and parts[0] == "programs" and parts[1].isdigit() and parts[2] in prog:
-            if int(parts[1]) == 0:
+        if len(parts) == 3 and parts[0] == "programs" and is_ascii_digits(parts[1]) and parts[2] in prog:
+            if len(parts[1]) <= 6 and int(parts[1]) == 0:  # ASCII only: "²".isdigit() but int("²") fails
                 continue
             raise BookError(f"column {col!r}: a book run evaluates one program per group; use programs.0.{parts[2]}")
         near = difflib.get_close_matches(col, sorted(flat | {f"programs.0.{f}" for f in prog}), n=3)
@@ -165,13 +166,11 @@ def _industry(text: str) -> tuple[str | None, str | None]:
 
 
 def build_scenario(group: Group, base: Scenario) -> Scenario:
-    """The group's scenario: the base, then its industry preset, then its own cells."""
-    s = base
-    if group.industry:
-        from .presets import apply_preset
-        s, _ = apply_preset(s, group.industry)
-    sets = list(group.sets) + ([("name", group.name or group.group_id)])
-    return apply_sets(s, sets)
+    """The group's scenario: the base, then its industry preset, then its own cells -- stacked by
+    :func:`calculator.assemble.assemble`, the one home of the stacking order."""
+    from .assemble import assemble
+    sets = list(group.sets) + [("name", group.name or group.group_id)]
+    return assemble(base, industry=group.industry, sets=sets).scenario
 
 
 def _cell_problems(group: Group, base: Scenario) -> list[tuple[str, str, str]]:

@@ -157,6 +157,11 @@ class ClaimsSummary:
     ``by_state``: the same by impact proxy (when the extract has proxy rows); ``categories``: one row
     per care category (allowed, paid, visits, per member with LBP); ``groups``: one row per group
     (labels made safe); ``warnings`` and ``notes``: plain-text messages.
+
+    Across several periods ``members`` and ``members_with_lbp`` are averages per year enrolled (a
+    member present in two periods counts once), ``member_months`` is the extract's total and
+    ``years`` the span the periods cover (the sum of each period's longest ``months``), so
+    ``member_months / years`` is the member months per plan year.
     """
 
     filename: str
@@ -173,6 +178,7 @@ class ClaimsSummary:
     groups: pd.DataFrame = dataclasses.field(repr=False)
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    years: float = 1.0
 
     def scenario_sets(self) -> list[tuple[str, Any]]:
         """``(path, value)`` pairs the extract sets (each shown as "from your claims")."""
@@ -218,12 +224,13 @@ class ClaimsSummary:
 
     @property
     def _years(self) -> float:
-        return max(self.member_months / 12.0 / self.members, 1e-9) if self.members > 0 else 1.0
+        return max(self.years, 1e-9)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "filename": self.filename, "rows": self.rows, "code_set_versions": list(self.code_set_versions),
             "members": self.members, "member_months": self.member_months, "members_with_lbp": self.members_with_lbp,
+            "years": self.years,
             "prevalence": self.prevalence, "medical_per_lbp_member": self.medical_per_lbp_member,
             "paid_to_allowed": self.paid_to_allowed, "by_state": self.by_state.to_dict(orient="records"),
             "categories": self.categories.to_dict(orient="records"), "groups": self.groups.to_dict(orient="records"),
@@ -340,7 +347,15 @@ def _check_rows(df: pd.DataFrame, mapping: dict[str, str], min_cell: int) -> lis
                           f"for {m[i]:g} members over {months[i]:g} months")
     for c in CATEGORIES:
         a, p = f"allowed_{c}", f"paid_{c}"
-        if a in df and p in df:
+        if p in df and a not in df:
+            errors.append(f"column {mapping[p]}: paid amounts need the allowed amounts beside them (add column "
+                          f"allowed_{c}); paid-to-allowed cannot be computed without them")
+        if a in df and p in df:  # a blank beside a filled cell would be summed as 0: refuse it by name
+            pa, al = df[p].to_numpy(), df[a].to_numpy()
+            for i in np.flatnonzero(np.isnan(al) != np.isnan(pa)):
+                blank, filled = (a, p) if np.isnan(al[i]) else (p, a)
+                errors.append(f"row {df['row'].iat[i]}, column {mapping[blank]}: empty while {mapping[filled]} is "
+                              "filled; give both amounts (0 if none) or leave both empty")
             bad = np.flatnonzero(df[p].to_numpy() > df[a].to_numpy() * 1.0001)
             errors += [f"row {df['row'].iat[i]}: {mapping[p]} exceeds {mapping[a]} (paid cannot exceed allowed)"
                        for i in bad]
@@ -379,8 +394,11 @@ def _summarise(df: pd.DataFrame, filename: str, notes: list[str]) -> ClaimsSumma
     has_all = df.groupby(["group", "period"])["impact_proxy"].transform(lambda s: (s == "all").any())
     total = df[(df["impact_proxy"] == "all") | ~has_all]
     years = total["months"] / 12.0
-    members = float((total["member_months"] / 12.0).sum() / max(years.max(), 1e-9)) if len(total) else 0.0
+    # the span: each period's longest row, summed over periods (two plan years of 1,000 members are
+    # 1,000 members and 12,000 member months a year, not 2,000 members)
+    span = float((total.groupby("period")["months"].max() / 12.0).sum()) if len(total) else 1.0
     member_years = float((total["member_months"] / 12.0).sum())
+    members = member_years / max(span, 1e-9) if len(total) else 0.0
     lbp_years = float((total["members_with_lbp"] * years).sum())
     prevalence = lbp_years / member_years if member_years > 0 else 0.0
     cat_rows, allowed_sum, paid_sum = [], 0.0, 0.0
@@ -401,16 +419,16 @@ def _summarise(df: pd.DataFrame, filename: str, notes: list[str]) -> ClaimsSumma
         warnings.append("Some rows cover fewer than 12 months: a prevalence over a shorter window understates "
                         "the yearly prevalence.")
     by_state = _by_state(df, lbp_years)
-    groups = total.groupby("group", sort=False).agg(members=("members", "sum"), members_with_lbp=(
-        "members_with_lbp", "sum")).reset_index()
+    per_period = total.groupby(["group", "period"], sort=False)[["members", "members_with_lbp"]].sum()
+    groups = per_period.groupby(level="group", sort=False).mean().reset_index()  # average over periods
     return ClaimsSummary(
         filename=filename, rows=len(df), code_set_versions=tuple(sorted(set(df["code_set_version"]))),
-        members=members, member_months=float(total["member_months"].sum()), members_with_lbp=float(
-            total["members_with_lbp"].sum()), prevalence=prevalence,
+        members=members, member_months=float(total["member_months"].sum()),
+        members_with_lbp=lbp_years / max(span, 1e-9) if len(total) else 0.0, prevalence=prevalence,
         medical_per_lbp_member=allowed_sum / lbp_years if has_money and lbp_years > 0 else None,
         paid_to_allowed=paid_sum / allowed_sum if has_paid and allowed_sum > 0 else None,
         by_state=by_state, categories=pd.DataFrame(cat_rows), groups=groups,
-        warnings=tuple(warnings), notes=tuple(notes))
+        warnings=tuple(warnings), notes=tuple(notes), years=span)
 
 
 def _by_state(df: pd.DataFrame, lbp_years: float) -> pd.DataFrame:

@@ -22,11 +22,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 from collections import defaultdict
 from typing import Any
 
 from .claims import DEFAULT_MAX_BYTES, ClaimsError, ClaimsSummary, code_groups, codes_for, read_claims
+from .guards import InputError, loads_json
 
 __all__ = ["looks_like_fhir", "fhir_to_template", "read_fhir_claims", "read_any_claims"]
 
@@ -54,10 +54,12 @@ def _bundle(data: bytes, max_bytes: int) -> list[Any]:
         from fhir.resources.R4B.bundle import Bundle
     except ImportError:  # pragma: no cover - the optional extra
         raise ClaimsError("reading FHIR bundles needs the 'fhir' extra: pip install 'backpain-roi[fhir]'") from None
-    try:
-        raw = json.loads(bytes(data).decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ClaimsError(f"the FHIR bundle is not valid JSON: {exc}") from None
+    try:  # guarded parse: depth, number length, duplicate keys and NaN refused before allocating
+        raw = loads_json(bytes(data).decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ClaimsError("the FHIR bundle is not UTF-8 text") from None
+    except InputError as exc:
+        raise ClaimsError(f"the FHIR bundle: {exc}") from None
     if not isinstance(raw, dict) or raw.get("resourceType") != "Bundle":
         raise ClaimsError("a FHIR file must be a Bundle (resourceType 'Bundle')")
     if len(raw.get("entry") or []) > _MAX_RESOURCES:

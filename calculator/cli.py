@@ -13,6 +13,7 @@ import json
 import math
 import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -22,7 +23,7 @@ from . import fmt
 from .evidence import PRICE_YEAR, library
 from .guards import InputError
 from .model import compare, evaluate
-from .scenario import Scenario, ScenarioError, apply_sets, load, to_json
+from .scenario import Scenario, ScenarioError, SchemaUpgradeWarning, apply_sets, load, to_json
 
 PROG = "backpain-roi"
 
@@ -534,11 +535,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _notes(caught: list[warnings.WarningMessage]) -> None:
+    """Schema-upgrade notices on stderr, one line each (not errors); other warnings pass through."""
+    seen = set()
+    for w in caught:
+        if issubclass(w.category, SchemaUpgradeWarning):
+            msg = " ".join(str(w.message).split())
+            if msg not in seen:
+                seen.add(msg)
+                print(f"{PROG}: note: {msg}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
-        out = COMMANDS[args.command](args)
+        with warnings.catch_warnings(record=True) as caught:  # an upgraded old scenario: one note line each
+            warnings.simplefilter("always", SchemaUpgradeWarning)
+            args = parser.parse_args(argv)
+            out = COMMANDS[args.command](args)
+        _notes(caught)
     except (UserError, ScenarioError, InputError) as exc:
         msg = " ".join(str(exc).split())
         print(f"{PROG}: error: {msg}", file=sys.stderr)

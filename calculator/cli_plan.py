@@ -202,7 +202,8 @@ def register(sub: Any) -> None:
     cl = sub.add_parser("claims", help="check an aggregate claims extract: what it sets, every problem by row/column")
     cl.add_argument("file", help="CSV, XLSX or Parquet claims extract (assets/claims_template.csv), or a FHIR R4 "
                                  "ExplanationOfBenefit bundle (JSON; aggregated locally)")
-    cl.add_argument("--max-claims-mb", type=float, default=20.0, help="size limit of the file (default 20)")
+    cl.add_argument("--max-claims-mb", type=cli._megabytes, default=20.0,  # the CLI's one megabytes check
+                    help="size limit of the file (default 20; more than 0, at most 4096)")
     cl.add_argument("--format", choices=("json", "table", "template"), default="table",
                     help="template: the aggregate rows (CSV) a FHIR bundle becomes, to keep instead of the bundle")
     cli.COMMANDS.update({"budget-impact": cmd_budget_impact, "cea": cmd_cea, "claims": cmd_claims})

@@ -170,16 +170,13 @@ def cmd_export(args: argparse.Namespace) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> str:
+    from .guards import InputError, read_limited
     from .scenario_library import import_bytes
     from .scenario_library.transfer import MAX_IMPORT_BYTES
-    try:
-        size = os.path.getsize(args.file)
-        if size > MAX_IMPORT_BYTES:
-            raise UserError(f"{args.file}: the file is {size:,} bytes; a library file is at most {MAX_IMPORT_BYTES:,}")
-        with open(args.file, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        raise UserError(f"cannot read {args.file!r}: {exc.strerror}") from None
+    try:  # capped read: /dev/zero, a FIFO or a huge file stops at MAX_IMPORT_BYTES (50 MB) + 1
+        data = read_limited(args.file, MAX_IMPORT_BYTES, "the library file")
+    except InputError as exc:
+        raise UserError(f"scenarios import: {exc}") from None
     rep = import_bytes(_open(args), data, os.path.basename(args.file), skip_invalid=args.skip_invalid,
                        if_exists=args.if_exists.replace("-", "_"))
     lines = [f"imported {len(rep.imported)} scenario(s) from {args.file}"]

@@ -25,6 +25,8 @@ import json
 import re
 import types
 import typing
+import unicodedata
+import warnings
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -34,6 +36,9 @@ from .guards import InputError, is_ascii_digits, loads_json, parse_index, read_l
 
 __all__ = [
     "SCHEMA_VERSION",
+    "REMOVED_IN_V2",
+    "SchemaUpgradeWarning",
+    "upgrade",
     "ScenarioError",
     "Workforce",
     "ImpactMix",
@@ -57,7 +62,12 @@ __all__ = [
     "therapy_switch",
 ]
 
-SCHEMA_VERSION = 1
+#: Version 2 (issue 9): the pain-impact states replaced translation.{absence,presenteeism,medical}_per_point.
+#: A version-1 document still loads: :func:`upgrade` drops those fields and says so.
+SCHEMA_VERSION = 2
+#: Fields a version-1 scenario had that version 2 no longer has (no model input reads them).
+REMOVED_IN_V2 = ("translation.absence_per_point", "translation.presenteeism_per_point",
+                 "translation.medical_per_point")
 _LIB = library()
 #: Largest scenario file or upload read [bytes] (a scenario is about 3 KB).
 MAX_SCENARIO_BYTES = 1024 * 1024
@@ -295,20 +305,38 @@ class Plan(BaseModel):
     @classmethod
     def _uptake_text(cls, v: Any) -> Any:
         if isinstance(v, str):  # "0.1,0.2,0.25" from a form or --set
-            try:
-                return [float(x) for x in v.replace(";", ",").split(",") if x.strip()]
-            except ValueError:
-                raise ValueError(f"give numbers separated by commas, e.g. 0.1,0.2,0.25; got {v!r}") from None
+            return _uptake_items(v)
         if isinstance(v, (int, float)):
             return [v]
         return v
+
+
+_ASCII_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
+
+
+def _uptake_items(text: str) -> list[float]:
+    """``"0.1, 0.2; 0.25"`` -> numbers. An empty item (``0.1,,0.2``) is refused by its position, and
+    only ASCII numbers are read (``float`` would accept Arabic-Indic digits and ``1_0``)."""
+    if not text.strip():
+        return []
+    out = []
+    for i, item in enumerate(text.replace(";", ",").split(","), start=1):
+        x = item.strip()
+        if not x:
+            raise ValueError(f"item {i} is empty; give numbers separated by commas, e.g. 0.1,0.2,0.25; "
+                             f"got {text[:60]!r}")
+        if len(x) > 40 or not _ASCII_NUMBER.fullmatch(x):
+            raise ValueError(f"item {i} ({x[:20]!r}) is not a number written with the digits 0-9; give numbers "
+                             "separated by commas, e.g. 0.1,0.2,0.25")
+        out.append(float(x))
+    return out
 
 
 class Scenario(BaseModel):
     """Everything the model needs. Missing fields take defaults from the parameter library."""
 
     model_config = _CONFIG
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[2] = SCHEMA_VERSION
     name: Annotated[str, Field(max_length=200)] = "Default scenario"
     parameter_set: str | None = Field(
         default=None, description="Parameter-library version the scenario was saved with")
@@ -326,6 +354,8 @@ class Scenario(BaseModel):
         bad = sorted({f"U+{ord(ch):04X}" for ch in v if ord(ch) < 32 or 127 <= ord(ch) < 160})
         if bad:
             raise ValueError(f"the name contains control characters ({', '.join(bad)}); use plain text")
+        if not any(unicodedata.category(ch)[0] not in "CZ" for ch in v):  # blanks, zero-width spaces only
+            raise ValueError("the name must have at least one visible character")
         return v
 
     @model_validator(mode="after")
@@ -453,10 +483,46 @@ def _refuse_bools(data: dict) -> None:
         raise ScenarioError(bad)
 
 
+class SchemaUpgradeWarning(UserWarning):
+    """An older scenario was upgraded on load; the message (one line) says what was dropped."""
+
+
+def upgrade(data: dict) -> tuple[dict, list[str]]:
+    """A version-1 scenario document as version 2, and notices (one line each) saying what changed.
+
+    Version 2 removed ``translation.{absence,presenteeism,medical}_per_point`` (the pain-impact
+    states now carry those effects), so they are dropped; everything else is kept as given. Any
+    other document is returned unchanged with no notices.
+
+    >>> upgrade({"schema_version": 1, "translation": {"medical_per_point": 0.01}})[0]
+    {'schema_version': 2, 'translation': {}}
+    """
+    version = data.get("schema_version")
+    if type(version) is not int or version != 1:
+        return data, []
+    out = {**data, "schema_version": SCHEMA_VERSION}
+    tr = out.get("translation")
+    dropped = []
+    if isinstance(tr, dict):
+        dropped = [p for p in REMOVED_IN_V2 if p.split(".")[1] in tr]
+        out["translation"] = {k: v for k, v in tr.items() if f"translation.{k}" not in REMOVED_IN_V2}
+    if not dropped:
+        return out, []
+    return out, [f"scenario schema version 1 upgraded to {SCHEMA_VERSION}: {', '.join(dropped)} dropped (no longer "
+                 "model inputs; the pain-impact states now set absence, presenteeism and medical costs)"]
+
+
 def build(data: Any) -> Scenario:
-    """Validate raw data (a dict from JSON, a form, a query string) into a :class:`Scenario`."""
+    """Validate raw data (a dict from JSON, a form, a query string) into a :class:`Scenario`.
+
+    A version-1 document is upgraded first (:func:`upgrade`); what was dropped is issued as a
+    :class:`SchemaUpgradeWarning` the caller can show (the CLI prints it on stderr as one line).
+    """
     if not isinstance(data, dict):
         raise ScenarioError(f"a scenario must be a JSON object, got {type(data).__name__}")
+    data, notes = upgrade(data)
+    for note in notes:
+        warnings.warn(note, SchemaUpgradeWarning, stacklevel=2)
     _refuse_bools(data)
     try:
         return Scenario.model_validate(data)
@@ -490,9 +556,10 @@ def from_json(text: str | bytes) -> Scenario:
     except InputError as exc:
         raise ScenarioError(str(exc)) from None
     version = data.get("schema_version", SCHEMA_VERSION) if isinstance(data, dict) else SCHEMA_VERSION
-    if type(version) is not int or version != SCHEMA_VERSION:
+    if type(version) is not int or version not in (1, SCHEMA_VERSION):
         shown = json.dumps(version)[:40]
-        raise ScenarioError(f"schema_version {shown} is not supported (this version reads {SCHEMA_VERSION})")
+        raise ScenarioError(f"schema_version {shown} is not supported (this version reads 1 and {SCHEMA_VERSION}; "
+                            "version 1 is upgraded on load)")
     return build(data)
 
 

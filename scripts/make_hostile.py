@@ -62,6 +62,29 @@ CLI = [
     ("census-dev-zero", ["census", "/dev/zero", "--max-census-mb", "5"], "larger than the 5.0 MB limit"),
     ("scenario-missing", ["evaluate", "{files}/no_such_file.json"], "cannot be read"),
     ("scenario-directory", ["evaluate", "{files}"], "cannot be read"),
+    # review fixes: every CLI reader is capped (the library never opens: the read fails first)
+    ("scenarios-import-dev-zero", ["scenarios", "import", "/dev/zero", "--db", "sqlite:///{files}/never.db"],
+     "larger than the 47.7 MB limit"),
+    ("max-claims-mb-nan", ["claims", "{files}/good_census.csv", "--max-claims-mb", "nan"],
+     "--max-claims-mb: must be more than 0"),
+    ("max-claims-mb-negative", ["claims", "{files}/good_census.csv", "--max-claims-mb", "-1"], "must be more than 0"),
+    ("max-claims-mb-inf", ["claims", "{files}/good_census.csv", "--max-claims-mb", "inf"], "must be more than 0"),
+    ("uptake-empty-item", ["evaluate", "--set", "plan.uptake_by_year=0.1,,0.2"], "item 2 is empty"),
+    ("uptake-trailing-comma", ["evaluate", "--set", "plan.uptake_by_year=0.1,0.2,"], "item 3 is empty"),
+    ("uptake-arabic-indic", ["evaluate", "--set", "plan.uptake_by_year=0.1,\u0660.\u0663"],
+     "item 2 ('\u0660.\u0663') is not a number written with the digits 0-9"),
+    ("uptake-underscore", ["evaluate", "--set", "plan.uptake_by_year=1_0"], "item 1 ('1_0') is not a number"),
+    ("db-psycopg2-driver", ["scenarios", "list", "--db", "postgresql+psycopg2://u:p@127.0.0.1:1/x"],
+     "cannot be reached"),  # psycopg2 URLs are read with psycopg 3: no ModuleNotFoundError
+    ("db-asyncpg-driver", ["scenarios", "list", "--db", "postgresql+asyncpg://u@127.0.0.1:1/x"],
+     "the PostgreSQL driver 'asyncpg' is not supported"),
+    ("db-empty", ["scenarios", "list", "--db", ""], "the database URL is empty"),
+    ("db-sqlite-memory", ["scenarios", "list", "--db", "sqlite:///"], "an in-memory SQLite library is lost"),
+    ("db-sqlite-memory-named", ["scenarios", "list", "--db", "sqlite:///:memory:"], "in-memory SQLite"),
+    ("db-sqlite-driver", ["scenarios", "list", "--db", "sqlite+aiosqlite:///x.db"], "SQLite driver 'aiosqlite'"),
+    ("name-empty", ["evaluate", "--name", ""], "the name must have at least one visible character"),
+    ("name-blank", ["evaluate", "--name", "   "], "at least one visible character"),
+    ("name-zero-width", ["evaluate", "--name", "\u200b"], "at least one visible character"),
 ]
 
 

@@ -175,3 +175,34 @@ def test_impact_proxy_rows_set_the_mix_and_restate_medical_cost():
     assert sets["condition.medical_excess_cost"] == pytest.approx(expect, abs=0.01)
     sc, _ = apply_claims(Scenario(), s)
     assert sc.condition.impact_mix.high == pytest.approx(0.5)
+
+
+def test_two_plan_years_do_not_double_the_members():
+    """Review fix: 1,000 members in each of two 12-month periods are 1,000 members and 12,000 member
+    months per plan year (the old code divided member years by one year: 2,000 members)."""
+    s = read_claims(csv("A,2023,12,FY2023,all,1000,12000,80", "A,2024,12,FY2024,all,1000,12000,100"), "x.csv")
+    assert s.members == pytest.approx(1000) and s.years == pytest.approx(2.0)
+    assert s.members_with_lbp == pytest.approx(90)  # (80 + 100) member-years with LBP over 2 years
+    assert s.prevalence == pytest.approx(180 / 2000)
+    sets = dict(s.scenario_sets())
+    assert sets["plan.members"] == 1000 and sets["plan.member_months"] == pytest.approx(12_000)
+    assert s.groups.set_index("group").loc["A", "members"] == pytest.approx(1000)
+    # two groups in one 6-month period: the span is half a year, member months a year are annualised
+    h = read_claims(csv("A,2024H1,6,FY2024,all,600,3600,30", "B,2024H1,6,FY2024,all,400,2400,20"), "h.csv")
+    assert h.members == pytest.approx(1000) and dict(h.scenario_sets())["plan.member_months"] == pytest.approx(12_000)
+
+
+def test_a_blank_allowed_beside_a_filled_paid_is_refused_by_row_and_column():
+    """Review fix: a blank allowed_<cat> was summed as 0, inflating paid-to-allowed."""
+    head = HEAD + ",allowed_pt,paid_pt"
+    with pytest.raises(ClaimsError) as e:
+        read_claims(csv("A,2024,12,FY2024,all,1000,12000,80,,5000", head=head), "x.csv")
+    assert "row 2, column allowed_pt: empty while paid_pt is filled" in str(e.value)
+    with pytest.raises(ClaimsError, match="row 2, column paid_pt: empty while allowed_pt"):
+        read_claims(csv("A,2024,12,FY2024,all,1000,12000,80,6000,", head=head), "x.csv")
+    with pytest.raises(ClaimsError, match="column paid_pt: paid amounts need the allowed amounts"):
+        read_claims(csv("A,2024,12,FY2024,all,1000,12000,80,5000", head=HEAD + ",paid_pt"), "x.csv")
+    both_blank = read_claims(csv("A,2024,12,FY2024,all,1000,12000,80,,", head=head), "x.csv")
+    assert both_blank.paid_to_allowed is None and both_blank.medical_per_lbp_member == 0
+    ok = read_claims(csv("A,2024,12,FY2024,all,1000,12000,80,6000,4500", head=head), "x.csv")
+    assert ok.paid_to_allowed == pytest.approx(0.75)

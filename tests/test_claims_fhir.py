@@ -43,6 +43,15 @@ def test_small_cells_refused_after_aggregation():
 def test_bad_bundles():
     with pytest.raises(ClaimsError, match="not valid JSON"):
         read_fhir_claims(b'{"resourceType": "Bundle", ')
+    # guarded JSON (review fix): one-line errors, never RecursionError / ValueError / a silent last key
+    with pytest.raises(ClaimsError, match="nested more than 32 levels deep"):
+        read_fhir_claims(b'{"resourceType": "Bundle", "entry": ' + b"[" * 10_000 + b"]" * 10_000 + b"}")
+    with pytest.raises(ClaimsError, match="5,000 characters; at most 40"):
+        read_fhir_claims(b'{"resourceType": "Bundle", "total": ' + b"1" * 5000 + b"}")
+    with pytest.raises(ClaimsError, match="the key 'resourceType' appears twice"):
+        read_fhir_claims(b'{"resourceType": "Patient", "resourceType": "Bundle"}')
+    with pytest.raises(ClaimsError, match="not UTF-8"):
+        read_fhir_claims(b'{"resourceType": "Bundle", "id": "\xff"}')
     with pytest.raises(ClaimsError, match="must be a Bundle"):
         read_fhir_claims(json.dumps({"resourceType": "Patient"}).encode())
     with pytest.raises(ClaimsError, match="does not validate as R4"):

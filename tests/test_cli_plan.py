@@ -84,6 +84,17 @@ def test_claims_option_on_every_scenario_command(capsys):
 def test_set_wins_over_claims(capsys):
     code, out, _ = run(capsys, "evaluate", "--format", "json", "--claims", SAMPLE, "--set", "condition.prevalence=0.2")
     assert json.loads(out)["scenario"]["condition"]["prevalence"] == 0.2
+    # review fix: the overridden value is no longer marked "from your claims" (scenario, changes, output)
+    d = json.loads(out)
+    assert "condition.prevalence" not in d["scenario"]["plan"]["from_claims"]
+    assert "condition.plan_paid_share" in d["scenario"]["plan"]["from_claims"]
+    from calculator.assemble import assemble
+    from calculator.claims import read_claims
+    a = assemble(Scenario(), claims=read_claims(Path(SAMPLE).read_bytes(), "s.csv"), sets=[("condition.prevalence", 0.2)])
+    assert "condition.prevalence" not in set(a.claims_changes["path"]) | set(a.scenario.plan.from_claims)
+    assert "condition.plan_paid_share" in set(a.claims_changes["path"])
+    code, out, _ = run(capsys, "budget-impact", "--claims", SAMPLE, "--set", "plan.members=5000")
+    assert code == 0 and "members 5,000;" in out and "members 5,000 (from your claims)" not in out, out
 
 
 def test_small_cell_file_exit_2_one_line(capsys, tmp_path):

@@ -281,6 +281,28 @@ def test_scenario_from_query_applies_every_field_exactly():
     assert [level for level, _ in notices] == ["success"]
 
 
+def test_a_link_made_before_schema_2_still_loads_and_says_what_it_dropped():
+    q = {"workforce.employees": "640", "translation.medical_per_point": "0.02",
+         "translation.absence_per_point": "0.01"}
+    rebuilt, notices = state.scenario_from_query(q)
+    assert rebuilt.workforce.employees == 640
+    info = [t for level, t in notices if level == "info"]
+    assert len(info) == 1 and r"translation\.medical\_per\_point, translation\.absence\_per\_point" in info[0]
+    assert "no longer exist" in info[0] and "warning" not in [level for level, _ in notices]
+
+
+def test_a_version_1_upload_is_upgraded_and_the_message_says_so():
+    d = json.loads(to_json(apply_sets(Scenario(), [("workforce.employees", 640)])))
+    d["schema_version"] = 1
+    d["translation"]["presenteeism_per_point"] = 0.01
+    at = open_page("cost")
+    at.file_uploader(key=state.UPLOAD_KEY).set_value(("old.json", json.dumps(d).encode(), "application/json"))
+    at.run()
+    assert at.session_state[state.SCENARIO_KEY].workforce.employees == 640
+    msg = texts(at.success)
+    assert "schema version 1 upgraded to 2" in msg and "presenteeism\\_per\\_point" in msg, msg
+
+
 # ---------------------------------------------------------------------------------------------
 # Scenario files
 

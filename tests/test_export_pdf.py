@@ -81,7 +81,7 @@ def test_appendices_assumptions_evidence_references_and_reproducibility(with_psa
     for i, ref in enumerate(d.references, start=1):
         assert f"[{i}]" in rest and ref.title[:25] in rest, ref.key
     assert d.scenario_sha256 in rest.replace(" ", "") and d.result.parameter_set in rest
-    assert '"schema_version": 1' in rest and "Simulation output: 2,000 Monte Carlo draws (seed 11)" in rest
+    assert '"schema_version": 2' in rest and "Simulation output: 2,000 Monte Carlo draws (seed 11)" in rest
     assert len(pages) >= 5
 
 

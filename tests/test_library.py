@@ -207,6 +207,71 @@ def test_import_reports_bad_rows_and_skips_them_only_by_choice(library_url, tmp_
     assert lib.names() == ["Good"]
 
 
+def test_an_export_written_before_a_schema_change_keeps_its_sha256(tmp_path):
+    """The hash covers the scenario as exported: fields a later version adds, or a version-1 upgrade,
+    are not a change (the old check hashed the rebuilt scenario and refused these exports)."""
+    src = open_library(f"sqlite:///{tmp_path / 'src.sqlite3'}")
+    src.save("Older", YOGA)
+    src.save("Schema 1", Scenario())
+    doc = _library_doc(src)
+    for e in doc["scenarios"]:
+        v = e["versions"][0]
+        if e["name"] == "Older":  # written before analysis.premium_lag_months existed
+            del v["scenario"]["analysis"]["premium_lag_months"]
+        else:  # written by schema version 1
+            v["scenario"]["schema_version"] = 1
+            v["scenario"]["translation"]["absence_per_point"] = 0.02
+        v["sha256"] = _sha(json.dumps(v["scenario"], indent=2, ensure_ascii=False) + "\n")
+    lib = open_library(f"sqlite:///{tmp_path / 'dst.sqlite3'}")
+    from calculator.scenario import SchemaUpgradeWarning
+    with pytest.warns(SchemaUpgradeWarning, match="absence_per_point dropped"):
+        assert sorted(import_bytes(lib, json.dumps(doc).encode()).imported) == ["Older", "Schema 1"]
+    assert lib.get("Older").scenario.analysis.premium_lag_months == Scenario().analysis.premium_lag_months
+    assert lib.get("Schema 1").scenario.schema_version == 2
+    doc["scenarios"][0]["versions"][0]["scenario"]["workforce"]["employees"] = 777  # a real change is still caught
+    with pytest.raises(ImportProblems, match="SHA-256"):
+        import_bytes(open_library(f"sqlite:///{tmp_path / 'x.sqlite3'}"), json.dumps(doc).encode())
+
+
+def test_import_refuses_loose_fields_instead_of_guessing(tmp_path):
+    """Review fix: format_version true, tags as a string, a bad version number, a version's name that
+    is not the entry's, a summary that is not the scenario's results: each refused by name."""
+    src = open_library(f"sqlite:///{tmp_path / 'src.sqlite3'}")
+    src.save("Plan", YOGA)
+    src.save("Plan", set_path(YOGA, "workforce.employees", "900"), if_exists="new_version")
+    good = _library_doc(src)
+
+    def refused(edit, msg: str) -> None:
+        doc = json.loads(json.dumps(good))
+        edit(doc)
+        with pytest.raises(LibraryError, match=msg):
+            import_bytes(open_library(f"sqlite:///{tmp_path / 'dst.sqlite3'}"), json.dumps(doc).encode(), "f")
+
+    refused(lambda d: d.update(format_version=True), "format_version True is not supported")
+    refused(lambda d: d["scenarios"][0]["versions"][0].update(tags="abc"), '"tags" must be a list of words, got str')
+    refused(lambda d: d["scenarios"][0]["versions"][1].update(version=1), r'version 2: "version" 1 must be a whole '
+            r"number above the previous version \(1\)")
+    refused(lambda d: d["scenarios"][0]["versions"][0].update(version="1"), '"version" 1 must be a whole number')
+    refused(lambda d: d["scenarios"][0]["versions"][0].update(name="Other"), "\"name\" 'Other' differs from the "
+            "entry's name 'Plan'")
+    refused(lambda d: d["scenarios"][0]["versions"][0]["summary"].update(roi=99.0), '"summary" does not match the '
+            "scenario's results \\(roi: file 99.0")
+    refused(lambda d: d["scenarios"][0]["versions"][0].update(summary=[1]), '"summary" must be an object')
+
+    def old_set(d):  # saved under another parameter set: the file's results are kept, but must be numbers
+        d["scenarios"][0]["versions"][0]["summary"].update(parameter_set="1999.1", roi="lots")
+    refused(old_set, '"summary" roi must be a number or null')
+    doc = json.loads(json.dumps(good))
+    doc["scenarios"][0]["versions"][0]["summary"].update(parameter_set="1999.1", roi=0.123)
+    lib = open_library(f"sqlite:///{tmp_path / 'kept.sqlite3'}")
+    import_bytes(lib, json.dumps(doc).encode())
+    assert lib.get("Plan", 1).summary["roi"] == 0.123  # the results when saved, not recomputed silently
+    lib2 = open_library(f"sqlite:///{tmp_path / 'twice.sqlite3'}")
+    import_bytes(lib2, json.dumps(good).encode())
+    with pytest.raises(LibraryError, match="already in the library.*if-exists: skip keeps the library's"):
+        import_bytes(lib2, json.dumps(good).encode())
+
+
 def test_import_rejects_wrong_files_with_reasons(library_url, monkeypatch):
     lib = open_library(library_url)
     cases = [
@@ -215,6 +280,11 @@ def test_import_rejects_wrong_files_with_reasons(library_url, monkeypatch):
         (to_json(Scenario()).encode(), "not a backpain-roi scenario library"),
         (json.dumps({"format": "backpain-roi-scenario-library", "format_version": 9}).encode(), "format_version 9"),
         (b"PK\x03\x04garbage", "damaged ZIP"),
+        # guarded JSON (review fix): deep nesting, a 5,000-digit number, a repeated key
+        (b'{"format": ' + b"[" * 10_000 + b"]" * 10_000 + b"}", "f: nested more than 32 levels deep"),
+        (b'{"format_version": ' + b"1" * 5000 + b"}", "5,000 characters; at most 40"),
+        (b'{"format": "a", "format": "b"}', "the key 'format' appears twice"),
+        (b'{"format_version": NaN}', "NaN is not a number JSON allows"),
     ]
     for data, msg in cases:
         with pytest.raises(LibraryError, match=msg):
@@ -330,7 +400,10 @@ V1_ROW = ("INSERT INTO scenario_versions (scenario_id, version, saved_at, tags, 
 def test_a_version_1_library_is_migrated(library_url):
     eng = libdb.make_engine(library_url)
     libdb.migrate(eng, "0001")  # an older backpain-roi wrote this library
-    j = to_json(set_path(YOGA, "name", '"Old yoga"'))
+    old_doc = json.loads(to_json(set_path(YOGA, "name", '"Old yoga"')))  # as written by schema version 1
+    old_doc["schema_version"] = 1
+    old_doc["translation"]["medical_per_point"] = 0.015
+    j = json.dumps(old_doc, indent=2) + "\n"
     with eng.begin() as c:
         c.execute(sa.text("INSERT INTO scenarios (id, name, latest_version, created_at, updated_at) "
                           "VALUES (1, 'Old yoga', 1, :t, :t)"), {"t": "2025-01-02 03:04:05"})
@@ -346,6 +419,9 @@ def test_a_version_1_library_is_migrated(library_url):
             assert {col["name"] for col in insp.get_columns(table.name)} == set(table.columns.keys())
     old = lib.get("Old yoga")
     assert (old.therapy, old.tags, old.note, old.parameters) == ("yoga", ("old",), "v1 note", None)
+    from calculator.scenario import SchemaUpgradeWarning
+    with pytest.warns(SchemaUpgradeWarning, match="translation.medical_per_point dropped"):
+        assert old.scenario.schema_version == 2 and old.scenario.programs[0].therapy == "yoga"
     assert [s.name for s in lib.list(therapy="yoga")] == ["Old yoga"]  # back-filled by revision 0002
     d = drift(old, uncertainty=False)
     assert any("saved before the library kept parameter rows" in n for n in d.notes)
@@ -648,3 +724,18 @@ def test_any_plain_name_and_tags_round_trip(tmp_path_factory, name, tags):
     assert back.name == name.strip() == back.scenario.name and back.version == rec.version
     assert set(back.tags) == {t.strip() for t in tags}
     assert name.strip() in [r.name for r in lib.list(text=name.strip())]
+
+
+def test_the_per_employee_cost_is_labelled_pepm(capsys, tmp_path):
+    """Review fix: the stored cost per *employee* per month was labelled PMPM (per member)."""
+    from calculator.cli import main
+    from calculator.scenario_library.summary import METRICS, deterministic
+    label = {k: lab for k, lab, _ in METRICS}["cost_pmpm"]
+    assert label == "Program cost per employee per month (PEPM)"
+    s = set_path(Scenario(), "workforce.employees", "2000")
+    assert deterministic(s)["cost_pmpm"] == pytest.approx(evaluate(s).program.cost / 2000 / s.analysis.horizon_months)
+    db = ["--db", f"sqlite:///{tmp_path / 'l.sqlite3'}"]
+    assert main(["scenarios", "save", "P", *db]) == 0
+    assert main(["scenarios", "show", "P", *db]) == 0
+    out = capsys.readouterr().out
+    assert "Program cost per employee per month (PEPM)" in out and "(PMPM)" not in out

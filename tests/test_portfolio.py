@@ -208,6 +208,10 @@ def test_bad_headers_name_the_column():
         read_groups(b"group_id,workforce.employes\nA,10\n", "g.csv")
     with pytest.raises(BookError, match="one program per group; use programs.0.uptake"):
         read_groups(b"group_id,programs.1.uptake\nA,0.1\n", "g.csv")
+    for idx in ("\u00b2", "\u0663", "1" * 5000):  # superscript, Arabic-Indic, huge: a message, not a traceback
+        col = f"programs.{idx}.therapy"
+        with pytest.raises(BookError, match="is not a scenario path|one program per group"):
+            read_groups(f"group_id,{col}\nA,yoga\n".encode(), "g.csv")
     with pytest.raises(BookError, match="the file is empty"):
         read_groups(b"", "g.csv")
     with pytest.raises(BookError, match="over the"):
@@ -291,3 +295,31 @@ def test_memory_does_not_grow_with_the_book(tmp_path):
 def test_to_dict_is_json_ready(sample_run):
     d = json.loads(json.dumps(sample_run.to_dict(), default=str))
     assert d["groups_done"] == 50 and d["draws"] == 400 and d["totals"][0]["therapy"] == WHOLE_BOOK
+
+
+def test_group_scenarios_are_stacked_by_assemble(monkeypatch):
+    """Review fix: the book stacked preset and cells itself (a second home of the stacking order)."""
+    import importlib
+
+    asm = importlib.import_module("calculator.assemble")  # the module (the package exports the function)
+    from calculator.book import Group
+
+    calls = []
+    real = asm.assemble
+
+    def spy(*a, **k):  # calls through: the real stacking runs
+        calls.append(k.get("industry"))
+        return real(*a, **k)
+
+    monkeypatch.setattr(asm, "assemble", spy)
+    g = Group(row=2, group_id="G1", name="Plant", industry="manufacturing",
+              sets=(("workforce.employees", "321"), ("programs.0.uptake", "0.2")))
+    s = build_scenario(g, Scenario())
+    assert calls == ["manufacturing"]
+    want = real(Scenario(), industry="manufacturing", sets=[("workforce.employees", "321"),
+                                                          ("programs.0.uptake", "0.2"), ("name", "Plant")]).scenario
+    assert s == want and s.workforce.employees == 321 and s.name == "Plant"
+    import inspect
+
+    import calculator.book
+    assert "apply_preset" not in inspect.getsource(calculator.book)

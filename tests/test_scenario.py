@@ -1,6 +1,7 @@
 """Scenario validation at the boundary: defaults, dotted paths, JSON round trip, every error path."""
 
 import json
+import re
 
 import pytest
 
@@ -52,7 +53,41 @@ def test_round_trip_is_byte_identical(tmp_path):
     save(s, str(path))
     save(load(str(path)), str(tmp_path / "t.json"))
     assert path.read_bytes() == (tmp_path / "t.json").read_bytes()
-    assert json.loads(text)["schema_version"] == 1
+    assert json.loads(text)["schema_version"] == 2
+
+
+def v1_document() -> dict:
+    """A scenario as backpain-roi wrote it before issue 9 (schema version 1, with the per-point fields)."""
+    d = json.loads(to_json(apply_sets(Scenario(), [("workforce.employees", "4321")])))
+    d["schema_version"] = 1
+    d["translation"].update(absence_per_point=0.02, presenteeism_per_point=0.01, medical_per_point=0.015)
+    return d
+
+
+def test_a_version_1_scenario_is_upgraded_with_a_notice(tmp_path, capsys):
+    from calculator.cli import main
+    from calculator.scenario import SchemaUpgradeWarning
+    text = json.dumps(v1_document(), indent=2)
+    with pytest.warns(SchemaUpgradeWarning, match=r"schema version 1 upgraded to 2: translation.absence_per_point, "
+                      r"translation.presenteeism_per_point, translation.medical_per_point dropped"):
+        s = from_json(text)
+    assert s.schema_version == 2 and s.workforce.employees == 4321
+    new = to_json(s)
+    assert json.loads(new)["schema_version"] == 2 and "medical_per_point" not in new
+    assert to_json(from_json(new)) == new  # v2: save -> load -> save byte-identical, no notice
+    path = tmp_path / "old.json"
+    path.write_text(text, encoding="utf-8")
+    assert main(["evaluate", str(path), "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert err.count("\n") == 1 and err.startswith("backpain-roi: note: scenario schema version 1 upgraded to 2"), err
+    assert json.loads(out)
+    # a version-2 document with a removed field is an error, and version 1 with none is silent
+    with pytest.raises(ScenarioError, match="unknown field 'translation.medical_per_point'"):
+        from_json(json.dumps({"schema_version": 2, "translation": {"medical_per_point": 0.01}}))
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert from_json('{"schema_version": 1}').schema_version == 2
 
 
 @pytest.mark.parametrize("path, value, message", [
@@ -83,6 +118,7 @@ def test_validation_messages(path, value, message):
     ('{"hello": "world"}', "unknown field 'hello'"),
     ('[1, 2]', "must be a JSON object"),
     ('{"schema_version": 7}', "schema_version 7 is not supported"),
+    ('{"schema_version": 0}', "schema_version 0 is not supported .this version reads 1 and 2"),
     ('{"programs": []}', "programs"),
     ('{"workforce": 5}', "workforce must be an object"),
     (b"\xff\xfe\x00", "not UTF-8"),
@@ -127,3 +163,13 @@ def test_scenario_is_frozen():
     from pydantic import ValidationError
     with pytest.raises(ValidationError, match="frozen"):
         Scenario().workforce.employees = 5
+
+
+def test_uptake_by_year_text_is_read_item_by_item():
+    """Review fix: empty items were dropped and Arabic-Indic digits read as numbers."""
+    assert apply_sets(Scenario(), [("plan.uptake_by_year", "0.1, 0.2;0.25")]).plan.uptake_by_year == [0.1, 0.2, 0.25]
+    for text, msg in (("0.1,,0.2", "item 2 is empty"), (",0.1", "item 1 is empty"),
+                      ("0.1,\u0663", "item 2 ('\u0663') is not a number written with the digits 0-9"),
+                      ("0.1,0.2e5000", "item 2")):
+        with pytest.raises(ScenarioError, match=re.escape(msg)):
+            apply_sets(Scenario(), [("plan.uptake_by_year", text)])

@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import warnings
 from collections.abc import Mapping
 from decimal import InvalidOperation
 from typing import Any
@@ -50,7 +51,13 @@ from calculator import (
 )
 from calculator import to_json as _to_json
 from calculator.guards import is_ascii_digits
-from calculator.scenario import MAX_SCENARIO_BYTES, therapy_switch, to_dict
+from calculator.scenario import (
+    MAX_SCENARIO_BYTES,
+    REMOVED_IN_V2,
+    SchemaUpgradeWarning,
+    therapy_switch,
+    to_dict,
+)
 
 from . import fmt
 from .fields import FIELDS, current_value, label_for_path, range_text
@@ -182,7 +189,10 @@ def scenario_from_query(params: Mapping[str, str | list[str]]) -> tuple[Scenario
     scenario = Scenario()
     items = [(k, _one_value(k, v, notices)) for k, v in params.items() if k not in IGNORED_PARAMS and k != PIN_PARAM]
     unknown: list[str] = []
+    removed = [k for k, _ in items if k in REMOVED_IN_V2]
     for key, raw in sorted(items, key=_order):
+        if key in REMOVED_IN_V2:  # a link made before scenario schema 2: the field is no longer an input
+            continue
         try:
             scenario = apply_sets(scenario, [(key, raw)])
         except ScenarioError as err:
@@ -197,6 +207,10 @@ def scenario_from_query(params: Mapping[str, str | list[str]]) -> tuple[Scenario
                                    f"{'key that is' if len(unknown) == 1 else 'keys that are'} not an input of "
                                    f"this calculator, so {'it was' if len(unknown) == 1 else 'they were'} "
                                    f"ignored: {shown}."))
+    if removed:
+        notices.append(("info", f"This link was made by an older version: {', '.join(plain(k, 60) for k in removed)} "
+                                "no longer exist (the pain-impact states now set absence, presenteeism and "
+                                "medical costs), so the link's values for them were not used."))
     pin = params.get(PIN_PARAM)
     pin = pin[-1] if isinstance(pin, list) and pin else pin
     if pin is not None and pin != library().version:
@@ -393,7 +407,10 @@ def on_upload() -> None:
     file = ss.get(UPLOAD_KEY)
     if file is None:
         return
-    scenario, problems = parse_upload(file.getvalue())
+    with warnings.catch_warnings(record=True) as caught:  # an old (version-1) file is upgraded: say so
+        warnings.simplefilter("always", SchemaUpgradeWarning)
+        scenario, problems = parse_upload(file.getvalue())
+    upgraded = [str(w.message) for w in caught if issubclass(w.category, SchemaUpgradeWarning)]
     name = plain(file.name, 80)
     if scenario is None:
         ss[UPLOAD_MSG_KEY] = ("error", f"{name} was not loaded; nothing was changed. "
@@ -406,6 +423,7 @@ def on_upload() -> None:
                 f"change now come from {library().version}.")
     if len(scenario.programs) > 1:
         note += f" It has {len(scenario.programs)} programs; these pages edit the first."
+    note += "".join(f" Note: {plain(u, 300)}." for u in dict.fromkeys(upgraded))
     ss[UPLOAD_MSG_KEY] = ("success", f"Loaded “{plain(scenario.name)}” from {name}.{note}")
 
 

@@ -58,6 +58,9 @@ def default_url() -> str:
 
 def resolve_url(url: str | None = None) -> str:
     """The URL to use: the argument, else ``$BACKPAIN_ROI_DB``, else :func:`default_url`."""
+    if url is not None and not str(url).strip():  # --db "" is a mistake, not "use the default"
+        raise LibraryError("the database URL is empty: give sqlite:///path/to/file.sqlite3 or "
+                           "postgresql://user:password@host:5432/database, or leave --db out for the default")
     for candidate in (url, os.environ.get(ENV_VAR)):
         if candidate and candidate.strip():
             return candidate.strip()
@@ -70,10 +73,19 @@ def _normalise(url: str) -> sa.URL:
     except exc.ArgumentError:
         raise LibraryError(f"{url!r} is not a database URL: use sqlite:///path/to/file.sqlite3 or "
                            "postgresql://user:password@host:5432/database") from None
-    if u.drivername in ("postgresql", "postgres"):
-        u = u.set(drivername="postgresql+psycopg")
-    if u.get_backend_name() not in ("sqlite", "postgresql"):
+    if u.get_backend_name() not in ("sqlite", "postgresql", "postgres"):
         raise LibraryError(f"{u.get_backend_name()!r} databases are not supported: use SQLite or PostgreSQL")
+    driver = u.get_driver_name() if "+" in u.drivername else None
+    if u.get_backend_name() in ("postgresql", "postgres"):
+        if driver not in (None, "psycopg", "psycopg2"):  # psycopg2 URLs are mapped to psycopg 3 (installed)
+            raise LibraryError(f"the PostgreSQL driver {driver!r} is not supported: write postgresql://... "
+                               "(backpain-roi connects with psycopg 3)")
+        return u.set(drivername="postgresql+psycopg")
+    if driver not in (None, "pysqlite"):
+        raise LibraryError(f"the SQLite driver {driver!r} is not supported: write sqlite:///path/to/file.sqlite3")
+    if not u.database or u.database == ":memory:" or "mode=memory" in str(u):
+        raise LibraryError("an in-memory SQLite library is lost when the program ends: give a file, "
+                           "sqlite:///path/to/library.sqlite3")
     return u
 
 

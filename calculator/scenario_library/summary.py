@@ -2,7 +2,8 @@
 
 :func:`headline` is the results summary stored with every version and shown in lists and
 comparisons: burden, cost, savings, net benefit, ROI with its 90% interval and P(ROI > 0) from
-the PSA, NPV, payback month, break-even price and cost per employee per month (PMPM).
+the PSA, NPV, payback month, break-even price and cost per employee per month (PEPM; the
+stored key stays ``cost_pmpm`` so summaries saved before still read).
 :func:`parameter_snapshot` keeps the value, range and distribution of every parameter-library
 row the scenario's inputs come from, so :mod:`.drift` can later say which rows changed.
 """
@@ -37,7 +38,7 @@ METRICS: tuple[tuple[str, str, str], ...] = (
     ("npv", "NPV", "money"),
     ("payback_month", "Payback month", "month"),
     ("breakeven_price_per_session", "Break-even price per session", "money"),
-    ("cost_pmpm", "Program cost per employee per month (PMPM)", "money"),
+    ("cost_pmpm", "Program cost per employee per month (PEPM)", "money"),  # per employee, not per member
 )
 
 

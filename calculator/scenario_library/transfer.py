@@ -19,17 +19,19 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from ..evidence import library
+from ..guards import InputError, loads_json
 from ..scenario import ScenarioError, apply_sets, build, to_json
 from .db import LibraryError
 from .records import check_name, check_note, check_tags, name_slug, sha256
 from .store import IfExists, ScenarioLibrary, _jsonable
-from .summary import headline
+from .summary import METRICS, headline
 
 FORMAT = "backpain-roi-scenario-library"
 FORMAT_VERSION = 1
@@ -42,14 +44,20 @@ MAX_VERSIONS = 1_000
 JSON_MEMBER = "library.json"
 
 
+_EXISTS = "a scenario with this name is already in the library"
+
+
 class ImportProblems(LibraryError):
     """The file has problems; nothing was imported. ``.problems`` lists each with its entry."""
 
     def __init__(self, problems: list[str]):
         self.problems = problems
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        exists = any(p.endswith(_EXISTS) for p in problems)
+        hint = (" For a name already in the library choose what happens (if-exists: skip keeps the library's, "
+                "new-version adds the file's versions)." if exists else "")
         super().__init__(f"{len(problems)} problem(s), nothing imported: " + "; ".join(problems[:5]) + more
-                         + ". Fix the file, or import the valid entries only (skip invalid entries).")
+                         + ". Fix the file, or import the valid entries only (skip invalid entries)." + hint)
 
 
 @dataclass
@@ -105,17 +113,17 @@ def read_bytes(data: bytes, filename: str = "library.json") -> dict[str, Any]:
                            f"{MAX_IMPORT_BYTES:,}")
     if data[:4] == b"PK\x03\x04":
         data = _zip_member(data, filename)
-    try:
-        doc = json.loads(data.decode("utf-8-sig"))
+    try:  # guarded parse: depth, number length, duplicate keys and NaN refused before allocating
+        doc = loads_json(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise LibraryError(f"{filename}: not UTF-8 text (a library file is JSON, or a ZIP holding "
                            f"{JSON_MEMBER})") from None
-    except json.JSONDecodeError as e:
-        raise LibraryError(f"{filename}: not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
+    except InputError as e:
+        raise LibraryError(f"{filename}: {e}") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise LibraryError(f"{filename}: not a backpain-roi scenario library (expected \"format\": \"{FORMAT}\"; "
                            "a single scenario file is loaded with 'Load scenario' instead)")
-    if doc.get("format_version") != FORMAT_VERSION:
+    if type(doc.get("format_version")) is not int or doc["format_version"] != FORMAT_VERSION:  # true == 1
         raise LibraryError(f"{filename}: format_version {doc.get('format_version')!r} is not supported "
                            f"(this version reads {FORMAT_VERSION})")
     if not isinstance(doc.get("scenarios"), list) or len(doc["scenarios"]) > MAX_ENTRIES:
@@ -166,22 +174,63 @@ def _parameters(value: Any) -> str | None:
 def _version_row(name: str, v: Any, created: datetime | None) -> dict[str, Any]:
     if not isinstance(v, dict) or not isinstance(v.get("scenario"), dict):
         raise LibraryError("each version needs a \"scenario\" object")
+    if "name" in v and v["name"] != name:
+        raise LibraryError(f"\"name\" {str(v['name'])[:60]!r} differs from the entry's name {name!r}")
+    if "tags" in v and not isinstance(v["tags"], list):
+        raise LibraryError(f"\"tags\" must be a list of words, got {type(v['tags']).__name__}")
+    given = v["scenario"]
     try:
-        s = build(v["scenario"])
-        original = to_json(s)
+        s = build(given)
         if s.name != name:  # the entry's name wins over the name inside the scenario
             s = apply_sets(s, [("name", json.dumps(name))])
     except ScenarioError as err:
         raise LibraryError(f"scenario: {err}") from None
-    if v.get("sha256") is not None and sha256(original) != v["sha256"]:
+    # the SHA-256 covers the scenario text as exported (the stored canonical JSON), not a rebuild: a
+    # rebuild adds fields a later schema introduced and would report an unchanged export as changed
+    if v.get("sha256") is not None and sha256(json.dumps(given, indent=2, ensure_ascii=False) + "\n") != v["sha256"]:
         raise LibraryError("the scenario does not match its SHA-256 (it was changed after export)")
     text = to_json(s)
+    summary = _summary(v.get("summary"), s)
     saved = _time(v.get("saved_at", datetime.now(UTC).isoformat()), "saved_at")
     return {"tags": json.dumps(list(check_tags(v.get("tags", [])))), "note": check_note(v.get("note", "")),
             "schema_version": s.schema_version, "parameter_set": str(s.parameter_set or v.get("parameter_set") or "unknown")[:64],
-            "scenario_json": text, "summary_json": json.dumps(_jsonable(headline(s))), "sha256": sha256(text),
+            "scenario_json": text, "summary_json": summary, "sha256": sha256(text),
             "therapy": s.programs[0].therapy, "parameters_json": _parameters(v.get("parameters")),
             "saved_at": saved, "created_at": created}
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    if not isinstance(a, (int, float)) or isinstance(a, bool):
+        return False
+    return math.isclose(float(a), float(b), rel_tol=1e-6, abs_tol=1e-9)
+
+
+def _summary(given: Any, s: Any) -> str:
+    """The stored results summary: recomputed when the file has none; else checked, never replaced silently.
+
+    Saved under this parameter set, every result must match a recomputation (the PSA is seeded);
+    saved under another, the file's results are kept (drift compares them with today's) after a
+    check that each is a number or null.
+    """
+    fresh = _jsonable(headline(s))
+    if given is None:
+        return json.dumps(fresh)
+    if not isinstance(given, dict):
+        raise LibraryError(f"\"summary\" must be an object of results, got {type(given).__name__}")
+    if given.get("parameter_set") == fresh["parameter_set"]:
+        bad = [k for k, _, _ in METRICS if not _same(given.get(k), fresh[k])]
+        if bad:
+            k = bad[0]
+            raise LibraryError(f"\"summary\" does not match the scenario's results ({k}: file "
+                               f"{str(given.get(k))[:30]}, recomputed {fresh[k]}); remove \"summary\" to recompute it")
+        return json.dumps(fresh)
+    bad = [k for k, _, _ in METRICS if k not in given or not (given[k] is None or (
+        isinstance(given[k], (int, float)) and not isinstance(given[k], bool) and math.isfinite(given[k])))]
+    if bad:
+        raise LibraryError(f"\"summary\" {bad[0]} must be a number or null (got {str(given.get(bad[0]))[:30]})")
+    return json.dumps(given)
 
 
 def entry_rows(entry: Any) -> tuple[str, list[dict[str, Any]]]:
@@ -193,9 +242,14 @@ def entry_rows(entry: Any) -> tuple[str, list[dict[str, Any]]]:
     if not isinstance(vs, list) or not 1 <= len(vs) <= MAX_VERSIONS:
         raise LibraryError(f"\"versions\" must be a list of 1 to {MAX_VERSIONS} versions")
     created = _time(vs[0]["created_at"], "created_at") if isinstance(vs[0], dict) and vs[0].get("created_at") else None
-    rows = []
+    rows, last = [], 0
     for i, v in enumerate(vs, start=1):
         try:
+            num = v.get("version", last + 1) if isinstance(v, dict) else None
+            if type(num) is not int or num <= last:
+                raise LibraryError(f"\"version\" {str(num)[:20]} must be a whole number above the previous "
+                                   f"version ({last}); versions are listed oldest first")
+            last = num
             rows.append(_version_row(name, v, created))
         except LibraryError as err:
             raise LibraryError(f"version {i}: {err}") from None
@@ -224,7 +278,7 @@ def import_data(lib: ScenarioLibrary, doc: dict[str, Any], *, skip_invalid: bool
                 report.skipped.append(f"{label}: already in the library (kept the library's)")
                 continue
             if name in existing and if_exists == "error":
-                raise LibraryError("a scenario with this name is already in the library")
+                raise LibraryError(_EXISTS)
             good.append((name, rows))
         except LibraryError as err:
             report.skipped.append(f"{label}: {err}")
