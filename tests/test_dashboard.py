@@ -15,6 +15,7 @@ from calculator import Scenario, apply_sets, compare, evaluate, input_table, lib
 from calculator.dashboard import fmt, state
 from calculator.dashboard.fields import FIELDS, changed_paths
 from calculator.dashboard.registry import PAGES
+from calculator.uncertainty import headline
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60
@@ -58,8 +59,25 @@ def texts(elements) -> str:
 # Every page renders
 
 
-def test_app_py_renders_the_cost_page_with_calculator_numbers():
+def test_app_py_opens_on_the_start_page_with_the_verdict_and_a_link_to_every_page():
+    # Streamlit serves its default page only at "/", so the default is a start page and Cost lives at /cost
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert at.title[0].value == "Back pain cost and therapy ROI"
+    s = Scenario()
+    r, h = evaluate(s), headline(s)
+    sentence = (f"Chronic low back pain costs this workforce of 1,000 about {fmt.money(r.burden.total)} a year "
+                f"({fmt.money(r.burden.per_employee)} per employee); covering Relaxation massage would not pay "
+                f"back within 12 months: ROI {fmt.pct(r.program.roi, signed=True)} (P(ROI > 0) = "
+                f"{fmt.pct(h.probability_roi_positive, 0)}, 90% interval {fmt.interval(*h.roi_interval)}).")
+    assert fmt.md(sentence) in texts(at.markdown)
+    links = at.get("page_link")
+    assert [link.proto.label for link in links] == [p.title for p in PAGES]
+    assert [link.proto.page for link in links] == [p.url_path for p in PAGES]
+
+
+def test_cost_page_numbers_match_the_calculator():
+    at = open_page("cost")
     assert not at.exception
     b = evaluate(Scenario()).burden
     m = metrics(at)
@@ -70,6 +88,28 @@ def test_app_py_renders_the_cost_page_with_calculator_numbers():
     assert m["Excess medical care"] == fmt.money(b.medical)
     assert m["Employees likely affected"] == fmt.number(b.affected_employees)
     assert m["Work hours lost per year"] == fmt.number(b.hours_lost)
+
+
+@pytest.mark.parametrize(("page", "query", "pays"), [
+    ("cost", {}, "would not pay back within 12 months"),
+    ("roi", {}, "would not pay back within 12 months"),
+    # 5,000 employees on yoga over 36 months: the fixed setup cost is spread thin and it pays back
+    ("roi", {"workforce.employees": "5000", "programs.0.therapy": "yoga", "analysis.horizon_months": "36"},
+     "would pay back in month "),
+])
+def test_cost_and_roi_pages_lead_with_a_plain_verdict_never_a_bare_roi(page, query, pays):
+    at = open_page(page, query)
+    s = state.scenario_from_query(query)[0]
+    r, h = evaluate(s), headline(s)
+    first = at.markdown[[i for i, m in enumerate(at.markdown) if m.value.startswith("Chronic low back pain")][0]]
+    text = first.value.replace("\\", "")
+    assert text.startswith(f"Chronic low back pain costs this workforce of {fmt.number(s.workforce.employees)} "
+                           f"about {fmt.money(r.burden.total)} a year ({fmt.money(r.burden.per_employee)} per employee)")
+    assert pays in text
+    if r.program.payback_month is not None:
+        assert f"would pay back in month {int(r.program.payback_month)} of 36" in text
+    assert f"ROI {fmt.pct(r.program.roi, signed=True)} (P(ROI > 0) = {fmt.pct(h.probability_roi_positive, 0)}, " \
+           f"90% interval {fmt.interval(*h.roi_interval)})" in text
 
 
 @pytest.mark.parametrize("page", [p.url_path for p in PAGES])

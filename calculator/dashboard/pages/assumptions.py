@@ -154,17 +154,17 @@ def render() -> None:
     n = len(changed_paths(scenario))
     row.caption(f"{n} input{'s' if n != 1 else ''} changed from the defaults · parameter set {lib.version}")
 
-    st.subheader("Numbers in use")
+    st.header("Numbers in use")
     inputs = state.cached_input_table(state.scenario_json(), 0)
     st.dataframe(parameter_table(inputs, st.session_state.get(ORIGINS_KEY)), hide_index=True, width="stretch", height="content",
                  key="parameters-table",
                  column_config={"Input": st.column_config.TextColumn(pinned=True, width="large"),
                                 "Changed by you": st.column_config.CheckboxColumn()})
-    st.subheader("Settings")
+    st.header("Settings")
     st.dataframe(settings_table(), hide_index=True, width="stretch", height="content", key="settings-table",
                  column_config={"Changed by you": st.column_config.CheckboxColumn()})
 
-    st.subheader("Sources")
+    st.header("Sources")
     r = state.current_result()
     lines = []
     for ref in lib.citations(r.sources):
@@ -175,7 +175,7 @@ def render() -> None:
                "“derived” means computed from published figures; “assumption” means a reasoned choice "
                "with no direct source; “recalled” means not yet re-checked.")
 
-    st.subheader("How the numbers are worked out")
+    st.header("How the numbers are worked out")
     st.markdown(METHODS)
-    st.subheader("Limitations")
+    st.header("Limitations")
     st.markdown(LIMITATIONS)

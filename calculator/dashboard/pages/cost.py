@@ -8,7 +8,7 @@ from calculator import charts, library
 from calculator.model import benchmark_check
 from calculator.perspective import LABELS
 
-from .. import fmt, state, ui
+from .. import fmt, state, ui, verdict
 from ..inputs import field, fields
 
 PERSPECTIVE_WORDS = LABELS
@@ -28,7 +28,8 @@ def render() -> None:
     scenario = state.current_scenario()
     r = state.current_result()
     b = r.burden
-    st.subheader("Yearly cost")
+    st.markdown(fmt.md(verdict.sentence(scenario, r, state.current_headline())))
+    st.header("Yearly cost")
     st.markdown(
         f"For {fmt.number(scenario.workforce.employees)} employees, chronic low back pain costs an estimated "
         f"**{fmt.md(fmt.money(b.total))} a year**, about {fmt.md(fmt.money(b.per_employee))} per employee, in "
@@ -61,7 +62,7 @@ def render() -> None:
     ui.chart(charts.burden_figure(charts.burden_table(r)), key="chart-burden")
     _benchmark_section(r)
 
-    st.subheader("Refine the inputs")
+    st.header("Refine the inputs")
     st.caption("Each input shows whether it is a default (with its source) or your own value; the "
                "question mark beside it explains the number and its range.")
     with st.expander("Pay and working hours", key="exp-pay-and-working-hours", icon=":material/payments:"):

@@ -6,7 +6,7 @@ import streamlit as st
 
 from calculator import charts, library
 
-from .. import fmt, state, ui
+from .. import fmt, state, ui, verdict
 from ..inputs import field, fields
 
 P = "programs.0."
@@ -38,7 +38,8 @@ def render() -> None:
     p = r.program
     h = state.current_headline()
     H = p.horizon_months
-    st.subheader(f"Over {H} months")
+    st.markdown(fmt.md(verdict.sentence(scenario, r, h)))
+    st.header(f"Over {H} months")
     left = ui.kpi_cards([
         ui.Kpi("Program cost", fmt.money(p.cost),
                "What the employer pays over the horizon: its share of session prices, setup, administration "
@@ -89,7 +90,7 @@ def render() -> None:
                "Diamonds: results published by the trials (bars show 95% confidence intervals where "
                "reported).")
 
-    st.subheader("Design the benefit")
+    st.header("Design the benefit")
     with st.expander("Who can use it", key="exp-who-can-use-it", icon=":material/groups:", expanded=False):
         fields([P + "eligibility", P + "uptake", P + "uptake_unaffected", P + "completion",
                 P + "noncompleter_session_share", "workforce.turnover", P + "offer_interval_months"], columns=2)
