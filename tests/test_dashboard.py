@@ -168,7 +168,8 @@ def test_assumptions_page_lists_every_input_with_sources_and_links():
         if ref.doi:
             assert ref.doi.split("/")[0] in body
     assert "https://doi.org/10.7326/M18-3602" in body  # Luckhaupt 2019, the prevalence source
-    assert "Limitations" in [s.value for s in at.subheader]
+    assert "Limitations" in [s.value for s in at.header]
+    assert not at.subheader  # section headings are h2 (st.header), never h3 after the h1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -379,3 +380,56 @@ def test_changed_paths_counts_only_real_changes():
     s = apply_sets(Scenario(), [("programs.0.uptake", 0.2), ("programs.0.price_per_session", 75.0)])
     assert changed_paths(s) == ["programs.0.uptake"]  # 75 is the massage catalogue price
     assert all(p in FIELDS for p in changed_paths(s))
+
+
+# ---------------------------------------------------------------------------------------------
+# KPI help names its sources and links to the rows on the Assumptions page (issue 14)
+
+
+@pytest.mark.parametrize("page", ["cost", "roi"])
+def test_every_kpi_help_names_its_sources_and_links_to_its_assumption_rows(page):
+    from urllib.parse import parse_qs, urlparse
+
+    at = open_page(page, {"workforce.employees": "250"})
+    inputs = input_table(state.scenario_from_query({"workforce.employees": "250"})[0])
+    for m in at.metric:
+        text = m.proto.help
+        assert "Source: " in text, m.label
+        link = re.search(r"\[See these rows on Assumptions & sources\]\((assumptions\?[^)\s]+)\)", text)
+        assert link, (m.label, text[-300:])
+        query = parse_qs(urlparse(link.group(1)).query)
+        assert query["workforce.employees"] == ["250"]           # the link keeps the scenario
+        paths = query["row"][0].split(",")
+        assert paths and set(paths) <= set(inputs["path"]), paths
+        # every publication behind those rows is named (short citation), and nothing else
+        keys = {k for ks in inputs[inputs["path"].isin(paths)]["source_keys"] for k in ks.split(";")}
+        named = text.split("Source: ", 1)[1].split(" (inputs: ", 1)[0]
+        assert set(named.split("; ")) == {fmt.md(fmt.short_citation(k)) for k in keys}, m.label
+
+
+def test_assumptions_page_shows_the_linked_rows_first_and_ignores_unknown_ones():
+    at = AppTest.from_function(_page_app, args=("assumptions",), default_timeout=TIMEOUT)
+    at.query_params.update({"row": "condition.prevalence,http://evil.example,workforce.hourly_wage",
+                            "workforce.employees": "250"})
+    at.run()
+    assert not at.exception
+    assert not at.warning                                         # "row" is not a scenario input
+    linked = at.dataframe[0].value
+    assert list(linked["Input"]) == ["Employees living with chronic low back pain (%)", "Average hourly wage ($ per hour)"]
+    assert "Luckhaupt et al. 2019" in linked["Sources"].iloc[0]
+    assert "evil" not in texts(at.markdown)
+    assert len(at.dataframe[1].value) == len(input_table(Scenario()))  # the full table follows
+
+
+def test_charts_titles_are_text_above_the_chart_not_inside_it():
+    from calculator import charts
+
+    at = open_page("roi")
+    r = evaluate(Scenario())
+    fig = charts.cashflow_figure(charts.cashflow_table(r.program), r.program.payback_month, 12)
+    title = re.sub(r"<[^>]+>", " ", fig.layout.title.text).split()
+    assert any(m.value.startswith("**") and " ".join(title) in re.sub(r"\\(.)", r"\1", m.value).replace("*", "")
+               for m in at.markdown), " ".join(title)
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        assert not (spec["layout"].get("title") or {}).get("text"), chart.key

@@ -36,22 +36,29 @@ def render() -> None:
         "absence, reduced productivity at work and extra medical care.")
     left = ui.kpi_cards([
         ui.Kpi("Yearly cost, total", fmt.money(b.total),
-               "Absence, reduced productivity at work and excess medical care, per year.", key="total"),
+               "Absence, reduced productivity at work and excess medical care, per year.", key="total",
+               sources=('condition.prevalence', 'condition.absence_days', 'condition.presenteeism', 'condition.medical_excess_cost', 'workforce.hourly_wage')),
         ui.Kpi("Per employee per year", fmt.money(b.per_employee),
-               "The yearly cost spread over the whole workforce.", key="per-employee"),
+               "The yearly cost spread over the whole workforce.", key="per-employee",
+               sources=('condition.prevalence', 'condition.absence_days', 'condition.presenteeism', 'condition.medical_excess_cost')),
         ui.Kpi("Absence", fmt.money(b.absenteeism),
-               "Extra days off attributable to chronic back pain, valued at total compensation.", key="absence"),
+               "Extra days off attributable to chronic back pain, valued at total compensation.", key="absence",
+               sources=('condition.absence_days', 'workforce.hourly_wage', 'workforce.benefits_load')),
         ui.Kpi("Reduced productivity at work", fmt.money(b.presenteeism),
                "Working while in pain: extra productivity lost at work (presenteeism), valued at total "
-               "compensation.", key="presenteeism"),
+               "compensation.", key="presenteeism",
+               sources=('condition.presenteeism', 'workforce.hourly_wage', 'workforce.productivity_multiplier')),
         ui.Kpi("Excess medical care", fmt.money(b.medical),
-               "Health-care spending above that of employees without chronic back pain.", key="medical"),
+               "Health-care spending above that of employees without chronic back pain.", key="medical",
+               sources=('condition.medical_excess_cost', 'condition.plan_paid_share')),
         ui.Kpi("Employees likely affected", fmt.number(b.affected_employees),
                "An estimate for the whole workforce, from the prevalence; never about any individual.",
-               key="affected"),
+               key="affected",
+               sources=('condition.prevalence',)),
         ui.Kpi("Work hours lost per year", fmt.number(b.hours_lost),
                "Absence hours plus hours' worth of productivity lost at work.",
-               concerns=("burden.hours_lost",), key="hours"),
+               concerns=("burden.hours_lost",), key="hours",
+               sources=('condition.absence_days', 'condition.presenteeism', 'condition.hours_per_day')),
     ], r.warnings)
     ui.other_warnings([w for w in left if w.concerns.startswith("burden")])
     note = st.container()
