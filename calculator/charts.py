@@ -90,8 +90,8 @@ def _layout(fig: go.Figure, title: str, *, height: int = 360, legend: bool = Fal
 
 
 def month_dtick(horizon_months: float) -> int:
-    """Month-axis tick step: at most 12 ticks, so month numbers stay readable on a 390 px phone."""
-    return 1 if horizon_months <= 12 else 3 if horizon_months <= 36 else 6 if horizon_months <= 72 else 12
+    """Month-axis tick step: at most 12 ticks (10 past a year), so month numbers stay readable on a 390 px phone."""
+    return 1 if horizon_months <= 12 else 3 if horizon_months <= 24 else 6 if horizon_months <= 60 else 12
 
 
 def _money_text(x: float) -> str:

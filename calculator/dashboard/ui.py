@@ -77,19 +77,20 @@ def other_warnings(warnings: list[CoreWarning]) -> None:
 
 
 def _plain(text: str | None) -> str:
-    """A Plotly title as plain text: line breaks become spaces, tags go."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]*>", "", re.sub(r"<br\s*/?>", " ", text or ""))).strip()
+    """Plotly title text as plain text: tags go, white space collapses."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]*>", "", text or "")).strip()
 
 
 def chart(fig: go.Figure, key: str) -> None:
-    """The figure with its title (and subtitle) drawn above it as text, not inside the plot.
+    """The figure with its title drawn above it as text (first line bold), not inside the plot.
 
     Text wraps at any width, so a 390 px phone never cuts a title, and Plotly's toolbar (top right,
     in the small top margin left) never sits over it. The figure passed in is not changed.
     """
-    title, subtitle = _plain(fig.layout.title.text), _plain(fig.layout.title.subtitle.text)
-    if title:
-        st.markdown(f"**{fmt.md(title)}**" + (f"  \n{fmt.md(subtitle)}" if subtitle else ""))
+    lines = [_plain(t) for t in re.split(r"<br\s*/?>", fig.layout.title.text or "")]
+    lines = [t for t in [*lines, _plain(fig.layout.title.subtitle.text)] if t]
+    if lines:
+        st.markdown("  \n".join([f"**{fmt.md(lines[0])}**", *(fmt.md(t) for t in lines[1:])]))
         fig = go.Figure(fig).update_layout(title=dict(text="", subtitle=dict(text="")),
                                            margin=dict(t=max(36, int((fig.layout.margin.t or 0) - 40))))
     st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key)
