@@ -161,19 +161,29 @@ def cmd_evaluate(args: argparse.Namespace) -> str:
 
 
 def cmd_compare(args: argparse.Namespace) -> str:
-    df = compare(scenario_from_args(args))
+    from .uncertainty import headlines
+    s = scenario_from_args(args)
+    df = compare(s)
+    h = headlines(s)  # never a bare ROI: P(ROI > 0) and the 90% interval of every therapy (fixed seed)
+    df = df.merge(h.drop(columns=["draws", "seed"]), on="therapy", how="left")
     if args.format == "json":
         records = df.to_dict(orient="records")
         return dumps({"therapies": records} | _census_json(args) if getattr(args, "census", None) else records)
     if args.format == "csv":
         return df.to_csv(index=False).rstrip("\n")
-    cols = ["label", "comparator", "evidence_grade", "cost", "savings", "net_benefit", "roi", "payback_month"]
+    cols = ["label", "comparator", "evidence_grade", "cost", "savings", "net_benefit", "roi"]
     view = df[cols].copy()
     for c in ("cost", "savings", "net_benefit"):
         view[c] = view[c].map(_money)
-    view["roi"] = df["roi"].map(lambda v: "n/a" if pd.isna(v) else f"{v:.0%}")
-    view["payback_month"] = df["payback_month"].map(lambda v: "-" if pd.isna(v) else f"{v:.0f}")
-    return "\n".join([_table(view), *_census_lines(args)])
+    view["roi"] = df["roi"].map(lambda v: fmt.pct(v, 0))
+    view["P(ROI > 0)"] = df["probability_roi_positive"].map(lambda v: "-" if pd.isna(v) else fmt.pct(v, 0))
+    view["ROI 90% interval"] = [("-" if pd.isna(a) else f"{fmt.pct(a, 0)} to {fmt.pct(b, 0)}")
+                                for a, b in zip(df["roi_p5"], df["roi_p95"], strict=True)]
+    view["payback"] = df["payback_month"].map(lambda v: "never" if pd.isna(v) else f"month {v:.0f}")
+    view.loc[df["therapy"] == "none", "payback"] = "-"
+    note = (f"P(ROI > 0) and the 90% interval: {int(h['draws'].iloc[0]):,} Monte Carlo draws per therapy, "
+            f"seed {h['seed'].iloc[0]} (backpain-roi psa --all-therapies for more).")
+    return "\n".join([_table(view), note, *_census_lines(args)])
 
 
 def parameters_frame() -> pd.DataFrame:

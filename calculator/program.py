@@ -341,6 +341,31 @@ def totals(inp: ProgramInputs, cost: np.ndarray, sav: dict, unit_full_savings: n
     }
 
 
+def _detail_arrays(cst: dict, parts: dict, b: dict, months_axis: dict, cost: np.ndarray, delta: np.ndarray,
+                   shape: tuple[int, ...]) -> dict[str, np.ndarray]:
+    """The per-component monthly arrays of :func:`simulate` (``detail=True``: tables, charts, workbook)."""
+    purchased_full = np.broadcast_to(cst["purchased"], shape)
+    cost_setup = np.zeros(shape)
+    cost_setup[..., 0] = np.broadcast_to(cst["setup"], shape[:-1])
+    uc = parts["active_affected"][..., None] * b["mix"]
+    return {
+        "cost_setup": cost_setup,
+        "cost_admin": np.broadcast_to(cst["admin"], shape),
+        "cost_sessions": purchased_full * cst["price"] * cst["share_emp"],
+        "cost_work_time": purchased_full * cst["time_rate"] if cst["pays_time"] else np.zeros(shape),
+        "cost": cost,
+        "saving_absenteeism": months_axis["absenteeism"],
+        "saving_presenteeism": months_axis["presenteeism"],
+        "saving_medical": months_axis["medical"],
+        "participants_active": np.broadcast_to(parts["active"], shape),
+        "effective_participants": np.broadcast_to(parts["effective"], shape),
+        "sessions_purchased_monthly": purchased_full,
+        "state_months_usual_care": uc,
+        "state_months_program": uc + delta,
+        "state_months_delta": delta,
+    }
+
+
 def simulate(inp: ProgramInputs, detail: bool = True, qalys: bool | None = None) -> dict[str, np.ndarray]:
     """Monthly cash flows and totals of one program (vectorised over draws).
 
@@ -401,24 +426,5 @@ def simulate(inp: ProgramInputs, detail: bool = True, qalys: bool | None = None)
         "burden": b,
     }
     if detail:
-        purchased_full = np.broadcast_to(cst["purchased"], shape)
-        cost_setup = np.zeros(shape)
-        cost_setup[..., 0] = np.broadcast_to(cst["setup"], shape[:-1])
-        uc = parts["active_affected"][..., None] * b["mix"]
-        out |= {
-            "cost_setup": cost_setup,
-            "cost_admin": np.broadcast_to(cst["admin"], shape),
-            "cost_sessions": purchased_full * cst["price"] * cst["share_emp"],
-            "cost_work_time": purchased_full * cst["time_rate"] if cst["pays_time"] else np.zeros(shape),
-            "cost": cost,
-            "saving_absenteeism": months_axis["absenteeism"],
-            "saving_presenteeism": months_axis["presenteeism"],
-            "saving_medical": months_axis["medical"],
-            "participants_active": np.broadcast_to(parts["active"], shape),
-            "effective_participants": np.broadcast_to(parts["effective"], shape),
-            "sessions_purchased_monthly": purchased_full,
-            "state_months_usual_care": uc,
-            "state_months_program": uc + delta,
-            "state_months_delta": delta,
-        }
+        out |= _detail_arrays(cst, parts, b, months_axis, cost, delta, shape)
     return out

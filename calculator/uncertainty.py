@@ -671,6 +671,25 @@ def headline(scenario: Scenario, draws: int = HEADLINE_DRAWS, seed: int | None =
     )
 
 
+def headlines(scenario: Scenario, draws: int = HEADLINE_DRAWS, seed: int | None = DEFAULT_SEED, *,
+              program_index: int = 0) -> pd.DataFrame:
+    """:func:`headline` for every therapy of the catalogue (the ``compare`` table's P(ROI > 0) and interval).
+
+    Columns: therapy, probability_roi_positive, roi_p5, roi_p95, draws, seed; one row per therapy,
+    each therapy's scenario built as :func:`calculator.compare` builds it.
+
+    >>> t = headlines(Scenario(), draws=200, seed=1)
+    >>> len(t) == len(library().therapies), bool((t["roi_p5"] <= t["roi_p95"]).all())
+    (True, True)
+    """
+    rows = []
+    for tid, sc in _therapy_scenarios(scenario, program_index):
+        h = headline(sc, draws=draws, seed=seed)
+        rows.append({"therapy": tid, "probability_roi_positive": h.probability_roi_positive,
+                     "roi_p5": h.roi_interval[0], "roi_p95": h.roi_interval[1], "draws": h.draws, "seed": h.seed})
+    return pd.DataFrame(rows)
+
+
 # ---------------------------------------------------------------------------------------------
 # All therapies at once
 

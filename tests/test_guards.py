@@ -128,3 +128,30 @@ def test_ambiguous_semicolon_column_asks_instead_of_refusing_rows():
     assert read_census(data, decimal="point").data["annual_pay"].tolist() == [75250.0, 61000.0]
     # read with a decimal comma, 75.25 in a salary column is flagged as an hourly wage, row by row
     assert set(read_census(data, decimal="comma").issues["code"]) == {"mixed_units"}
+
+
+def test_read_limited_reads_a_regular_file_in_one_buffer_at_its_limit(tmp_path):
+    """A regular file is read with one read of its size + 1 (issue 10: no chunks joined into a copy)."""
+    path = tmp_path / "f.csv"
+    path.write_bytes(b"x" * 5000)
+    assert read_limited(str(path), 5000) == b"x" * 5000  # exactly the limit: accepted, whole
+    with pytest.raises(InputError, match="larger than the 0.0 MB limit .4,999 bytes"):
+        read_limited(str(path), 4999)
+    path.write_bytes(b"")
+    assert read_limited(str(path), 10) == b""
+
+
+def test_freed_memory_block_nests_and_moves_arrow_to_the_system_allocator():
+    import pyarrow as pa
+
+    from calculator import guards
+
+    with guards.freed_memory_returned():
+        with guards.freed_memory_returned():
+            assert guards._depth == 2
+        assert guards._depth == 1
+        assert pa.default_memory_pool().backend_name == "system"
+    assert guards._depth == 0
+    with pytest.raises(KeyError), guards.freed_memory_returned():
+        raise KeyError("x")
+    assert guards._depth == 0  # left on an error too

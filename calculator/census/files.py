@@ -223,7 +223,7 @@ def _read_csv_arrow(raw: bytes, delim: str, columns: list[str], max_rows: int) -
 
     try:
         t = pacsv.read_csv(
-            io.BytesIO(raw),
+            pa.BufferReader(raw),  # zero-copy: no Python-side copies of each block
             read_options=pacsv.ReadOptions(column_names=[f"c{i}" for i in range(len(columns))], skip_rows=1,
                                            use_threads=False, block_size=1 << 22),
             parse_options=pacsv.ParseOptions(delimiter=delim, ignore_empty_lines=False,
@@ -354,7 +354,11 @@ def read_text_table(data: bytes, filename: str | None = None, *, max_bytes: int 
     (the census reports them as issues); :func:`read_table` refuses them instead."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise CensusError("the census must be given as the bytes of a file")
-    data = bytes(data)
+    with _guards.freed_memory_returned():
+        return _read_text_table(bytes(data), filename, max_bytes, max_rows)
+
+
+def _read_text_table(data: bytes, filename: str | None, max_bytes: int, max_rows: int) -> TextTable:
     if len(data) > max_bytes:
         raise CensusError(f"the file is {_mb(len(data))}, over the {_mb(max_bytes)} limit: "
                           "upload an aggregated file (one row per group with a headcount) instead")

@@ -11,6 +11,7 @@ ordinary :class:`~calculator.Scenario`.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import guards as _guards
 from ..evidence import library
 from ..finance import roi as _roi
 from ..model import Result, build_inputs, evaluate
@@ -48,6 +50,31 @@ def _check_by(census: Census, by: Iterable[str] | None) -> tuple[str, ...]:
     return by
 
 
+def _sum_by(keys: dict[str, pd.Series], sums: dict[str, np.ndarray]) -> pd.DataFrame:
+    """``DataFrame(keys | sums).groupby(keys, observed=True, sort=True).sum().reset_index()``.
+
+    The keys are categorical: their codes make one cell number per row (mixed radix), and
+    ``np.bincount`` adds each column per cell. pandas' groupby would hold an int64 code array per key
+    and more, about twice the census's own size for 600,000 rows (memory, issue 10)."""
+    cats = [pd.Categorical(k) if not isinstance(k.dtype, pd.CategoricalDtype) else k.array for k in keys.values()]
+    sizes = [max(len(c.categories), 1) for c in cats]
+    if math.prod(sizes) > 1 << 26 or any((np.asarray(c.codes) < 0).any() for c in cats):
+        work = pd.DataFrame({**keys, **sums})  # missing keys or too many cells: pandas' way
+        return work.groupby(list(keys), observed=True, sort=True).sum().reset_index()
+    flat = np.zeros(len(cats[0]) if cats else 0, dtype=np.int64)
+    for c, size in zip(cats, sizes, strict=True):
+        flat *= size
+        flat += np.asarray(c.codes)
+    total = math.prod(sizes)
+    used = np.flatnonzero(np.bincount(flat, minlength=total))
+    out: dict[str, Any] = {}
+    for name, c, codes in zip(keys, cats, np.unravel_index(used, sizes), strict=True):
+        out[name] = pd.Categorical.from_codes(codes, dtype=c.dtype)
+    for name, v in sums.items():
+        out[name] = np.bincount(flat, weights=v, minlength=total)[used]
+    return pd.DataFrame(out)
+
+
 _MODEL_KEYS = ("age_band", "sex", "job_family", "job_preset", "industry", "industry_preset")
 
 
@@ -61,14 +88,22 @@ def segment_cells(census: Census, scenario: Scenario, *, by: Iterable[str] | Non
     days and presenteeism likewise with their multipliers. ``industry`` names the industry preset
     already applied to the scenario (so it is replaced, not doubled, by a job family's).
     """
+    with _guards.freed_memory_returned():  # memory: issue 10 (docs/CENSUS.md, "Memory")
+        return _segment_cells(census, scenario, by, exclude_invalid, industry)
+
+
+def _segment_cells(census: Census, scenario: Scenario, by: Iterable[str] | None, exclude_invalid: bool,
+                   industry: str | None) -> pd.DataFrame:
     by = _check_by(census, by)
     d = census.data
     if census.rows_with_errors and not exclude_invalid:
         raise CensusError(
             f"{census.rows_with_errors:,} of {census.rows_read:,} rows have problems (first: "
             f"{census.first_error()}); fix the file, or choose to exclude those rows")
-    d = d[~d["error"]]
-    d = d[d["headcount"] > 0]
+    keep = ~d["error"].to_numpy() & (d["headcount"].to_numpy() > 0)
+    if not keep.all():  # one filtered copy, and none for a clean file (memory, issue 10)
+        d = d[keep]
+    del keep
     if d.empty:
         raise CensusError("no employees left to evaluate (every row has a problem or a headcount of 0)")
     wf, cond = scenario.workforce, scenario.condition
@@ -90,13 +125,14 @@ def segment_cells(census: Census, scenario: Scenario, *, by: Iterable[str] | Non
         wage = np.where(wage_default, np.vectorize(pw.get, otypes=[float])(ind) if len(ind) else w0, wage)
 
     keys = list(dict.fromkeys([*_MODEL_KEYS, *by]))
-    work = pd.DataFrame({k: d[k] for k in keys})
-    work["employees"] = n
-    work["hours"] = n * hours
-    work["pay"] = n * hours * wage
-    work["wage_defaulted"] = n * wage_default
-    work["hours_defaulted"] = n * (hours_default & ~np.isfinite(d["fte"].to_numpy(float)))
-    cells = work.groupby(keys, observed=True, sort=True).sum().reset_index()
+    hours_defaulted = n * (hours_default & ~np.isfinite(d["fte"].to_numpy(float)))
+    del hours_default
+    wage *= hours
+    wage *= n  # now the pay of each row
+    hours *= n
+    cells = _sum_by({k: d[k] for k in keys}, {"employees": n, "hours": hours, "pay": wage,
+                                             "wage_defaulted": n * wage_default, "hours_defaulted": hours_defaulted})
+    del hours, wage, wage_default, hours_defaulted
     cells = cells[cells["employees"] > 0].reset_index(drop=True)
 
     cells["annual_hours"] = cells["hours"] / cells["employees"]

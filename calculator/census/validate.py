@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .. import guards as _guards
 from ..evidence import library
 from ..presets import AGE_BANDS, PresetError, match_preset, preset, presets
 from .files import (
@@ -350,7 +351,7 @@ def _column_decimal(t: TextTable, col: str, choice: str) -> bool:
     """True when column ``col`` uses a decimal comma; asks (CensusError) when it cannot tell."""
     if choice in ("point", "comma"):
         return choice == "comma"
-    _, uniques = _distinct(t.cells[col])
+    uniques = pc.unique(t.cells[col]).to_pylist()  # distinct values only: no per-row codes (memory)
     mark, p, c = decimal_mark(uniques, prior="ask" if t.decimal_comma else "point")
     if mark == "ambiguous":
         what = (f"{p!r} reads as a decimal point and {c!r} as a decimal comma" if p != c else
@@ -417,26 +418,41 @@ def _parse_numbers(raw: pa.Array, decimal_comma: bool = False, percent_ok: bool 
     values = np.full(n, np.nan)
     codes = np.zeros(n, dtype=np.int8)
     arr = pc.utf8_trim_whitespace(raw)
+    if arr.nbytes == raw.nbytes:  # nothing trimmed: drop the copy (memory, issue 10)
+        arr = raw
     empty = pc.equal(arr, "").to_numpy(zero_copy_only=False)
     clean = pc.match_substring_regex(arr, _NUM).to_numpy(zero_copy_only=False)
     if decimal_comma:  # "1,234" in a semicolon file is one-point-two-three-four
         clean &= ~pc.match_substring(arr, ",").to_numpy(zero_copy_only=False)
-    if clean.any():
-        values[clean] = pc.cast(arr.filter(pa.array(clean)), pa.float64()).to_numpy(zero_copy_only=False)
+    if clean.any():  # (a whole clean column is cast without a filtered copy: memory, issue 10)
+        values[clean] = pc.cast(arr if clean.all() else arr.filter(pa.array(clean)),
+                                pa.float64()).to_numpy(zero_copy_only=False)
     codes[empty] = MISSING
-    rest = np.flatnonzero(~clean & ~empty)
-    if rest.size and not decimal_comma:  # "$52,000.00", "USD 41 000": vectorised cleaning first
-        sub = pc.replace_substring_regex(arr.take(pa.array(rest)), r"^[+-]?\$|[$€£\s\x{00a0}\x{202f}]|^USD", "")
-        sub = pc.if_else(pc.match_substring_regex(sub, r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"),
-                         pc.replace_substring(sub, ",", ""), sub)
+    todo = ~clean & ~empty  # a mask, not row indices: 1 byte a row instead of 8 (memory)
+    del clean, empty
+    if not decimal_comma and todo.any():  # "$52,000.00", "USD 41 000": vectorised cleaning first
+        src = arr if todo.all() else arr.filter(pa.array(todo))
+        sign = pc.starts_with(src, "-").to_numpy(zero_copy_only=False)
+        sub = pc.replace_substring_regex(src, r"^[+-]?\$|[$€£\s\x{00a0}\x{202f}]|^USD", "")
+        del src
+        grouped = pc.match_substring_regex(sub, r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+        if pc.all(grouped).as_py():
+            sub = pc.replace_substring(sub, ",", "")
+        elif pc.any(grouped).as_py():
+            sub = pc.if_else(grouped, pc.replace_substring(sub, ",", ""), sub)
+        del grouped
         ok = pc.match_substring_regex(sub, _NUM).to_numpy(zero_copy_only=False)
-        sign = pc.starts_with(arr.take(pa.array(rest)), "-").to_numpy(zero_copy_only=False)
         if ok.any():
-            v = pc.cast(sub.filter(pa.array(ok)), pa.float64()).to_numpy(zero_copy_only=False)
-            idx = rest[ok]
-            values[idx] = np.where(sign[ok] & (v > 0), -v, v)
-            codes[idx] = CLEANED
-        rest = rest[~ok]
+            v = pc.cast(sub if ok.all() else sub.filter(pa.array(ok)), pa.float64()).to_numpy(zero_copy_only=False)
+            del sub
+            done = todo.copy()
+            done[todo] = ok
+            values[done] = v
+            del v
+            values[done & (values > 0) & _scatter(todo, sign)] *= -1
+            codes[done] = CLEANED
+            todo &= ~done
+    rest = np.flatnonzero(todo)
     if rest.size:
         ucodes, uniques = _distinct(arr.take(pa.array(rest)))
         parsed = [_parse_one(u, decimal_comma, percent_ok) for u in uniques]
@@ -447,6 +463,13 @@ def _parse_numbers(raw: pa.Array, decimal_comma: bool = False, percent_ok: bool 
     bad = ~np.isfinite(values) & (codes == OK)
     values[bad], codes[bad] = np.nan, NOT_NUMBER
     return values, codes
+
+
+def _scatter(where: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """A full-length mask holding ``values`` at the True positions of ``where`` (False elsewhere)."""
+    out = np.zeros(len(where), dtype=bool)
+    out[where] = values
+    return out
 
 
 _SEX_MAP = {
@@ -857,19 +880,38 @@ def _duplicate_ids(report: _Report, t: TextTable, columns: dict[str, str]) -> No
     if "employee_id" not in columns:
         return
     col = columns["employee_id"]
-    ids = pc.utf8_trim_whitespace(t.cells[col])
-    vc = pc.value_counts(ids)
-    repeated = vc.field("values").filter(pc.and_(pc.greater(vc.field("counts"), 1),
-                                                 pc.not_equal(vc.field("values"), "")))
-    dup = pc.is_in(ids, value_set=repeated).to_numpy(zero_copy_only=False)
+    dup = _repeated(t.cells[col])
     if not dup.any():
         return
+    ids = pc.utf8_trim_whitespace(t.cells[col])
     idx = np.flatnonzero(dup)
     sub = pd.Series(t.rows[idx]).groupby(ids.take(pa.array(idx)).to_pylist())
     where = sub.agg(lambda r: ", ".join(map(str, r.iloc[:5])) + (" ..." if len(r) > 5 else ""))
     report.add(dup, code="duplicate_id", severity="error", field="employee_id", column=col, values=ids,
                message=lambda x, c=col: f"{c}: employee ID {x} appears more than once",
                extra=lambda raw: f" (rows {where.get(raw, '?')}); keep one row per employee")
+
+
+def _repeated(raw: pa.Array) -> np.ndarray:
+    """True for every row whose (trimmed, non-empty) value appears more than once.
+
+    Sorting costs a fraction of a hash table's memory for a column of unique IDs (issue 10)."""
+    ids = pc.utf8_trim_whitespace(raw)
+    if ids.nbytes == raw.nbytes:  # trimming removed nothing: use the column itself
+        ids = raw
+    order = pc.array_sort_indices(ids)
+    ranked = ids.take(order)
+    del ids
+    same = pc.equal(ranked[1:], ranked[:-1]).to_numpy(zero_copy_only=False)
+    dup_sorted = np.zeros(len(raw), dtype=bool)
+    dup_sorted[1:] |= same
+    dup_sorted[:-1] |= same
+    del same
+    dup_sorted &= pc.not_equal(ranked, "").to_numpy(zero_copy_only=False)
+    del ranked
+    dup = np.empty(len(raw), dtype=bool)
+    dup[order.to_numpy(zero_copy_only=False)] = dup_sorted
+    return dup
 
 
 def _labels(report: _Report, t: TextTable, columns: dict[str, str]) -> dict[str, pd.Categorical]:
@@ -932,6 +974,12 @@ def read_census(data: bytes, filename: str | None = None, *, column_map: Mapping
     only when a column is truly ambiguous. Raises :class:`CensusError` for a file that cannot be a
     census; everything else is an :class:`Issue` in :attr:`Census.issues`.
     """
+    with _guards.freed_memory_returned():  # memory: issue 10 (docs/CENSUS.md, "Memory")
+        return _read_census(data, filename, column_map, kind, job_map, max_bytes, max_rows, decimal)
+
+
+def _read_census(data: bytes, filename: str | None, column_map: Mapping[str, str] | None, kind: str,
+                 job_map: Mapping[str, str] | None, max_bytes: int, max_rows: int, decimal: str) -> Census:
     if kind not in ("auto", "employee", "aggregated"):
         raise CensusError(f"kind must be auto, employee or aggregated, got {kind!r}")
     if decimal not in ("auto", "point", "comma"):
@@ -941,15 +989,19 @@ def read_census(data: bytes, filename: str | None = None, *, column_map: Mapping
     unused = tuple(c for c in t.columns if c not in columns.values())
     jm = _check_job_map(job_map)
     t, notes = _drop_blank(t)
+    file_columns = tuple(t.columns)
+    # each text column is dropped as soon as its fields are read (memory: issue 10)
+    t = dataclasses.replace(t, cells={c: v for c, v in t.cells.items() if c in columns.values()})
+    del data
     report = _Report(t.rows)
-    headcount = _headcount(report, t, columns, decimal)
-    _duplicate_ids(report, t, columns)
-    hourly, annual, pay_notes = _pay(report, t, columns, decimal)
-    per_year, fte, hour_notes = _hours(report, t, columns, decimal)
+    headcount = _done(t, columns, ("headcount",), _headcount(report, t, columns, decimal))
+    _done(t, columns, ("employee_id",), _duplicate_ids(report, t, columns))
+    hourly, annual, pay_notes = _done(t, columns, _PAY_FIELDS, _pay(report, t, columns, decimal))
+    per_year, fte, hour_notes = _done(t, columns, _HOURS_FIELDS, _hours(report, t, columns, decimal))
     notes += pay_notes + hour_notes
-    band = _age(report, t, columns)
-    sex = _sex(report, t, columns)
-    labels = _labels(report, t, columns)
+    band = _done(t, columns, ("age", "age_band"), _age(report, t, columns))
+    sex = _done(t, columns, ("sex",), _sex(report, t, columns))
+    labels = _done(t, columns, ("job_family", "industry", "location"), _labels(report, t, columns))
     preset_cols = _preset_columns(report, labels, columns, jm)
     for row, msg in t.broken:  # structurally broken rows
         report.items.append(Issue("wrong_field_count", "error", "", "", "", 1, (row,), f"row {row} {msg}"))
@@ -961,6 +1013,15 @@ def read_census(data: bytes, filename: str | None = None, *, column_map: Mapping
         "job_family": labels["job_family"], "job_preset": preset_cols["job_family"],
         "industry": labels["industry"], "industry_preset": preset_cols["industry"],
         "location": labels["location"], "error": report.error, "warning": report.warning,
-    })
+    }, copy=False)  # the arrays are this function's own: no consolidated copy of the float columns (memory)
+    del headcount, hourly, annual, per_year, fte, band, sex, labels, preset_cols
     return Census(df, report.frame(), "aggregated" if agg else "employee", t.fmt, columns, unused, tuple(notes),
-                  len(t.broken), filename or "", tuple(t.columns))
+                  len(t.broken), filename or "", file_columns)
+
+
+def _done(t: TextTable, columns: dict[str, str], fields: tuple[str, ...], result: Any) -> Any:
+    """Drop the text columns of ``fields`` from ``t`` once they are read; return ``result``."""
+    for fld in fields:
+        if fld in columns:
+            t.cells.pop(columns[fld], None)
+    return result

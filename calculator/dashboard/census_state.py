@@ -16,6 +16,7 @@ import streamlit as st
 from calculator import Scenario, apply_sets, from_json, get_path, to_json
 from calculator.assemble import assemble
 from calculator.census import DEFAULT_BY, Census, CensusError, CensusResult, read_census
+from calculator.guards import release_memory
 from calculator.presets import PresetError
 
 from . import state
@@ -23,6 +24,7 @@ from . import state
 P = "bp_census_"
 FILE_KEY = P + "file"  # (name, bytes): the census, in memory only
 DIGEST_KEY = P + "digest"  # (bytes object, its SHA-256): hashed once per file
+CENSUS_KEY = P + "census"  # (file digest and options, Census): the parsed census of the file in use
 UPLOAD_KEY = P + "upload"
 ACTIVE_KEY = P + "active"  # {"base": scenario JSON before the census, "employees": N, "name": file name}
 SOURCES_KEY = P + "sources"  # path -> where its value came from (preset, survey, census)
@@ -50,10 +52,20 @@ SEVERITY_WORDS = {"error": "Problem", "warning": "Note"}
 # take the bytes and the parsed census as unhashed (underscore) arguments.
 
 
-@st.cache_data(max_entries=2, show_spinner="Reading and checking the census ...")
+# The census is kept in this session's state as the object itself, for the file and options in use:
+# st.cache_data would keep a pickled copy (about the upload's size again) and unpickle a fresh copy on
+# every rerun, and a global cache would keep it after the user removes the file (memory, issue 10).
 def cached_census(digest: str, name: str, kind: str, column_map: tuple[tuple[str, str], ...],
                   _data: bytes, decimal: str = "auto") -> Census:
-    return read_census(_data, name, kind=kind, column_map=dict(column_map), decimal=decimal)
+    key = (digest, name, kind, column_map, decimal)
+    memo = ss().get(CENSUS_KEY)
+    if memo is not None and memo[0] == key:
+        return memo[1]
+    ss().pop(CENSUS_KEY, None)  # the previous census goes before the next one is read (peak)
+    with st.spinner("Reading and checking the census ..."):
+        census = read_census(_data, name, kind=kind, column_map=dict(column_map), decimal=decimal)
+    ss()[CENSUS_KEY] = (key, census)
+    return census
 
 
 @st.cache_data(max_entries=8, show_spinner="Computing the segment results ...")
@@ -200,8 +212,9 @@ def change_base(change, kind: str, clear_kind: str | None = None) -> None:
 
 def forget_file() -> None:
     stop_using()
-    for k in (FILE_KEY, EXCLUDE_KEY, BY_KEY):
+    for k in (FILE_KEY, EXCLUDE_KEY, BY_KEY, DIGEST_KEY, CENSUS_KEY):  # the digest entry holds the bytes too
         ss().pop(k, None)
+    release_memory()  # the freed pages of the file and its census go back to the OS now
 
 
 def edited_since_census(current: Scenario, census_scenario: Scenario) -> list[str]:

@@ -50,26 +50,47 @@ def plan_figures(d: ReportData) -> dict[str, tuple[str, Any, tuple[int, int]]]:
 
 def health_plan_story(d: ReportData, images: dict[str, bytes] | None = None, reason: str | None = None) -> list[Any]:
     """Flowables of the health-plan page (a page of its own), with its charts when ``images`` has them."""
-    from .pdf import ST, WIDTH, _image, _t, _table
+    from .pdf import ST
     s = d.scenario
     b, ce = budget_impact(s), cost_effectiveness(s)
-    iv = budget_interval(s, DRAWS, DEFAULT_SEED).set_index("year")
-    psa = cea_psa(s, DRAWS, DEFAULT_SEED)
-    mark = lambda p: " (from your claims)" if p in s.plan.from_claims else ""  # noqa: E731
-    figs = {"plan_budget": ("Budget impact by plan year (US$)", None, (880, 280)),
-            "plan_ceac": ("Probability cost-effective by willingness to pay per QALY", None, (880, 340))}
-    if images:
-        figs = plan_figures(d)
+    figs = plan_figures(d) if images else {
+        "plan_budget": ("Budget impact by plan year (US$)", None, (880, 280)),
+        "plan_ceac": ("Probability cost-effective by willingness to pay per QALY", None, (880, 340))}
     out: list[Any] = [PageBreak(), Paragraph("Health plan view: budget impact and cost per QALY", ST["h1"])]
+    out += _budget_part(s, b, images, figs)
+    out += _cea_part(s, ce, images, figs, reason)
+    out.append(Paragraph(
+        "Limitations: budget impact applies the workforce's prevalence to every member unless your claims set it; "
+        "offsets follow the program model's pain-impact states, not observed claims; cost per QALY uses SF-6D "
+        "weights and a horizon of at most five years.", ST["note"]))
+    return out
+
+
+def _mark(s: Any, path: str) -> str:
+    return " (from your claims)" if path in s.plan.from_claims else ""
+
+
+def _chart(images: dict[str, bytes] | None, figs: dict, key: str) -> list[Any]:
+    from .pdf import ST, WIDTH, _image, _t
+    if not images or key not in images:
+        return []
+    return [Spacer(1, 6), KeepTogether([Paragraph(_t(figs[key][0]), ST["caption"]),
+                                        _image(images[key], WIDTH * 0.9, figs[key][2])]), Spacer(1, 4)]
+
+
+def _budget_part(s: Any, b: Any, images: dict[str, bytes] | None, figs: dict) -> list[Any]:
+    """The budget-impact text, the table by plan year (with intervals) and its chart."""
+    from .pdf import ST, WIDTH, _t, _table
+    iv = budget_interval(s, DRAWS, DEFAULT_SEED).set_index("year")
     claims = (f" From your claims ({_t(s.plan.claims_file)}): {_t(', '.join(s.plan.from_claims))}."
               if s.plan.from_claims else "")
-    out.append(Paragraph(
+    out: list[Any] = [Paragraph(
         f"Budget holder's view (ISPOR good practice; Sullivan 2014): program fees ({_t(FEE_BASIS_LABELS[b.fee_basis])}, "
         f"{money(b.fee_amount) if b.fee_amount >= 100 else f'${b.fee_amount:,.2f}'}) minus plan-paid medical offsets "
-        f"(paid-to-allowed {b.paid_to_allowed:.3f}{mark('condition.plan_paid_share')}, medical trend "
-        f"{b.medical_trend:.1%} a year), undiscounted; {b.members:,.0f} members{mark('plan.members')}. "
+        f"(paid-to-allowed {b.paid_to_allowed:.3f}{_mark(s, 'condition.plan_paid_share')}, medical trend "
+        f"{b.medical_trend:.1%} a year), undiscounted; {b.members:,.0f} members{_mark(s, 'plan.members')}. "
         f"Positive = the plan spends more. Intervals: 5th-95th percentile of {DRAWS:,} simulations, seed {DEFAULT_SEED}."
-        + claims, ST["body"]))
+        + claims, ST["body"])]
     w = iv.loc[0]
     out.append(Paragraph(
         f"<b>Budget impact over {b.horizon_years} plan year(s): net {money(b.net)}, PMPM {_usd3(b.pmpm)} "
@@ -86,47 +107,42 @@ def health_plan_story(d: ReportData, images: dict[str, bytes] | None = None, rea
                  f"{_usd3(w['pmpm_p5'])} to {_usd3(w['pmpm_p95'])}", f"{b.share_of_plan_spend:.3%}"])
     out.append(_table(rows, [WIDTH * x for x in (0.08, 0.08, 0.12, 0.1, 0.11, 0.11, 0.1, 0.18, 0.12)],
                       right=set(range(0, 9)), bold_rows={len(rows) - 1}))
-    if images and "plan_budget" in images:
-        out += [Spacer(1, 6), KeepTogether([Paragraph(_t(figs["plan_budget"][0]), ST["caption"]),
-                                            _image(images["plan_budget"], WIDTH * 0.9, figs["plan_budget"][2])]),
-                Spacer(1, 4)]
-    out.append(Spacer(1, 6))
+    return out + _chart(images, figs, "plan_budget") + [Spacer(1, 6)]
+
+
+def _cea_part(s: Any, ce: Any, images: dict[str, bytes] | None, figs: dict, reason: str | None) -> list[Any]:
+    """Cost per QALY (both views), NMB and threshold prices, the acceptability table and its chart."""
+    from .pdf import ST, WIDTH, _t, _table
+    psa = cea_psa(s, DRAWS, DEFAULT_SEED)
     row = psa.table.set_index("therapy").loc[ce.therapy]
     ratio = f"${ce.cost_per_qaly:,.0f} per QALY" if ce.cost_per_qaly is not None else _VERDICT.get(ce.dominance, "n/a")
-    out.append(Paragraph(
+    out: list[Any] = [Paragraph(
         f"<b>Cost per QALY ({_t(ce.therapy_label)}, health plan's view, {ce.horizon_months} months, QALYs and costs "
         f"discounted at {ce.discount_rate:.1%}): {ratio}.</b> QALYs gained {ce.qalys_gained:,.3f} (90% interval "
         f"{row['p5_qalys']:,.3f} to {row['p95_qalys']:,.3f}); {ce.qaly_gain_per_participant or 0:.4f} per "
         f"participant; incremental cost {money(ce.incremental_cost)}. QALYs come from the time spent in each "
         "pain-impact state with and without the program, weighted by SF-6D utilities (Herman 2019 Table 1). "
-        f"Chronic low back pain costs this workforce about {ce.qaly_burden:,.1f} QALYs a year.", ST["body"]))
-    t = ce.table
+        f"Chronic low back pain costs this workforce about {ce.qaly_burden:,.1f} QALYs a year.", ST["body"])]
     rows = [["View", "Incremental cost", "QALYs", "Cost per QALY"] + [f"NMB ${x / 1000:,.0f}k" for x in ce.wtp]
             + [f"Threshold price ${x / 1000:,.0f}k" for x in ce.wtp]]
-    for r in t.itertuples():
+    for r in ce.table.itertuples():
         cpq = f"${r.cost_per_qaly:,.0f}" if r.cost_per_qaly == r.cost_per_qaly else _VERDICT.get(r.dominance, "-")
         rows.append([{"health_plan": "Health plan", "societal": "Societal"}[r.perspective], money(r.incremental_cost),
                      f"{r.qalys_gained:,.3f}", cpq]
                     + [money(getattr(r, f"nmb_{int(x)}")) for x in ce.wtp]
                     + [(lambda v: f"${v:,.2f}" if v == v else "none")(getattr(r, f"threshold_price_{int(x)}"))
                        for x in ce.wtp])
-    out.append(_table(rows, [WIDTH * 0.1] + [WIDTH * 0.9 / 9] * 9, right=set(range(1, 10))))
-    out.append(Spacer(1, 6))
-    out.append(Paragraph(
-        f"Probability cost-effective against no cover, every therapy ({psa.draws:,} simulations, seed {psa.seed}; "
-        "the acceptability curve on the Health plan page):", ST["body"]))
+    out += [_table(rows, [WIDTH * 0.1] + [WIDTH * 0.9 / 9] * 9, right=set(range(1, 10))), Spacer(1, 6),
+            Paragraph(f"Probability cost-effective against no cover, every therapy ({psa.draws:,} simulations, seed "
+                      f"{psa.seed}; the acceptability curve on the Health plan page):", ST["body"])]
     rows = [["Therapy", "Mean QALYs", "Mean incremental cost"] + [f"P(CE) at ${x / 1000:,.0f}k" for x in psa.wtp]]
     for r in psa.table.itertuples():
         rows.append([_t(r.label), f"{r.mean_qalys:,.3f}", money(r.mean_cost)]
                     + [f"{getattr(r, f'p_cost_effective_{int(x)}'):.0%}" for x in psa.wtp])
     out.append(_table(rows, [WIDTH * 0.4, WIDTH * 0.12, WIDTH * 0.15] + [WIDTH * 0.11] * 3, right={1, 2, 3, 4, 5}))
-    if images and "plan_ceac" in images:
-        out += [Spacer(1, 6), KeepTogether([Paragraph(_t(figs["plan_ceac"][0]), ST["caption"]),
-                                            _image(images["plan_ceac"], WIDTH * 0.9, figs["plan_ceac"][2])])]
-    elif reason:
+    chart = _chart(images, figs, "plan_ceac")
+    if chart:
+        return out + chart[:-1]
+    if reason:
         out.append(Paragraph(f"(Charts not rendered: {_t(reason)}; every number is in the tables.)", ST["note"]))
-    out.append(Paragraph(
-        "Limitations: budget impact applies the workforce's prevalence to every member unless your claims set it; "
-        "offsets follow the program model's pain-impact states, not observed claims; cost per QALY uses SF-6D "
-        "weights and a horizon of at most five years.", ST["note"]))
     return out

@@ -14,6 +14,7 @@ comparison, uncertainty, report) uses the census; "Stop using it" restores the v
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -78,6 +79,21 @@ def _on_upload(key: str) -> None:
         # a fresh uploader: Streamlit drops its own copy of the upload, so the server holds the
         # file once (in this session), not twice (memory, issue 10)
         cs.ss()[UPLOAD_KEY + ":gen"] = cs.ss().get(UPLOAD_KEY + ":gen", 0) + 1
+        _drop_upload(f)
+
+
+def _drop_upload(f: Any) -> None:
+    """Remove Streamlit's own record of the upload: the page keeps the bytes, so removing the file
+    releases them (Streamlit would keep its record until the session ends: memory, issue 10)."""
+    try:
+        from streamlit.runtime import get_instance
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        if ctx is not None and getattr(f, "file_id", None):
+            get_instance().uploaded_file_mgr.remove_file(ctx.session_id, f.file_id)
+    except (RuntimeError, AttributeError, KeyError):  # no runtime (AppTest) or an older Streamlit
+        pass
 
 
 def _load_sample() -> None:
@@ -129,10 +145,11 @@ def _use_survey() -> None:
     ss[MESSAGE_KEY] = ("success", f"Your survey results (n={survey.respondents}) now replace the published values.")
 
 
-def _on_column(name: str, data: bytes, columns: list[str], i: int) -> None:
-    key = cs.column_map_key(name, data)
+def _on_column(key: str, size: int, columns: list[str], i: int) -> None:
+    # the callback gets the map's key and the file's size, never the bytes: Streamlit keeps a
+    # widget's callback arguments, which would hold the file after it is removed (memory, issue 10)
     cmap = dict(cs.ss().get(key, {}))
-    choice = cs.ss().get(P + f"col:{len(data)}:{i}")
+    choice = cs.ss().get(P + f"col:{size}:{i}")
     cmap[columns[i]] = choice or "ignore"
     cs.ss()[key] = cmap
 
@@ -204,7 +221,7 @@ def _mapping_section(name: str, data: bytes, census: Census) -> None:
             if key not in cs.ss():
                 cs.ss()[key] = detected.get(col, "")
             grid[i % 3].selectbox(fmt.md(col), options, key=key, on_change=_on_column,
-                                  args=(name, data, columns, i),
+                                  args=(cs.column_map_key(name, data), len(data), columns, i),
                                   format_func=lambda f: "not used" if not f else FIELDS[f][0])
 
 
