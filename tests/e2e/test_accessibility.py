@@ -184,3 +184,37 @@ def test_keyboard_only_reaches_the_navigation_and_the_report_downloads(browser, 
             pytest.fail("the PDF download is not reachable with the keyboard")
     finally:
         ctx.close()
+
+
+def test_phone_width_chart_titles_whole_and_month_ticks_apart(browser, app_url, screenshot_dir):
+    """Issue 14 at 390 px: the cost chart title was cut with the toolbar over it; cash-flow ticks piled up."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 900})
+    page = ctx.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        for url_path, query in (("cost", None), ("roi", {"analysis.horizon_months": "36"}),
+                                ("roi", {"analysis.horizon_months": "60"})):
+            goto(page, app_url, url_path, query)
+            page.wait_for_selector(".stPlotlyChart .xtick text")
+            page.wait_for_timeout(800)
+            charts = page.locator(".stPlotlyChart")
+            for i in range(charts.count()):
+                # no title inside the plot (it is text above it, where the toolbar never goes)
+                inside = charts.nth(i).evaluate("e => [...e.querySelectorAll('.gtitle')].map(t => t.textContent).join('')")
+                assert not inside.strip(), inside
+                box = charts.nth(i).bounding_box()
+                assert box["x"] >= 0 and box["x"] + box["width"] <= 390 + 1, box
+            # every chart title line fits the screen: nothing cut, nothing scrolled sideways
+            titles = page.locator('[data-testid="stMarkdownContainer"] p:has(strong)')
+            for i in range(titles.count()):
+                assert titles.nth(i).evaluate("e => e.scrollWidth <= e.clientWidth + 1"), titles.nth(i).inner_text()
+            if url_path == "roi":
+                chart = page.locator(".st-key-chart-cashflow .xtick text")
+                boxes = sorted((chart.nth(i).bounding_box() for i in range(chart.count())), key=lambda b: b["x"])
+                assert 4 <= len(boxes) <= 12, len(boxes)
+                for a, b in zip(boxes, boxes[1:]):
+                    assert a["x"] + a["width"] + 2 <= b["x"], (a, b)   # at least 2 px between month labels
+                page.screenshot(path=str(screenshot_dir / f"roi-cashflow-{query['analysis.horizon_months']}-390.png"),
+                                full_page=True)
+    finally:
+        ctx.close()
