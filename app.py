@@ -6,9 +6,9 @@ Run with ``streamlit run app.py``. The pages are listed in ``calculator/dashboar
 import streamlit as st
 
 from calculator.dashboard import shell
-from calculator.dashboard.registry import PAGES
+from calculator.dashboard.registry import HOME, PAGES
 
 st.set_page_config(page_title="backpain-roi: back pain cost and therapy ROI", page_icon=":material/accessibility_new:",
                    layout="wide")
-page = st.navigation(shell.pages(PAGES), position="top")
+page = st.navigation(shell.pages([HOME, *PAGES]), position="top")
 shell.frame(page)

@@ -44,6 +44,7 @@ __all__ = [
     "benchmark_figure",
     "cashflow_table",
     "cashflow_figure",
+    "month_dtick",
     "savings_table",
     "savings_figure",
     "effect_curve_table",
@@ -88,6 +89,11 @@ def _layout(fig: go.Figure, title: str, *, height: int = 360, legend: bool = Fal
     return fig
 
 
+def month_dtick(horizon_months: float) -> int:
+    """Month-axis tick step: at most 12 ticks (10 past a year), so month numbers stay readable on a 390 px phone."""
+    return 1 if horizon_months <= 12 else 3 if horizon_months <= 24 else 6 if horizon_months <= 60 else 12
+
+
 def _money_text(x: float) -> str:
     return ("\u2212" if x < 0 else "") + f"${abs(x):,.0f}"
 
@@ -108,13 +114,16 @@ def burden_table(result: Result) -> pd.DataFrame:
 
 def burden_figure(table: pd.DataFrame) -> go.Figure:
     """Horizontal bars of :func:`burden_table`: one bar per component, labelled in dollars."""
+    # labels wrapped and short ticks ($200k), so a 390 px phone keeps room for the bars and their values
     fig = go.Figure(go.Bar(
-        x=table["usd_per_year"], y=table["component"], orientation="h",
-        marker_color=[COMPONENT_COLOURS[k] for k in table["key"]],
-        text=[_money_text(v) for v in table["usd_per_year"]], textposition="auto",
-        hovertemplate="%{y}: %{text} per year<extra></extra>",
+        x=table["usd_per_year"], y=["<br>".join(textwrap.wrap(c, 22)) for c in table["component"]],
+        orientation="h", marker_color=[COMPONENT_COLOURS[k] for k in table["key"]],
+        text=[_money_text(v) for v in table["usd_per_year"]], textposition="auto", cliponaxis=False,
+        customdata=table["component"], hovertemplate="%{customdata}: %{text} per year<extra></extra>",
     ))
-    fig.update_xaxes(title_text="US$ per year", tickformat="$,.0f", rangemode="tozero")
+    top = float(max(table["usd_per_year"].max(), 0.0))
+    fig.update_xaxes(title_text="US$ per year", tickformat="$~s", rangemode="tozero", nticks=5,
+                     range=[0, top * 1.3] if top > 0 else None)
     fig.update_yaxes(autorange="reversed", automargin=True)
     return _layout(fig, "Yearly cost of chronic low back pain by component (US$ per year)", height=300)
 
@@ -211,7 +220,7 @@ def cashflow_figure(table: pd.DataFrame, payback_month: float | None, horizon_mo
                            font=dict(color=OKABE_ITO["vermillion"], size=13))
     # the axis ends at the horizon; ticks thin out for long horizons so they never pile up on a phone
     fig.update_xaxes(title_text="month of the program", range=[0.5, horizon_months + 0.5],
-                     dtick=1 if horizon_months <= 12 else 3 if horizon_months <= 36 else 6)
+                     dtick=month_dtick(horizon_months))
     fig.update_yaxes(title_text="US$", tickformat="$,.0f")
     return _layout(fig, "Net cash flow by month, and cumulative (US$)", height=440, legend=True)
 

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import OKABE_ITO, _layout, _money_text
+from .charts import OKABE_ITO, _layout, _money_text, month_dtick
 
 __all__ = [
     "histogram_table",
@@ -124,7 +124,7 @@ def fan_figure(monthly: pd.DataFrame) -> go.Figure:
                              line=dict(color=OKABE_ITO["blue"], width=3),
                              hovertemplate="Month %{x}: median %{y:$,.0f} cumulative<extra></extra>"))
     fig.add_hline(y=0, line=dict(color=OKABE_ITO["black"], width=1))
-    fig.update_xaxes(title_text="month of the program", dtick=1 if len(m) <= 24 else 6)
+    fig.update_xaxes(title_text="month of the program", dtick=month_dtick(len(m)))
     fig.update_yaxes(title_text="US$", tickprefix="$", tickformat=",.0f")
     return _layout(fig, "Cumulative net cash flow by month across simulations (US$)", height=380, legend=True)
 

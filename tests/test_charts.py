@@ -170,3 +170,15 @@ def test_cash_flow_chart_ends_at_the_horizon_even_with_a_late_payback():
     assert tuple(fig.layout.xaxis.range) == (0.5, 12.5)
     ann = next(a for a in fig.layout.annotations if "Pays back" in a.text)
     assert ann.xanchor == "right"  # a late payback label points inward
+
+
+@pytest.mark.parametrize("horizon", [3, 6, 12, 13, 18, 24, 36, 48, 60, 72, 96, 120])
+def test_month_ticks_stay_few_enough_to_read_on_a_phone(horizon):
+    # at 390 px the plot is about 300 px wide: 12 two-digit month labels (25 px each) is the most that fits
+    step = charts.month_dtick(horizon)
+    assert horizon / step <= (12 if horizon <= 12 else 10)
+    assert step == 1 or horizon / step >= 4            # and never so few that the axis says nothing
+    r = evaluate(apply_sets(Scenario(), [("analysis.horizon_months", horizon)]))
+    fig = charts.cashflow_figure(charts.cashflow_table(r.program), r.program.payback_month, horizon)
+    assert fig.layout.xaxis.dtick == step
+    assert tuple(fig.layout.xaxis.range) == (0.5, horizon + 0.5)

@@ -15,6 +15,7 @@ from calculator import Scenario, apply_sets, compare, evaluate, input_table, lib
 from calculator.dashboard import fmt, state
 from calculator.dashboard.fields import FIELDS, changed_paths
 from calculator.dashboard.registry import PAGES
+from calculator.uncertainty import headline
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60
@@ -58,8 +59,25 @@ def texts(elements) -> str:
 # Every page renders
 
 
-def test_app_py_renders_the_cost_page_with_calculator_numbers():
+def test_app_py_opens_on_the_start_page_with_the_verdict_and_a_link_to_every_page():
+    # Streamlit serves its default page only at "/", so the default is a start page and Cost lives at /cost
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert at.title[0].value == "Back pain cost and therapy ROI"
+    s = Scenario()
+    r, h = evaluate(s), headline(s)
+    sentence = (f"Chronic low back pain costs this workforce of 1,000 about {fmt.money(r.burden.total)} a year "
+                f"({fmt.money(r.burden.per_employee)} per employee); covering Relaxation massage would not pay "
+                f"back within 12 months: ROI {fmt.pct(r.program.roi, signed=True)} (P(ROI > 0) = "
+                f"{fmt.pct(h.probability_roi_positive, 0)}, 90% interval {fmt.interval(*h.roi_interval)}).")
+    assert fmt.md(sentence) in texts(at.markdown)
+    links = at.get("page_link")
+    assert [link.proto.label for link in links] == [p.title for p in PAGES]
+    assert [link.proto.page for link in links] == [p.url_path for p in PAGES]
+
+
+def test_cost_page_numbers_match_the_calculator():
+    at = open_page("cost")
     assert not at.exception
     b = evaluate(Scenario()).burden
     m = metrics(at)
@@ -70,6 +88,28 @@ def test_app_py_renders_the_cost_page_with_calculator_numbers():
     assert m["Excess medical care"] == fmt.money(b.medical)
     assert m["Employees likely affected"] == fmt.number(b.affected_employees)
     assert m["Work hours lost per year"] == fmt.number(b.hours_lost)
+
+
+@pytest.mark.parametrize(("page", "query", "pays"), [
+    ("cost", {}, "would not pay back within 12 months"),
+    ("roi", {}, "would not pay back within 12 months"),
+    # 5,000 employees on yoga over 36 months: the fixed setup cost is spread thin and it pays back
+    ("roi", {"workforce.employees": "5000", "programs.0.therapy": "yoga", "analysis.horizon_months": "36"},
+     "would pay back in month "),
+])
+def test_cost_and_roi_pages_lead_with_a_plain_verdict_never_a_bare_roi(page, query, pays):
+    at = open_page(page, query)
+    s = state.scenario_from_query(query)[0]
+    r, h = evaluate(s), headline(s)
+    first = at.markdown[[i for i, m in enumerate(at.markdown) if m.value.startswith("Chronic low back pain")][0]]
+    text = first.value.replace("\\", "")
+    assert text.startswith(f"Chronic low back pain costs this workforce of {fmt.number(s.workforce.employees)} "
+                           f"about {fmt.money(r.burden.total)} a year ({fmt.money(r.burden.per_employee)} per employee)")
+    assert pays in text
+    if r.program.payback_month is not None:
+        assert f"would pay back in month {int(r.program.payback_month)} of 36" in text
+    assert f"ROI {fmt.pct(r.program.roi, signed=True)} (P(ROI > 0) = {fmt.pct(h.probability_roi_positive, 0)}, " \
+           f"90% interval {fmt.interval(*h.roi_interval)})" in text
 
 
 @pytest.mark.parametrize("page", [p.url_path for p in PAGES])
@@ -128,7 +168,8 @@ def test_assumptions_page_lists_every_input_with_sources_and_links():
         if ref.doi:
             assert ref.doi.split("/")[0] in body
     assert "https://doi.org/10.7326/M18-3602" in body  # Luckhaupt 2019, the prevalence source
-    assert "Limitations" in [s.value for s in at.subheader]
+    assert "Limitations" in [s.value for s in at.header]
+    assert not at.subheader  # section headings are h2 (st.header), never h3 after the h1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -361,3 +402,56 @@ def test_changed_paths_counts_only_real_changes():
     s = apply_sets(Scenario(), [("programs.0.uptake", 0.2), ("programs.0.price_per_session", 75.0)])
     assert changed_paths(s) == ["programs.0.uptake"]  # 75 is the massage catalogue price
     assert all(p in FIELDS for p in changed_paths(s))
+
+
+# ---------------------------------------------------------------------------------------------
+# KPI help names its sources and links to the rows on the Assumptions page (issue 14)
+
+
+@pytest.mark.parametrize("page", ["cost", "roi"])
+def test_every_kpi_help_names_its_sources_and_links_to_its_assumption_rows(page):
+    from urllib.parse import parse_qs, urlparse
+
+    at = open_page(page, {"workforce.employees": "250"})
+    inputs = input_table(state.scenario_from_query({"workforce.employees": "250"})[0])
+    for m in at.metric:
+        text = m.proto.help
+        assert "Source: " in text, m.label
+        link = re.search(r"\[See these rows on Assumptions & sources\]\((assumptions\?[^)\s]+)\)", text)
+        assert link, (m.label, text[-300:])
+        query = parse_qs(urlparse(link.group(1)).query)
+        assert query["workforce.employees"] == ["250"]           # the link keeps the scenario
+        paths = query["row"][0].split(",")
+        assert paths and set(paths) <= set(inputs["path"]), paths
+        # every publication behind those rows is named (short citation), and nothing else
+        keys = {k for ks in inputs[inputs["path"].isin(paths)]["source_keys"] for k in ks.split(";")}
+        named = text.split("Source: ", 1)[1].split(" (inputs: ", 1)[0]
+        assert set(named.split("; ")) == {fmt.md(fmt.short_citation(k)) for k in keys}, m.label
+
+
+def test_assumptions_page_shows_the_linked_rows_first_and_ignores_unknown_ones():
+    at = AppTest.from_function(_page_app, args=("assumptions",), default_timeout=TIMEOUT)
+    at.query_params.update({"row": "condition.prevalence,http://evil.example,workforce.hourly_wage",
+                            "workforce.employees": "250"})
+    at.run()
+    assert not at.exception
+    assert not at.warning                                         # "row" is not a scenario input
+    linked = at.dataframe[0].value
+    assert list(linked["Input"]) == ["Employees living with chronic low back pain (%)", "Average hourly wage ($ per hour)"]
+    assert "Luckhaupt et al. 2019" in linked["Sources"].iloc[0]
+    assert "evil" not in texts(at.markdown)
+    assert len(at.dataframe[1].value) == len(input_table(Scenario()))  # the full table follows
+
+
+def test_charts_titles_are_text_above_the_chart_not_inside_it():
+    from calculator import charts
+
+    at = open_page("roi")
+    r = evaluate(Scenario())
+    fig = charts.cashflow_figure(charts.cashflow_table(r.program), r.program.payback_month, 12)
+    title = re.sub(r"<[^>]+>", " ", fig.layout.title.text).split()
+    assert any(m.value.startswith("**") and " ".join(title) in re.sub(r"\\(.)", r"\1", m.value).replace("*", "")
+               for m in at.markdown), " ".join(title)
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        assert not (spec["layout"].get("title") or {}).get("text"), chart.key

@@ -2,7 +2,10 @@
 
 Layout
 ------
-``registry.py``  the PAGES list (navigation order); ``app.py`` turns it into ``st.navigation``.
+``registry.py``  the PAGES list (navigation order) and HOME, the Start page served at ``/``;
+                 ``app.py`` turns ``[HOME, *PAGES]`` into ``st.navigation``. Streamlit serves its
+                 default page only at ``/``, so with Start as the default every page in PAGES has its
+                 own address (``/cost``, ``/roi`` ...).
 ``shell.py``     the frame around every page: logo, scenario toolbar (share link, download, load,
                  reset), share-link messages, footer; it runs the page, then mirrors the scenario
                  in the URL.
@@ -11,7 +14,12 @@ Layout
 ``fields.py``    the input catalogue: plain-word labels, kinds (percent, money ...), help text
                  from the parameter library.
 ``fmt.py``       money, percent, month and citation formatting (the same everywhere).
-``ui.py``        KPI cards with the sanity warnings that concern them, charts, banners.
+``ui.py``        KPI cards with the sanity warnings that concern them (``Kpi.sources``: the input
+                 paths whose citations the "?" help names, linked to their rows on the Assumptions
+                 page as ``assumptions?<scenario>&row=path,path``), charts (title drawn as text
+                 above the plot), banners.
+``verdict.py``   the one-sentence verdict of the Start, Cost and ROI pages (ROI always with
+                 P(ROI > 0) and its 90% interval).
 ``pages/<name>.py``  one module per page, each with ``render() -> None``.
 
 Adding a page

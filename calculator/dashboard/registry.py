@@ -2,6 +2,9 @@
 
 To add a page: create ``calculator/dashboard/pages/<name>.py`` with a ``render()`` function and add
 one ``PageSpec`` line below.
+
+``HOME`` is the start page served at ``/`` (Streamlit serves its default page only at ``/``, never at
+its own url_path), so every page in ``PAGES``, Cost included, has its own address: ``/cost``, ``/roi``...
 """
 
 from __future__ import annotations
@@ -29,3 +32,6 @@ PAGES: list[PageSpec] = [
     PageSpec("library", "Library", "library", ":material/bookmarks:"),
     PageSpec("portfolio", "Book of business", "portfolio", ":material/business_center:"),
 ]
+
+#: The start page at ``/``: the tool's purpose in one sentence, the verdict, and a link to every page.
+HOME = PageSpec("start", "Start", "start", ":material/home:")

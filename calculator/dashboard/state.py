@@ -73,7 +73,7 @@ UPLOAD_KEY = "bp_upload"
 #: Query parameter holding the parameter-set version a share link was made with.
 PIN_PARAM = "ps"
 #: Query parameters Streamlit itself may use; never treated as scenario fields.
-IGNORED_PARAMS = frozenset({"embed", "embed_options"})
+IGNORED_PARAMS = frozenset({"embed", "embed_options", "row"})  # row: Assumptions rows a KPI links to
 #: Largest scenario file accepted: the core's one limit (a real scenario is a few kB).
 MAX_UPLOAD_BYTES = MAX_SCENARIO_BYTES
 #: Metadata that is not part of a share link.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -10,6 +12,7 @@ import streamlit as st
 from calculator.model import Warning as CoreWarning
 
 from . import fmt, state
+from .fields import label_for_path
 
 #: Plotly toolbar: keep the image download, drop the editing tools.
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"]}
@@ -25,6 +28,27 @@ class Kpi:
     concerns: tuple[str, ...] = field(default_factory=tuple)  #: result paths whose warnings belong here
     key: str = ""  #: stable id: the card container gets the CSS class ``st-key-kpi-<key>``
     note: str = ""  #: a short second line under the value (e.g. "110% of the trial effect")
+    #: scenario paths of the inputs behind the figure: the help names their sources and links to their rows
+    sources: tuple[str, ...] = field(default_factory=tuple)
+
+
+#: Query parameter of the Assumptions page naming the rows a KPI's help linked to (comma-separated paths).
+ROW_PARAM = "row"
+
+
+def sources_help(paths: tuple[str, ...] | list[str]) -> str:
+    """Markdown: the sources of these inputs, and a link to their rows on the Assumptions page.
+
+    The link carries the scenario (its share query), so the rows show the values in use.
+    """
+    table = state.cached_input_table(state.scenario_json(), 0)
+    rows = table[table["path"].isin(list(paths))]
+    keys = list(dict.fromkeys(k for ks in rows["source_keys"] for k in str(ks).split(";") if k))
+    labels = ", ".join(label_for_path(p) for p in paths)
+    link = "assumptions?" + urlencode({**state.share_query(), ROW_PARAM: ",".join(paths)})
+    cites = "; ".join(dict.fromkeys(fmt.short_citation(k) for k in keys))  # one mention per publication
+    return (f"Source: {fmt.md(cites)} (inputs: {fmt.md(labels)}). "
+            f"[See these rows on Assumptions & sources]({link})")
 
 
 def kpi_cards(cards: list[Kpi], warnings: list[CoreWarning]) -> list[CoreWarning]:
@@ -36,7 +60,9 @@ def kpi_cards(cards: list[Kpi], warnings: list[CoreWarning]) -> list[CoreWarning
     row = st.container(horizontal=True, gap="small")
     for card in cards:
         box = row.container(border=True, width=CARD_WIDTH, key=f"kpi-{card.key}" if card.key else None)
-        box.metric(fmt.md(card.label), card.value, help=fmt.md(card.help) if card.help else None,
+        text = "\n\n".join(t for t in (fmt.md(card.help) if card.help else "",
+                                          sources_help(card.sources) if card.sources else "") if t)
+        box.metric(fmt.md(card.label), card.value, help=text or None,
                    delta=card.note or None, delta_color="off", delta_arrow="off")
         for w in [w for w in left if w.concerns in card.concerns]:
             box.warning(fmt.md(w.message), icon=":material/warning:")
@@ -50,7 +76,23 @@ def other_warnings(warnings: list[CoreWarning]) -> None:
         box.warning(fmt.md(w.message), icon=":material/warning:")
 
 
+def _plain(text: str | None) -> str:
+    """Plotly title text as plain text: tags go, white space collapses."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]*>", "", text or "")).strip()
+
+
 def chart(fig: go.Figure, key: str) -> None:
+    """The figure with its title drawn above it as text (first line bold), not inside the plot.
+
+    Text wraps at any width, so a 390 px phone never cuts a title, and Plotly's toolbar (top right,
+    in the small top margin left) never sits over it. The figure passed in is not changed.
+    """
+    lines = [_plain(t) for t in re.split(r"<br\s*/?>", fig.layout.title.text or "")]
+    lines = [t for t in [*lines, _plain(fig.layout.title.subtitle.text)] if t]
+    if lines:
+        st.markdown("  \n".join([f"**{fmt.md(lines[0])}**", *(fmt.md(t) for t in lines[1:])]))
+        fig = go.Figure(fig).update_layout(title=dict(text="", subtitle=dict(text="")),
+                                           margin=dict(t=max(36, int((fig.layout.margin.t or 0) - 40))))
     st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key)
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from calculator import Scenario, apply_sets, evaluate
 from calculator.dashboard import fmt, state
-from calculator.dashboard.registry import PAGES
+from calculator.dashboard.registry import HOME, PAGES
 
 pytestmark = pytest.mark.browser
 
@@ -25,8 +25,8 @@ WIDTHS = (1280, 800)
 
 
 def _path(url_path: str) -> str:
-    """The default (first) page is served at the root."""
-    return "" if url_path == PAGES[0].url_path else url_path
+    """The Start page is served at the root; every other page at its own url_path (/cost, /roi, ...)."""
+    return "" if url_path == HOME.url_path else url_path
 
 
 def goto(page, base: str, url_path: str = "", query: dict[str, str] | None = None) -> None:
@@ -81,7 +81,7 @@ def test_every_page_loads_at_both_widths_and_is_screenshotted(page, app_url, scr
     b = evaluate(Scenario()).burden
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
-        for spec in PAGES:
+        for spec in [HOME, *PAGES]:
             goto(page, app_url, spec.url_path)
             assert_no_exception(page)
             if spec.url_path == "cost":

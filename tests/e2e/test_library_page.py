@@ -79,7 +79,7 @@ def test_save_three_compare_download_delete_undo(page, app_url, screenshot_dir):
     tag = "t" + uuid.uuid4().hex[:6]  # this test's rows, in a library other browser tests may share
     names = [f"Massage base {tag}", f"Yoga classes {tag}", f"Massage 6 visits {tag}"]
     # 1. name the scenario in the header field, then save it from the Cost page
-    _open(page, f"{app_url}/")  # the Cost page is the default page
+    _open(page, f"{app_url}/cost")
     field = page.get_by_label("Scenario name", exact=True).and_(page.get_by_test_id("stTextInputField"))
     field.fill(names[0])
     field.press("Enter")

@@ -140,6 +140,16 @@ def settings_table() -> pd.DataFrame:
     } for p in paths])
 
 
+def linked_rows(table: pd.DataFrame, inputs: pd.DataFrame, param: str | None) -> pd.DataFrame:
+    """The rows of ``table`` a KPI's help linked to (``?row=path,path``), in the link's order.
+
+    Unknown paths are ignored (the link is user-editable text; nothing of it is shown).
+    """
+    paths = [p for p in (param or "").split(",")[:40] if p]
+    index = {path: i for i, path in enumerate(inputs["path"])}
+    return table.iloc[[index[p] for p in dict.fromkeys(paths) if p in index]]
+
+
 def render() -> None:
     ui.header(
         "Assumptions and sources",
@@ -154,17 +164,26 @@ def render() -> None:
     n = len(changed_paths(scenario))
     row.caption(f"{n} input{'s' if n != 1 else ''} changed from the defaults · parameter set {lib.version}")
 
-    st.subheader("Numbers in use")
+    st.header("Numbers in use")
     inputs = state.cached_input_table(state.scenario_json(), 0)
-    st.dataframe(parameter_table(inputs, st.session_state.get(ORIGINS_KEY)), hide_index=True, width="stretch", height="content",
+    table = parameter_table(inputs, st.session_state.get(ORIGINS_KEY))
+    linked = linked_rows(table, inputs, st.query_params.get(ui.ROW_PARAM))
+    if len(linked):
+        with st.container(border=True, key="linked-rows"):
+            st.markdown("**The inputs behind the figure you came from**, with their sources "
+                        "(every input is in the full table below):")
+            st.dataframe(linked, hide_index=True, width="stretch", key="linked-rows-table",
+                         column_config={"Input": st.column_config.TextColumn(pinned=True, width="large"),
+                                        "Changed by you": st.column_config.CheckboxColumn()})
+    st.dataframe(table, hide_index=True, width="stretch", height="content",
                  key="parameters-table",
                  column_config={"Input": st.column_config.TextColumn(pinned=True, width="large"),
                                 "Changed by you": st.column_config.CheckboxColumn()})
-    st.subheader("Settings")
+    st.header("Settings")
     st.dataframe(settings_table(), hide_index=True, width="stretch", height="content", key="settings-table",
                  column_config={"Changed by you": st.column_config.CheckboxColumn()})
 
-    st.subheader("Sources")
+    st.header("Sources")
     r = state.current_result()
     lines = []
     for ref in lib.citations(r.sources):
@@ -175,7 +194,7 @@ def render() -> None:
                "“derived” means computed from published figures; “assumption” means a reasoned choice "
                "with no direct source; “recalled” means not yet re-checked.")
 
-    st.subheader("How the numbers are worked out")
+    st.header("How the numbers are worked out")
     st.markdown(METHODS)
-    st.subheader("Limitations")
+    st.header("Limitations")
     st.markdown(LIMITATIONS)

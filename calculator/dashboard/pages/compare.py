@@ -72,7 +72,7 @@ def render() -> None:
     st.markdown(fmt.md(verdict(df, H)))
     ui.chart(charts.compare_figure(df, H, measure), key="chart-compare")
 
-    st.subheader(f"All therapies over {H} months")
+    st.header(f"All therapies over {H} months")
     view = table_view(df.sort_values(measure, ascending=False, na_position="last", kind="stable"))
     styled = view.style.apply(
         lambda row: ["background-color: #FBE9C6; font-weight: 600" if row["Your choice"] else "" for _ in row],

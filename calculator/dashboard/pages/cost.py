@@ -8,7 +8,7 @@ from calculator import charts, library
 from calculator.model import benchmark_check
 from calculator.perspective import LABELS
 
-from .. import fmt, state, ui
+from .. import fmt, state, ui, verdict
 from ..inputs import field, fields
 
 PERSPECTIVE_WORDS = LABELS
@@ -28,29 +28,37 @@ def render() -> None:
     scenario = state.current_scenario()
     r = state.current_result()
     b = r.burden
-    st.subheader("Yearly cost")
+    st.markdown(fmt.md(verdict.sentence(scenario, r, state.current_headline())))
+    st.header("Yearly cost")
     st.markdown(
         f"For {fmt.number(scenario.workforce.employees)} employees, chronic low back pain costs an estimated "
         f"**{fmt.md(fmt.money(b.total))} a year**, about {fmt.md(fmt.money(b.per_employee))} per employee, in "
         "absence, reduced productivity at work and extra medical care.")
     left = ui.kpi_cards([
         ui.Kpi("Yearly cost, total", fmt.money(b.total),
-               "Absence, reduced productivity at work and excess medical care, per year.", key="total"),
+               "Absence, reduced productivity at work and excess medical care, per year.", key="total",
+               sources=('condition.prevalence', 'condition.absence_days', 'condition.presenteeism', 'condition.medical_excess_cost', 'workforce.hourly_wage')),
         ui.Kpi("Per employee per year", fmt.money(b.per_employee),
-               "The yearly cost spread over the whole workforce.", key="per-employee"),
+               "The yearly cost spread over the whole workforce.", key="per-employee",
+               sources=('condition.prevalence', 'condition.absence_days', 'condition.presenteeism', 'condition.medical_excess_cost')),
         ui.Kpi("Absence", fmt.money(b.absenteeism),
-               "Extra days off attributable to chronic back pain, valued at total compensation.", key="absence"),
+               "Extra days off attributable to chronic back pain, valued at total compensation.", key="absence",
+               sources=('condition.absence_days', 'workforce.hourly_wage', 'workforce.benefits_load')),
         ui.Kpi("Reduced productivity at work", fmt.money(b.presenteeism),
                "Working while in pain: extra productivity lost at work (presenteeism), valued at total "
-               "compensation.", key="presenteeism"),
+               "compensation.", key="presenteeism",
+               sources=('condition.presenteeism', 'workforce.hourly_wage', 'workforce.productivity_multiplier')),
         ui.Kpi("Excess medical care", fmt.money(b.medical),
-               "Health-care spending above that of employees without chronic back pain.", key="medical"),
+               "Health-care spending above that of employees without chronic back pain.", key="medical",
+               sources=('condition.medical_excess_cost', 'condition.plan_paid_share')),
         ui.Kpi("Employees likely affected", fmt.number(b.affected_employees),
                "An estimate for the whole workforce, from the prevalence; never about any individual.",
-               key="affected"),
+               key="affected",
+               sources=('condition.prevalence',)),
         ui.Kpi("Work hours lost per year", fmt.number(b.hours_lost),
                "Absence hours plus hours' worth of productivity lost at work.",
-               concerns=("burden.hours_lost",), key="hours"),
+               concerns=("burden.hours_lost",), key="hours",
+               sources=('condition.absence_days', 'condition.presenteeism', 'condition.hours_per_day')),
     ], r.warnings)
     ui.other_warnings([w for w in left if w.concerns.startswith("burden")])
     note = st.container()
@@ -61,7 +69,7 @@ def render() -> None:
     ui.chart(charts.burden_figure(charts.burden_table(r)), key="chart-burden")
     _benchmark_section(r)
 
-    st.subheader("Refine the inputs")
+    st.header("Refine the inputs")
     st.caption("Each input shows whether it is a default (with its source) or your own value; the "
                "question mark beside it explains the number and its range.")
     with st.expander("Pay and working hours", key="exp-pay-and-working-hours", icon=":material/payments:"):

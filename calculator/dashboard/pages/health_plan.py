@@ -111,7 +111,7 @@ def _stop_claims() -> None:
 
 
 def _claims_section() -> None:
-    st.subheader("Your claims")
+    st.header("Your claims")
     st.markdown("Start from your own plan's experience: upload an **aggregate** claims extract (one row per "
                 "group and period; the template is `assets/claims_template.csv`). It sets the prevalence, the "
                 "LBP-linked medical cost per member with back pain, the members and the paid-to-allowed ratio, "
@@ -171,7 +171,7 @@ def _on_uptake() -> None:
 
 def _budget_section(b: BudgetImpact, iv: pd.DataFrame) -> None:
     whole = iv.set_index("year").loc[0]
-    st.subheader(f"Budget impact over {b.horizon_years} plan year{'s' if b.horizon_years > 1 else ''}")
+    st.header(f"Budget impact over {b.horizon_years} plan year{'s' if b.horizon_years > 1 else ''}")
     st.caption(fmt.md(f"From the plan's view (ISPOR good practice): program fees minus plan-paid medical offsets, "
                       f"undiscounted; positive = the plan spends more. Fee: {FEE_BASIS_LABELS[b.fee_basis]} "
                       f"{fmt.money(b.fee_amount, cents=True)}. Paid-to-allowed "
@@ -209,7 +209,7 @@ def _budget_section(b: BudgetImpact, iv: pd.DataFrame) -> None:
 
 
 def _ce_section(ce: CostEffectiveness, psa: CEAResult) -> None:
-    st.subheader("Value: cost per QALY")
+    st.header("Value: cost per QALY")
     row = psa.table.set_index("therapy").loc[ce.therapy]
     w_mid = ce.wtp[1]
     ratio = fmt.money(ce.cost_per_qaly) if ce.cost_per_qaly is not None else {
@@ -247,7 +247,7 @@ def _ce_section(ce: CostEffectiveness, psa: CEAResult) -> None:
     st.container(key="tbl-cea").dataframe(view, hide_index=True, width="stretch")
     st.caption(fmt.md(f"Burden: chronic low back pain costs this workforce about {fmt.number(ce.qaly_burden, 1)} "
                       "QALYs a year against living without it."))
-    st.subheader("Acceptability curves: every therapy")
+    st.header("Acceptability curves: every therapy")
     ui.chart(charts_plan.ceac_figure(charts_plan.ceac_table(psa.ceac), psa.wtp), key="chart-ceac")
     tt = psa.table
     ceac_view = pd.DataFrame({"Therapy": tt["label"], "Mean QALYs": tt["mean_qalys"].map(lambda v: fmt.number(v, 2)),

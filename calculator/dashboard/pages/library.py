@@ -151,7 +151,7 @@ def _filters(lib: Any) -> list[SavedScenario]:
 
 
 def _one(lib: Any, names: list[str]) -> None:
-    st.subheader("Load, check or delete a scenario")
+    st.header("Load, check or delete a scenario")
     row = st.container(horizontal=True, gap="small", vertical_alignment="bottom")
     with row.container(width=360):
         name = st.selectbox("Scenario", names, key="lib-pick")
@@ -227,7 +227,7 @@ def _highlight(df: pd.DataFrame, differs: pd.Series) -> Any:
 
 
 def _compare(lib: Any, names: list[str]) -> None:
-    st.subheader("Compare 2 to 4 scenarios side by side")
+    st.header("Compare 2 to 4 scenarios side by side")
     chosen = st.multiselect("Scenarios to compare", names, key="lib-compare", max_selections=4,
                             placeholder="Choose 2 to 4 saved scenarios")
     if len(chosen) < 2:
@@ -267,7 +267,7 @@ def _compare(lib: Any, names: list[str]) -> None:
 
 
 def _transfer(lib: Any) -> None:
-    st.subheader("Export and import")
+    st.header("Export and import")
     row = st.container(horizontal=True, gap="small")
     row.download_button("Export library (JSON)", data=lambda: export_bytes(lib, "json"),
                         file_name="backpain-roi-library.json", mime="application/json", key="lib-export-json",

@@ -123,7 +123,7 @@ def _totals(res: BookResult) -> None:
     t = res.totals
     head = t.iloc[0]
     what = "the whole book" if head["therapy"] == WHOLE_BOOK else head["label"]
-    st.subheader(f"Book totals: {what}")
+    st.header(f"Book totals: {what}")
     cards = [
         ui.Kpi("Book net benefit", fmt.money(head["net_benefit_mean"]),
                "Savings minus cost over each group's horizon, summed over the groups: the mean over "
@@ -157,7 +157,7 @@ def _totals(res: BookResult) -> None:
 
 
 def _table(res: BookResult) -> None:
-    st.subheader("Every group")
+    st.header("Every group")
     st.caption("Click a column heading to sort. Status says why a group failed or was left out.")
     view = res.groups[list(COLUMNS)].rename(columns=COLUMNS)
     money = st.column_config.NumberColumn(format="dollar", step=1)

@@ -103,7 +103,7 @@ def render() -> None:
     if census is not None:
         st.caption(f"Your census is in use: the reports add a table of {len(d.segments)} workforce segments.")
 
-    st.subheader("Preview of page 1")
+    st.header("Preview of page 1")
     st.markdown(f"**{fmt.md(d.verdict())}**")
     st.markdown(fmt.md(d.question()))
     st.markdown("\n".join(f"- {fmt.md(line)}" for line in d.answer()[1:]))
@@ -116,7 +116,7 @@ def render() -> None:
                             key=f"report-{key}", note=f.sub))
     ui.other_warnings(ui.kpi_cards(cards, d.result.warnings))
 
-    st.subheader("Download")
+    st.header("Download")
     if browser_path() is None:
         st.info("No Chrome or Chromium was found on this server, so the PDF will say that its charts could "
                 "not be drawn; every table is still in it.", icon=":material/info:")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from calculator import charts, library
 
-from .. import fmt, state, ui
+from .. import fmt, state, ui, verdict
 from ..inputs import field, fields
 
 P = "programs.0."
@@ -38,44 +38,56 @@ def render() -> None:
     p = r.program
     h = state.current_headline()
     H = p.horizon_months
-    st.subheader(f"Over {H} months")
+    st.markdown(fmt.md(verdict.sentence(scenario, r, h)))
+    st.header(f"Over {H} months")
     left = ui.kpi_cards([
         ui.Kpi("Program cost", fmt.money(p.cost),
                "What the employer pays over the horizon: its share of session prices, setup, administration "
-               "and (if chosen) paid work time.", concerns=("program.cost",), key="cost"),
+               "and (if chosen) paid work time.", concerns=("program.cost",), key="cost",
+               sources=('programs.0.price_per_session', 'programs.0.sessions', 'programs.0.uptake', 'programs.0.setup_cost', 'programs.0.admin_pepm')),
         ui.Kpi("Savings", fmt.money(p.savings),
                "Absence, productivity at work and medical costs avoided, in the chosen perspective.",
-               concerns=("program.savings",), key="savings"),
-        ui.Kpi("Net benefit", fmt.money(p.net_benefit), "Savings minus program cost.", key="net"),
+               concerns=("program.savings",), key="savings",
+               sources=('programs.0.effect_size', 'programs.0.effect_multiplier', 'translation.response_per_point', 'condition.absence_days', 'condition.medical_excess_cost')),
+        ui.Kpi("Net benefit", fmt.money(p.net_benefit), "Savings minus program cost.", key="net",
+               sources=('programs.0.price_per_session', 'programs.0.effect_size', 'programs.0.effect_multiplier')),
         ui.Kpi("Return on investment", fmt.pct(p.roi) if p.roi is not None else "n/a",
                "Net benefit divided by program cost. 0% means the program pays for itself exactly. "
                f"Beside it: the chance that the ROI is above 0 and its 90% interval, from "
                f"{h.draws:,} Monte Carlo draws of every uncertain input (seed {h.seed}).",
                concerns=("program.roi",), key="roi",
+               sources=('programs.0.price_per_session', 'programs.0.effect_size', 'programs.0.effect_multiplier'),
                note=f"P(ROI > 0) {fmt.pct(h.probability_roi_positive, 0)}"),
         ui.Kpi("Chance it pays for itself", fmt.pct(h.probability_roi_positive, 0),
                f"Share of {h.draws:,} Monte Carlo draws of every uncertain input (seed {h.seed}) in which the "
                "ROI is above 0, with the 90% range of the ROI across the draws.", key="roi-probability",
+               sources=('programs.0.effect_size', 'programs.0.effect_multiplier', 'translation.response_per_point'),
                note=f"90% range {fmt.pct(h.roi_interval[0], 0)} to {fmt.pct(h.roi_interval[1], 0)}"),
         ui.Kpi("Net present value", fmt.money(p.npv),
                f"Net benefit with later months discounted at {fmt.pct(scenario.analysis.discount_rate)} a year.",
-               key="npv"),
+               key="npv",
+               sources=('analysis.discount_rate',)),
         ui.Kpi("Payback", fmt.months(p.payback_month, H),
                "The first month in which cumulative savings reach cumulative cost.", key="payback",
+               sources=('programs.0.setup_cost', 'programs.0.effect_size', 'programs.0.decay_per_week'),
                note="" if p.payback_month is not None else f"not within {H} months"),
         ui.Kpi("Cost per participant", fmt.money(p.cost_per_participant),
-               "Program cost divided by the employees who start the course.", key="per-participant"),
+               "Program cost divided by the employees who start the course.", key="per-participant",
+               sources=('programs.0.price_per_session', 'programs.0.sessions', 'programs.0.completion')),
         ui.Kpi("Employees who take part", fmt.number(p.participants, 0),
                f"Of whom about {fmt.number(p.participants_with_back_pain, 0)} live with chronic back pain.",
-               key="participants"),
+               key="participants",
+               sources=('programs.0.eligibility', 'programs.0.uptake', 'condition.prevalence')),
         ui.Kpi("Break-even price per session",
                fmt.money(p.breakeven_price_per_session) if p.breakeven_price_per_session else "None",
                "The session price at which savings equal cost (none: even free sessions would not pay back "
-               "the fixed costs).", key="breakeven-price", note=f"price now {fmt.money(p.price_per_session)}"),
+               "the fixed costs).", key="breakeven-price",
+               sources=('programs.0.price_per_session',), note=f"price now {fmt.money(p.price_per_session)}"),
         ui.Kpi("Break-even effect",
                f"{fmt.number(p.breakeven_effect_size, 1)} points" if p.breakeven_effect_size is not None else "None",
                "The improvement on the Roland-Morris disability scale at which savings equal cost.",
                key="breakeven-effect",
+               sources=('programs.0.effect_size',),
                note=(f"trial effect: {fmt.number(p.effect_size, 1)} points"
                      if p.breakeven_effect_multiplier is not None else "no effect size pays back")),
     ], r.warnings)
@@ -89,7 +101,7 @@ def render() -> None:
                "Diamonds: results published by the trials (bars show 95% confidence intervals where "
                "reported).")
 
-    st.subheader("Design the benefit")
+    st.header("Design the benefit")
     with st.expander("Who can use it", key="exp-who-can-use-it", icon=":material/groups:", expanded=False):
         fields([P + "eligibility", P + "uptake", P + "uptake_unaffected", P + "completion",
                 P + "noncompleter_session_share", "workforce.turnover", P + "offer_interval_months"], columns=2)

@@ -213,7 +213,7 @@ def _headline(r: PSAResult, sampled: pd.DataFrame) -> None:
 def _distributions(r: PSAResult, sampled: pd.DataFrame) -> None:
     """Histograms of net benefit and ROI, the fan chart, and what is drawn."""
     H = r.horizon_months
-    st.subheader(f"How the result varies across {r.draws_n:,} simulations")
+    st.header(f"How the result varies across {r.draws_n:,} simulations")
     c1, c2 = st.columns(2, gap="medium")
     with c1:
         ui.chart(cu.distribution_figure(cu.histogram_table(r.draws["net_benefit"]), r.summary, "net_benefit", H),
@@ -239,7 +239,7 @@ def _distributions(r: PSAResult, sampled: pd.DataFrame) -> None:
 
 def _drivers(sj: str) -> None:
     """The tornado: which inputs move the answer most."""
-    st.subheader("What drives the answer")
+    st.header("What drives the answer")
     outcome = st.segmented_control("Outcome", ["roi", "net_benefit"], default="roi", key="unc-tornado-outcome",
                                    format_func={"roi": "Return on investment", "net_benefit": "Net benefit"}.get,
                                    help="Which result the bars show.") or "roi"
@@ -258,7 +258,7 @@ def _drivers(sj: str) -> None:
 
 def _break_even(sj: str, spec: pd.DataFrame) -> None:
     """The two-way break-even map."""
-    st.subheader("Where the program breaks even")
+    st.header("Where the program breaks even")
     usable = [n for n in spec["input"] if spec.set_index("input").at[n, "in_use"]]
     paths = spec.set_index("input")["path"]
     pair_names = [f"{MAP_NAMES.get(x, _label(paths[x]))} × {MAP_NAMES.get(y, _label(paths[y]))}"
@@ -282,7 +282,7 @@ def _break_even(sj: str, spec: pd.DataFrame) -> None:
 
 def _presets(sj: str, H: int) -> None:
     """Conservative, base and optimistic side by side, with what each changes."""
-    st.subheader("Conservative, base and optimistic")
+    st.header("Conservative, base and optimistic")
     pres = cached_presets(sj)
     view = pd.DataFrame({
         "Preset": pres["preset"].str.replace("_", " ").str.capitalize(), "Program cost": pres["cost"], "Savings": pres["savings"],
@@ -308,7 +308,7 @@ def _presets(sj: str, H: int) -> None:
 
 def _all_therapies(sj: str, draws: int, seed: int, correlated: bool, fixed: tuple[str, ...]) -> None:
     """Every therapy simulated together: chance each is the best choice, and the value of evidence."""
-    st.subheader("All therapies at once")
+    st.header("All therapies at once")
     cr = cached_psa_compare(sj, min(draws, DEFAULT_DRAWS), seed, correlated, fixed)
     ui.chart(cu.p_best_figure(cr.table, cr.p_none_best), key="chart-unc-pbest")
     st.caption(fmt.md(

@@ -159,7 +159,7 @@ def _on_column(key: str, size: int, columns: list[str], i: int) -> None:
 
 
 def _preset_section() -> None:
-    st.subheader("Industry")
+    st.header("Industry")
     options = [""] + [p.id for p in industries()]
     st.selectbox("Your industry", options, key=INDUSTRY_KEY, on_change=_on_industry,
                  format_func=lambda pid: preset(pid).label if pid else "Not chosen: national averages",
@@ -185,7 +185,7 @@ def _preset_section() -> None:
 
 
 def _report_section(census: Census) -> None:
-    st.subheader("Validation report")
+    st.header("Validation report")
     row = st.container(horizontal=True, gap="small")
     row.metric("Rows read", fmt.number(census.rows_read), border=True)
     row.metric("Rows with problems", fmt.number(census.rows_with_errors), border=True,
@@ -226,7 +226,7 @@ def _mapping_section(name: str, data: bytes, census: Census) -> None:
 
 
 def _results_section(res: CensusResult, active: bool) -> None:
-    st.subheader("Results for your workforce")
+    st.header("Results for your workforce")
     t = res.total
     ui.kpi_cards([
         ui.Kpi("Employees", fmt.number(t["employees"]), "Employees in the rows used.", key="census-employees"),
@@ -307,7 +307,7 @@ def _sources_section() -> None:
              else f"{v['value']:,.4g}", "Comes from": v["source"], "How": v["note"]}
             for p, v in src.items() if v["kind"] in ("survey", "census")]
     if rows:
-        box.subheader("Values from your data")
+        box.header("Values from your data")
         box.dataframe(pd.DataFrame(rows), hide_index=True, key=P + "sources")
 
 
@@ -336,7 +336,7 @@ def render() -> None:
 
     _preset_section()
 
-    st.subheader("Census")
+    st.header("Census")
     st.file_uploader("Census file: CSV, Excel (.xlsx) or Parquet", type=["csv", "txt", "xlsx", "parquet"],
                      key=_uploader_key(), on_change=_on_upload, args=(_uploader_key(),),
                      help="One row per employee, or one row per group with a headcount. Useful columns: job "
