@@ -101,7 +101,7 @@ def _totals_table(res: BookResult) -> Table:
                          0.08 * WIDTH, 0.10 * WIDTH], right={1, 2, 3, 4, 5, 6, 7}, bold_rows=bold)
 
 
-def _groups_table(res: BookResult, n: int = 8) -> Table:
+def _groups_table(res: BookResult, n: int = 6) -> Table:
     g = res.groups[res.groups["status"] == "ok"].sort_values(["prob_roi_positive", "net_benefit_mean"],
                                                              ascending=False, kind="stable")
     pick = g.head(2 * n) if len(g) <= 2 * n else pd.concat([g.head(n), g.tail(n)])

@@ -14,9 +14,9 @@ rendered and still carries every table.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import os
 import shutil
+import threading
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
@@ -63,9 +63,24 @@ def render_png(figs: Sequence[go.Figure], sizes: Sequence[tuple[int, int]], *, s
             "no Chrome or Chromium found for plotly's static export (kaleido); install one "
             "(Debian: apt-get install chromium) or set BROWSER_PATH")
     opts = [dict(format="png", width=w, height=h, scale=scale) for w, h in sizes]
-    try:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-            job = pool.submit(asyncio.run, _render(list(figs), opts, timeout, path))
-            return job.result(timeout=timeout * (len(figs) + 1))
-    except Exception as exc:  # noqa: BLE001 - any browser failure means "no charts", reported in the PDF
+    box: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            box["result"] = asyncio.run(_render(list(figs), opts, timeout, path))
+        except BaseException as exc:  # noqa: BLE001 - reported below as ChartsUnavailable
+            box["error"] = exc
+
+    # a daemon thread, so a browser that never answers can neither block this call past the deadline
+    # nor keep the process alive at exit (a ThreadPoolExecutor would join it in both places)
+    worker = threading.Thread(target=work, name="kaleido-render", daemon=True)
+    worker.start()
+    deadline = timeout + 15.0 * len(figs)
+    worker.join(deadline)
+    if worker.is_alive():
+        raise ChartsUnavailable(f"chart rendering failed (the browser did not answer within "
+                                f"{deadline:.0f} s)")
+    if "error" in box:
+        exc = box["error"]
         raise ChartsUnavailable(f"chart rendering failed ({type(exc).__name__}: {exc})") from exc
+    return box["result"]  # type: ignore[return-value]
