@@ -5,7 +5,7 @@
 >>> round(r.burden.total), round(r.burden.per_employee)
 (752505, 753)
 >>> round(r.program.roi, 3), r.program.payback_month is None
-(-0.452, True)
+(-0.314, True)
 >>> round(r.program.breakeven_price_per_session, 2)
 28.42
 """

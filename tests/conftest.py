@@ -15,6 +15,18 @@ settings.register_profile("dev", max_examples=60, deadline=None,
 settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_main_module():
+    """Streamlit's AppTest runs a page as ``__main__`` and leaves that module in ``sys.modules``;
+    a later process pool started with "spawn" (Dask's nannies) would then re-run the page script
+    in each child and fail. Restore the real ``__main__`` after every test."""
+    import sys
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None and sys.modules.get("__main__") is not main:
+        sys.modules["__main__"] = main
+
+
 @pytest.fixture
 def default_scenario() -> calculator.Scenario:
     return calculator.Scenario()
