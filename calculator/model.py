@@ -7,7 +7,7 @@
 >>> round(r.program.roi, 3), r.program.payback_month is None
 (-0.314, True)
 >>> round(r.program.breakeven_price_per_session, 2)
-28.42
+43.88
 """
 
 from __future__ import annotations
