@@ -28,7 +28,9 @@ import dataclasses
 import difflib
 import hashlib
 import math
+import sys
 import time
+import types
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -492,7 +494,15 @@ def _dask_client(jobs: int, scheduler: str | None) -> tuple[Any, Any]:
             return Client(scheduler, timeout="20s"), None
         except (OSError, TimeoutError, ValueError) as exc:
             raise BookError(f"cannot reach the Dask scheduler at {scheduler!r}: {exc}") from None
-    cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=":0")
+    # Worker processes are spawned: they re-import the parent's __main__. Inside Streamlit that is the
+    # page script (it would run again in every worker), so the cluster starts under a plain __main__.
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=":0")
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
     return Client(cluster), cluster
 
 

@@ -15,16 +15,21 @@ settings.register_profile("dev", max_examples=60, deadline=None,
 settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
+_REAL_MAIN = __import__("sys").modules.get("__main__")  # this test process's own, before any AppTest
+
+
 @pytest.fixture(autouse=True)
 def _keep_the_main_module():
-    """Streamlit's AppTest runs a page as ``__main__`` and leaves that module in ``sys.modules``;
-    a later process pool started with "spawn" (Dask's nannies) would then re-run the page script
-    in each child and fail. Restore the real ``__main__`` after every test."""
+    """Streamlit's AppTest runs a page as ``__main__`` and leaves that module in ``sys.modules``
+    (also from module-scoped fixtures); a later process pool started with "spawn" (Dask's nannies)
+    would then re-run the page script in each child and fail. Every test starts and ends with the
+    process's real ``__main__``."""
     import sys
-    main = sys.modules.get("__main__")
+    if _REAL_MAIN is not None:
+        sys.modules["__main__"] = _REAL_MAIN
     yield
-    if main is not None and sys.modules.get("__main__") is not main:
-        sys.modules["__main__"] = main
+    if _REAL_MAIN is not None:
+        sys.modules["__main__"] = _REAL_MAIN
 
 
 @pytest.fixture
