@@ -50,6 +50,9 @@ def number_field(page, path: str):
 
 
 def set_number(page, path: str, value) -> None:
+    # wait for the previous rerun (and its headline simulation) to finish first: a rerun still in
+    # flight re-renders the field and drops a value typed into it meanwhile (seen under load)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached")
     box = number_field(page, path)
     box.fill(str(value))
     box.press("Enter")
