@@ -37,10 +37,18 @@ def render() -> None:
     r = state.current_result()
     p = r.program
     h = state.current_headline()
-    H = p.horizon_months
     st.markdown(fmt.md(verdict.sentence(scenario, r, h)))
-    st.header(f"Over {H} months")
-    left = ui.kpi_cards([
+    st.header(f"Over {p.horizon_months} months")
+    left = ui.kpi_cards(_kpis(scenario, p, h), r.warnings)
+    ui.other_warnings(left)
+    _charts(scenario, p, th)
+    _design_fields()
+
+
+def _kpis(scenario, p, h) -> list:
+    """The KPI cards of the program over its horizon (ROI always with P(ROI > 0) and its range)."""
+    H = p.horizon_months
+    return [
         ui.Kpi("Program cost", fmt.money(p.cost),
                "What the employer pays over the horizon: its share of session prices, setup, administration "
                "and (if chosen) paid work time.", concerns=("program.cost",), key="cost",
@@ -68,7 +76,7 @@ def render() -> None:
                key="npv",
                sources=('analysis.discount_rate',)),
         ui.Kpi("Payback", fmt.months(p.payback_month, H),
-               "The first month in which cumulative savings reach cumulative cost.", key="payback",
+               "The first month from which cumulative savings stay at or above cumulative cost.", key="payback",
                sources=('programs.0.setup_cost', 'programs.0.effect_size', 'programs.0.decay_per_week'),
                note="" if p.payback_month is not None else f"not within {H} months"),
         ui.Kpi("Cost per participant", fmt.money(p.cost_per_participant),
@@ -90,9 +98,11 @@ def render() -> None:
                sources=('programs.0.effect_size',),
                note=(f"trial effect: {fmt.number(p.effect_size, 1)} points"
                      if p.breakeven_effect_multiplier is not None else "no effect size pays back")),
-    ], r.warnings)
-    ui.other_warnings(left)
+    ]
 
+
+def _charts(scenario, p, th) -> None:
+    H = p.horizon_months
     ui.chart(charts.cashflow_figure(charts.cashflow_table(p), p.payback_month, H), key="chart-cashflow")
     ui.chart(charts.savings_figure(charts.savings_table(p), H), key="chart-savings")
     ui.chart(charts.effect_figure(charts.effect_curve_table(scenario), charts.evidence_points_table(th.id),
@@ -101,6 +111,8 @@ def render() -> None:
                "Diamonds: results published by the trials (bars show 95% confidence intervals where "
                "reported).")
 
+
+def _design_fields() -> None:
     st.header("Design the benefit")
     with st.expander("Who can use it", key="exp-who-can-use-it", icon=":material/groups:", expanded=False):
         fields([P + "eligibility", P + "uptake", P + "uptake_unaffected", P + "completion",
@@ -116,7 +128,7 @@ def render() -> None:
                 P + "booster_sessions"], columns=2)
     with st.expander("How the effect turns into savings", key="exp-how-the-effect-turns-into-savings", icon=":material/swap_horiz:"):
         st.caption("A therapy moves some completers to a lighter pain-impact state (high or moderate to "
-                   "low impact, low impact to none); each state has its own absence, presenteeism and "
+                   "low impact); each state has its own absence, presenteeism and "
                    "medical cost. Explained under the question marks and in docs/METHODS.md.")
         fields(["translation.response_per_point", "translation.presenteeism_link"], columns=2)
     with st.expander("Analysis settings", key="exp-analysis-settings", icon=":material/tune:"):
