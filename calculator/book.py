@@ -42,7 +42,7 @@ import pandas as pd
 
 from . import distributions as dist
 from . import uncertainty as unc
-from .budget import budget_impact
+from .budget import plan_pmpm
 from .evidence import PRICE_YEAR, library
 from .guards import is_ascii_digits
 from .model import build_inputs, input_table
@@ -66,6 +66,11 @@ CHUNK_GROUPS_MAX = 64
 #: Evaluate a chunk's groups in one vectorised call below this many draws per group (measured: 1.65x
 #: faster at 1,000 draws; no gain at 10,000, where every call's arrays are already large).
 BATCH_BELOW_DRAWS = 5_000
+#: Draws behind each group's PMPM interval: the first this many of its own draws (the default of
+#: :func:`calculator.budget.budget_interval`). The plan-year budget simulates one cohort over the plan's
+#: whole horizon per draw, about 3x the work of a draw of the program model, so all 10,000 would
+#: triple a book run for an interval whose 5th and 95th percentiles 1,000 draws already pin down.
+PMPM_DRAWS = 1_000
 #: Chunks in flight per worker (the window that bounds memory while keeping workers busy).
 WINDOW_PER_WORKER = 2
 _RESERVED = ("group_id", "name", "industry")
@@ -76,7 +81,8 @@ _STRUCTURAL = tuple(f.name for f in dataclasses.fields(ProgramInputs) if f.name 
 ROW_COLUMNS = (
     "row", "group_id", "name", "status", "industry", "therapy", "perspective", "employees", "hourly_wage",
     "prevalence", "horizon_months", "draws", "cost_base", "savings_base", "net_benefit_base", "roi_base",
-    "payback_month_base", "pmpm_base", "net_benefit_mean", "net_benefit_p5", "net_benefit_median", "net_benefit_p95",
+    "payback_month_base", "member_months", "plan_net_base", "pmpm_base", "pmpm_mean", "pmpm_p5", "pmpm_p95",
+    "pmpm_draws", "net_benefit_mean", "net_benefit_p5", "net_benefit_median", "net_benefit_p95",
     "roi_mean", "roi_p5", "roi_median", "roi_p95", "prob_roi_positive", "prob_payback_12m", "evpi",
     "evpi_per_employee",
 )
@@ -86,11 +92,11 @@ TOTAL_COLUMNS = (
     "roi_base", "net_benefit_mean", "net_benefit_p5", "net_benefit_median", "net_benefit_p95", "roi_mean",
     "roi_p5", "roi_p95", "prob_net_positive", "prob_roi_positive_weighted", "roi_mean_weighted", "group_roi_p5",
     "group_roi_p25", "group_roi_median", "group_roi_p75", "group_roi_p95", "groups_confident",
-    "employees_confident", "evpi",
+    "employees_confident", "evpi", "member_months", "plan_net_base", "pmpm_base", "pmpm_mean", "pmpm_p5", "pmpm_p95",
 )
 #: The totals row of the whole book when each group keeps its own therapy.
 WHOLE_BOOK = "whole_book"
-_INT_COLUMNS = ("row", "employees", "horizon_months", "draws")
+_INT_COLUMNS = ("row", "employees", "horizon_months", "draws", "pmpm_draws")
 _TEXT_COLUMNS = ("group_id", "name", "status", "industry", "therapy", "perspective")
 
 
@@ -298,6 +304,7 @@ class ChunkResult:
     index: int
     rows: list[dict[str, Any]]
     book: dict[str, np.ndarray]  # therapy -> int64 (2, draws): cost and savings in cents, summed
+    plan: dict[str, np.ndarray]  # therapy -> int64 (PMPM draws,): plan budget impact (net) in cents, summed
 
 
 def _with_therapy(s: Scenario, therapy: str | None) -> Scenario:
@@ -321,29 +328,45 @@ def _q(x: np.ndarray) -> list[float]:
 
 
 def _summary(it: _Item, out: dict[str, np.ndarray], draws: int) -> dict[str, Any]:
-    """The group's summary row: base case (deterministic model) and the Monte Carlo summaries."""
+    """The group's summary row: base case (``out``'s last value: the deterministic model) and the
+    Monte Carlo summaries of its ``draws`` draws (numpy only: this runs once per group)."""
     g, s = it.group, it.scenario
-    det = simulate(it.inputs)
-    nb, roi, pay = out["net_benefit"], out["roi"], out["payback_month"]
+    nb, roi, pay = out["net_benefit"][:draws], out["roi"][:draws], out["payback_month"][:draws]
     roi_ok = roi[np.isfinite(roi)]
     value = unc.evpi(np.column_stack([nb, np.zeros(nb.size)]))
-    f = lambda v: None if v is None else float(np.asarray(v))  # noqa: E731
     n = s.workforce.employees
     row = _empty_row(g, "ok")
     row.update(
         therapy=s.programs[0].therapy, perspective=s.analysis.perspective, employees=n,
         hourly_wage=s.workforce.effective_hourly_wage, prevalence=s.condition.prevalence,
-        horizon_months=s.analysis.horizon_months, draws=draws, cost_base=f(det["total_cost"]),
-        savings_base=f(det["total_savings"]), net_benefit_base=f(det["net_benefit"]), roi_base=f(det["roi"]),
-        payback_month_base=f(det["payback_month"]), pmpm_base=budget_impact(s).pmpm, net_benefit_mean=float(nb.mean()),
+        horizon_months=s.analysis.horizon_months, draws=draws, net_benefit_mean=float(nb.mean()),
         roi_mean=float(roi_ok.mean()) if roi_ok.size else math.nan,
         prob_roi_positive=float(np.mean(np.nan_to_num(roi, nan=-np.inf) > 0)),
         prob_payback_12m=float(np.mean(np.nan_to_num(pay, nan=np.inf) <= unc.PLAN_YEAR_MONTHS)),
         evpi=value, evpi_per_employee=value / n,
     )
+    for col, key in (("cost_base", "cost"), ("savings_base", "savings"), ("net_benefit_base", "net_benefit"),
+                     ("roi_base", "roi"), ("payback_month_base", "payback_month")):
+        row[col] = float(out[key][draws])
     row["net_benefit_p5"], row["net_benefit_median"], row["net_benefit_p95"] = _q(nb)
     row["roi_p5"], row["roi_median"], row["roi_p95"] = _q(roi)
     return row
+
+
+def _plan_pmpm(it: _Item, draws: int) -> tuple[dict[str, Any], np.ndarray]:
+    """The group's plan budget impact per member per month: base case and the interval from its first
+    :data:`PMPM_DRAWS` draws (the plan-year model of :func:`calculator.budget.plan_pmpm`, the fee held at
+    the base case's, as :func:`calculator.budget.budget_interval` does); and those draws' net [USD]."""
+    s, m = it.scenario, min(draws, PMPM_DRAWS)
+    base = plan_pmpm(s, it.inputs)
+    sub = dataclasses.replace(it.inputs, **{k: v[:m] for k, v in it.draws.items()})
+    sim = plan_pmpm(s, sub, fee=base.fee)
+    pm = np.broadcast_to(sim.pmpm, (m,))
+    ok = pm[np.isfinite(pm)]
+    p5, p95 = (float(v) for v in np.quantile(ok, (0.05, 0.95))) if ok.size else (math.nan, math.nan)
+    row = {"member_months": base.member_months, "plan_net_base": float(base.net), "pmpm_base": float(base.pmpm),
+           "pmpm_mean": float(ok.mean()) if ok.size else math.nan, "pmpm_p5": p5, "pmpm_p95": p95, "pmpm_draws": m}
+    return row, np.broadcast_to(sim.net, (m,))
 
 
 def _cents(x: np.ndarray) -> np.ndarray:
@@ -400,25 +423,34 @@ class _Item:
     draws: dict[str, np.ndarray]
 
 
-def _stack(items: list[_Item], n: int) -> pd.DataFrame:
-    """One column per input that is drawn, or differs between the items; the rest stay scalars."""
+def _stack(items: list[_Item], n: int) -> dict[str, np.ndarray]:
+    """One column per input that is drawn, or differs between the items; the rest stay scalars. Each
+    item takes ``n + 1`` rows: its draws, then its base case (the inputs without uncertainty)."""
     varying = [f for f in NUMERIC_FIELDS if any(f in it.draws for it in items)
                or len({float(getattr(it.inputs, f)) for it in items}) > 1]
-    return pd.DataFrame({f: np.concatenate([it.draws[f] if f in it.draws else np.full(n, float(getattr(it.inputs, f)))
-                                            for it in items]) for f in varying})
+    cols = {}
+    for f in varying:
+        col = np.empty((len(items), n + 1))
+        for j, it in enumerate(items):
+            col[j, n] = float(getattr(it.inputs, f))
+            col[j, :n] = it.draws[f] if f in it.draws else col[j, n]
+        cols[f] = col.reshape(-1)
+    return cols
 
 
 def _evaluate_items(items: list[_Item], n: int, batch: bool) -> list[dict[str, np.ndarray]]:
-    """Per-draw outcomes of each item; with ``batch`` one vectorised call per structural setting."""
+    """Per-draw outcomes of each item, then its base case (``n + 1`` values per outcome), by
+    :func:`calculator.uncertainty.evaluate_arrays`; with ``batch`` one call per structural setting."""
     groups: dict[tuple, list[int]] = {}
     for i, it in enumerate(items):
         key = tuple(getattr(it.inputs, k) for k in _STRUCTURAL) if batch else (i,)
         groups.setdefault(key, []).append(i)
     out: list[dict[str, np.ndarray]] = [{} for _ in items]
     for idx in groups.values():
-        res = unc.evaluate_draws(items[idx[0]].scenario, _stack([items[i] for i in idx], n))
+        sel = [items[i] for i in idx]
+        res = unc.evaluate_arrays(sel[0].inputs, _stack(sel, n), len(sel) * (n + 1))
         for j, i in enumerate(idx):
-            out[i] = {k: v.to_numpy()[j * n:(j + 1) * n] for k, v in res.items()}
+            out[i] = {k: v[j * (n + 1):(j + 1) * (n + 1)] for k, v in res.items()}
     return out
 
 
@@ -455,19 +487,27 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
             except Exception as exc:  # noqa: BLE001
                 outs.append(exc)
     book: dict[str, np.ndarray] = {}
+    plan: dict[str, np.ndarray] = {}
+    n = task.draws
     for it, out in zip(items, outs, strict=True):
         try:
             if isinstance(out, Exception):
                 raise out
-            rows.append(_summary(it, out, task.draws))
+            row = _summary(it, out, n)
+            pm, plan_net = _plan_pmpm(it, n)
+            row.update(pm)
         except Exception as exc:  # noqa: BLE001
             rows.append(_failed(it.group, exc))
             continue
-        acc = book.setdefault(it.scenario.programs[0].therapy, np.zeros((2, task.draws), np.int64))
-        acc[0] += _cents(out["cost"])
-        acc[1] += _cents(out["savings"])
+        rows.append(row)
+        therapy = it.scenario.programs[0].therapy
+        acc = book.setdefault(therapy, np.zeros((2, n), np.int64))
+        acc[0] += _cents(out["cost"][:n])
+        acc[1] += _cents(out["savings"][:n])
+        acc = plan.setdefault(therapy, np.zeros(plan_net.size, np.int64))
+        acc += _cents(plan_net)
     rows.sort(key=lambda r: (r["row"], r["therapy"]))
-    return ChunkResult(task.index, rows, book)
+    return ChunkResult(task.index, rows, book, plan)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -539,13 +579,15 @@ class _Totals:
     def __init__(self, draws: int):
         self.draws = draws
         self.sums: dict[str, np.ndarray] = {}
+        self.plan: dict[str, np.ndarray] = {}
 
     def add(self, res: ChunkResult) -> None:
-        for therapy, acc in res.book.items():
-            if therapy in self.sums:
-                self.sums[therapy] += acc
-            else:
-                self.sums[therapy] = acc.copy()
+        for into, part in ((self.sums, res.book), (self.plan, res.plan)):
+            for therapy, acc in part.items():
+                if therapy in into:
+                    into[therapy] += acc
+                else:
+                    into[therapy] = acc.copy()
 
     def frame(self, rows: pd.DataFrame, confident: float, whole_book: bool) -> pd.DataFrame:
         """One row per therapy; first, with ``whole_book``, the book as given (each group's own therapy)."""
@@ -553,11 +595,14 @@ class _Totals:
         ok = rows[rows["status"] == "ok"]
         if whole_book:
             total = sum(self.sums.values()) if self.sums else None
-            out.append(_therapy_totals(WHOLE_BOOK, ok, total, confident, int((rows["status"] != "ok").sum())))
+            plan = sum(self.plan.values()) if self.plan else None
+            out.append(_therapy_totals(WHOLE_BOOK, ok, total, confident, int((rows["status"] != "ok").sum()))
+                       | _plan_totals(ok, plan))
         for therapy in sorted(set(ok["therapy"]) | set(self.sums)):
             r = ok[ok["therapy"] == therapy]
             out.append(_therapy_totals(therapy, r, self.sums.get(therapy), confident,
-                                       int((rows["therapy"] == therapy).sum() - len(r))))
+                                       int((rows["therapy"] == therapy).sum() - len(r)))
+                       | _plan_totals(r, self.plan.get(therapy)))
         return pd.DataFrame(out, columns=TOTAL_COLUMNS)
 
 
@@ -592,6 +637,20 @@ def _therapy_totals(therapy: str, r: pd.DataFrame, sums: np.ndarray | None, conf
         "employees_confident": int(emp[r["prob_roi_positive"] >= confident].sum()),
         "evpi": float(r["evpi"].sum()),
     }
+
+
+def _plan_totals(r: pd.DataFrame, net_cents: np.ndarray | None) -> dict[str, Any]:
+    """The book's plan budget impact: net over member months, summed across groups (member-weighted
+    PMPM); the interval from the sum of each PMPM draw across groups (the first draws of every group)."""
+    mm = float(r["member_months"].sum())
+    net = float(r["plan_net_base"].sum())
+    out = {"member_months": mm, "plan_net_base": net, "pmpm_base": net / mm if mm > 0 else math.nan,
+           "pmpm_mean": math.nan, "pmpm_p5": math.nan, "pmpm_p95": math.nan}
+    if net_cents is not None and mm > 0:
+        pm = net_cents / 100.0 / mm
+        q = np.quantile(pm, (0.05, 0.95))
+        out.update(pmpm_mean=float(pm.mean()), pmpm_p5=float(q[0]), pmpm_p95=float(q[1]))
+    return out
 
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:

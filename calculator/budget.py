@@ -39,6 +39,8 @@ from .scenario import Scenario
 
 __all__ = [
     "FEE_BASIS_LABELS",
+    "PlanPMPM",
+    "plan_pmpm",
     "plan_members",
     "starters_by_year",
     "fee_units",
@@ -235,7 +237,7 @@ def per_participant_profile(inp: ProgramInputs, years: int) -> dict[str, np.ndar
     """
     H = 12 * years
     one = dataclasses.replace(inp, horizon_months=H, offer_interval_months=H + 1, perspective="health_plan")
-    sim = simulate(one)
+    sim = simulate(one, detail=False, qalys=False)  # the lean path: only flows and totals are needed
     start_aff = np.asarray(sim["participants_affected"], dtype=float)[..., None]
     start_all = np.asarray(sim["participants"], dtype=float)[..., None]
     by_year = lambda x: np.asarray(x, dtype=float).reshape(*np.shape(x)[:-1], years, 12).sum(axis=-1)  # noqa: E731
@@ -346,6 +348,36 @@ def scenario_budget(scenario: Scenario, inp: ProgramInputs, program_index: int =
                   "offsets_allowed": allowed,
                   "members": np.asarray(members),
                   "member_months": np.asarray(float(mm))}
+
+
+@dataclass(frozen=True)
+class PlanPMPM:
+    """Whole-horizon budget impact of :func:`scenario_budget`: ``net`` [USD over the plan's horizon,
+    positive = the plan spends more], ``member_months`` [member-months over the horizon], ``pmpm`` =
+    net / member months [USD/member/month] (arrays when the inputs are draws) and ``fee`` per unit."""
+
+    net: np.ndarray
+    member_months: float
+    pmpm: np.ndarray
+    fee: float
+
+
+def plan_pmpm(scenario: Scenario, inp: ProgramInputs, program_index: int = 0,
+              fee: float | None = None) -> PlanPMPM:
+    """The plan's net budget impact per member per month over its horizon, for model inputs ``inp``
+    (numpy arrays = one value per draw; ``fee`` fixed = a contract price, as :func:`budget_interval`
+    holds it). With the scenario's own inputs, ``pmpm`` is :func:`budget_impact`'s.
+
+    >>> from calculator import Scenario
+    >>> from calculator.model import build_inputs
+    >>> s = Scenario()
+    >>> abs(float(plan_pmpm(s, build_inputs(s, 0)).pmpm) - budget_impact(s).pmpm) < 1e-12
+    True
+    """
+    out = scenario_budget(scenario, inp, program_index, fee)
+    mm = float(out["member_months"]) * scenario.plan.horizon_years
+    net = np.sum(out["net"], axis=-1)
+    return PlanPMPM(net=net, member_months=mm, pmpm=net / mm, fee=float(out["fee"]))
 
 
 def budget_impact(scenario: Scenario, program_index: int = 0) -> BudgetImpact:

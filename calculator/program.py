@@ -371,10 +371,10 @@ def simulate(inp: ProgramInputs, detail: bool = True, qalys: bool | None = None)
 
     Returns monthly arrays (last axis = month): ``net``, ``cumulative_net``, ``discount_factor``,
     ``medical_offset_allowed`` and ``medical_offset_plan_paid`` (all-payer and plan-paid medical
-    savings, whatever the perspective) and, with ``detail`` (the default), ``cost_setup``,
-    ``cost_admin``, ``cost_sessions``, ``cost_work_time``, ``cost``, ``saving_absenteeism``,
-    ``saving_presenteeism``, ``saving_medical``, ``savings``, ``participants_active``,
-    ``effective_participants``, ``sessions_purchased_monthly`` and the state occupancy
+    savings, whatever the perspective), ``sessions_purchased_monthly`` and, with ``detail`` (the
+    default), ``cost_setup``, ``cost_admin``, ``cost_sessions``, ``cost_work_time``, ``cost``,
+    ``saving_absenteeism``, ``saving_presenteeism``, ``saving_medical``, ``savings``,
+    ``participants_active``, ``effective_participants`` and the state occupancy
     ``state_months_usual_care`` / ``state_months_program`` / ``state_months_delta`` (shape
     ``(..., H, 4)``, person-months per state among participants with chronic LBP; see
     :func:`state_occupancy`); totals: ``total_cost``, ``total_savings``,
@@ -419,6 +419,7 @@ def simulate(inp: ProgramInputs, detail: bool = True, qalys: bool | None = None)
         "participants": _a(parts["starters"]),
         "participants_affected": _a(parts["starters_affected"]),
         "sessions_purchased": cst["purchased"].sum(axis=-1),
+        "sessions_purchased_monthly": np.broadcast_to(cst["purchased"], shape),
         "reduction_clipped": (unit * _col(inp.effect_multiplier) > 1.0)[..., 0],
         "responder_share": rho[..., 0],
         "qaly_gain": st.qalys(delta) if qalys else nan,

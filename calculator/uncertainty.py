@@ -64,6 +64,7 @@ __all__ = [
     "uncertainty_table",
     "sample",
     "evaluate_draws",
+    "evaluate_arrays",
     "evpi",
     "memory_estimate",
     "psa",
@@ -376,13 +377,26 @@ def evaluate_draws(scenario: Scenario, draws: pd.DataFrame, program_index: int =
     scenario's value. Bring your own sample (for example from SALib) this way.
     """
     unknown = [c for c in draws.columns if c not in NUMERIC_FIELDS]
-    if unknown:
+    if unknown:  # checked before the scenario's inputs are built
         raise UncertaintyError(f"unknown input column(s) {', '.join(map(str, unknown))}; "
                                f"model inputs are: {', '.join(NUMERIC_FIELDS)}")
     n = _check_draws(len(draws), "the number of draws")
     cols = {c: draws[c].to_numpy(dtype=float) for c in draws.columns}
-    out, _ = _evaluate(build_inputs(scenario, program_index), cols, n)
-    return pd.DataFrame(out, index=draws.index)
+    return pd.DataFrame(evaluate_arrays(build_inputs(scenario, program_index), cols, n), index=draws.index)
+
+
+def evaluate_arrays(inputs: ProgramInputs, cols: dict[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
+    """:func:`evaluate_draws` without pandas (the book's hot path): ``cols`` (input -> array of ``n``
+    draws) replace those inputs of ``inputs``; returns the same outcome columns as arrays."""
+    unknown = [c for c in cols if c not in NUMERIC_FIELDS]
+    if unknown:
+        raise UncertaintyError(f"unknown input column(s) {', '.join(map(str, unknown))}; "
+                               f"model inputs are: {', '.join(NUMERIC_FIELDS)}")
+    n = _check_draws(n, "the number of draws")
+    bad = [c for c, v in cols.items() if np.shape(v) != (n,)]
+    if bad:
+        raise UncertaintyError(f"input column(s) {', '.join(bad)} must hold {n:,} draws each")
+    return _evaluate(inputs, cols, n)[0]
 
 
 def memory_estimate(draws: int, sampled_inputs: int, horizon_months: int, therapies: int = 1,
