@@ -46,7 +46,7 @@ from .budget import plan_pmpm
 from .evidence import PRICE_YEAR, library
 from .guards import is_ascii_digits
 from .model import build_inputs, input_table
-from .program import NUMERIC_FIELDS, ProgramInputs, simulate
+from .program import NUMERIC_FIELDS, ProgramInputs
 from .scenario import Program, Scenario, field_paths, from_json, therapy_switch, to_json
 
 __all__ = [
@@ -653,16 +653,24 @@ def _plan_totals(r: pd.DataFrame, net_cents: np.ndarray | None) -> dict[str, Any
     return out
 
 
+def _missing(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=list(ROW_COLUMNS))
+    """Rows -> the typed per-group frame (whole numbers as Int64, text as str, the rest float).
+
+    Column by column in numpy: this runs in the driver for every chunk, beside the workers."""
+    data: dict[str, Any] = {}
     for c in ROW_COLUMNS:
+        vals = [r.get(c) for r in rows]
         if c in _INT_COLUMNS:
-            df[c] = pd.to_numeric(df[c], errors="coerce").round().astype("Int64")
-        elif c not in _TEXT_COLUMNS:
-            df[c] = pd.to_numeric(df[c], errors="coerce").astype(float)
+            data[c] = pd.array([None if _missing(v) else round(float(v)) for v in vals], dtype="Int64")
+        elif c in _TEXT_COLUMNS:
+            data[c] = pd.Series(["" if _missing(v) else str(v) for v in vals], dtype=object).astype(str)
         else:
-            df[c] = df[c].fillna("").astype(str)
-    return df
+            data[c] = np.array([math.nan if v is None else float(v) for v in vals], dtype=float)
+    return pd.DataFrame(data, columns=list(ROW_COLUMNS))
 
 
 @dataclass

@@ -21,6 +21,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .arrays import last_axis_cumsum, last_axis_sum
+
 __all__ = ["discount_factors", "npv", "roi", "payback_month", "payback_from_cumulative"]
 
 
@@ -41,7 +43,7 @@ def npv(net_flows: ArrayLike, annual_rate: ArrayLike) -> np.ndarray:
     10.0
     """
     flows = np.asarray(net_flows, dtype=float)
-    return np.sum(flows * discount_factors(flows.shape[-1], annual_rate), axis=-1)
+    return last_axis_sum(flows * discount_factors(flows.shape[-1], annual_rate))
 
 
 def roi(savings: ArrayLike, costs: ArrayLike) -> np.ndarray:
@@ -64,7 +66,7 @@ def payback_month(net_flows: ArrayLike) -> np.ndarray:
     >>> payback_month([10, -20, 5, 30]).tolist()   # positive in month 1, negative again in month 2
     4.0
     """
-    return payback_from_cumulative(np.cumsum(np.asarray(net_flows, dtype=float), axis=-1))
+    return payback_from_cumulative(last_axis_cumsum(net_flows))
 
 
 def payback_from_cumulative(cumulative: ArrayLike) -> np.ndarray:

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .arrays import last_axis_sum
 from .evidence import Library, library
 
 __all__ = [
@@ -156,8 +157,8 @@ def component_shares(mix: ArrayLike, per_state_cost: ArrayLike) -> np.ndarray:
     """
     m = np.asarray(mix, dtype=float)
     c = np.asarray(per_state_cost, dtype=float)
-    burden = np.sum(m * c, axis=-1)
-    saved = -np.sum(responder_shift(m) * c, axis=-1)
+    burden = last_axis_sum(m * c)
+    saved = -last_axis_sum(responder_shift(m) * c)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(burden > 0, saved / np.where(burden > 0, burden, 1.0), 0.0)
 
