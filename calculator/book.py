@@ -42,7 +42,7 @@ import pandas as pd
 
 from . import distributions as dist
 from . import uncertainty as unc
-from .budget import plan_pmpm
+from .budget import per_participant_profile, plan_pmpm
 from .evidence import PRICE_YEAR, library
 from .guards import is_ascii_digits
 from .model import build_inputs, input_table
@@ -297,6 +297,7 @@ class ChunkTask:
     draws: int
     seed: int
     batch: bool = True
+    batch_plan: bool = True  # the plan-year profiles (at most PMPM_DRAWS draws each)
 
 
 @dataclass
@@ -353,14 +354,16 @@ def _summary(it: _Item, out: dict[str, np.ndarray], draws: int) -> dict[str, Any
     return row
 
 
-def _plan_pmpm(it: _Item, draws: int) -> tuple[dict[str, Any], np.ndarray]:
+def _plan_pmpm(it: _Item, m: int, prof: dict[str, np.ndarray]) -> tuple[dict[str, Any], np.ndarray]:
     """The group's plan budget impact per member per month: base case and the interval from its first
-    :data:`PMPM_DRAWS` draws (the plan-year model of :func:`calculator.budget.plan_pmpm`, the fee held at
-    the base case's, as :func:`calculator.budget.budget_interval` does); and those draws' net [USD]."""
-    s, m = it.scenario, min(draws, PMPM_DRAWS)
-    base = plan_pmpm(s, it.inputs)
+    ``m`` draws (the plan-year model of :func:`calculator.budget.plan_pmpm`, the fee held at the base
+    case's as :func:`calculator.budget.budget_interval` does); and those draws' net [USD].
+
+    ``prof``: the per-participant profile of the ``m`` draws, then of the base case (``m + 1`` rows)."""
+    s = it.scenario
+    base = plan_pmpm(s, it.inputs, profile={k: v[m] for k, v in prof.items()})
     sub = dataclasses.replace(it.inputs, **{k: v[:m] for k, v in it.draws.items()})
-    sim = plan_pmpm(s, sub, fee=base.fee)
+    sim = plan_pmpm(s, sub, fee=base.fee, profile={k: v[:m] for k, v in prof.items()})
     pm = np.broadcast_to(sim.pmpm, (m,))
     ok = pm[np.isfinite(pm)]
     p5, p95 = (float(v) for v in np.quantile(ok, (0.05, 0.95))) if ok.size else (math.nan, math.nan)
@@ -425,7 +428,7 @@ class _Item:
 
 def _stack(items: list[_Item], n: int) -> dict[str, np.ndarray]:
     """One column per input that is drawn, or differs between the items; the rest stay scalars. Each
-    item takes ``n + 1`` rows: its draws, then its base case (the inputs without uncertainty)."""
+    item takes ``n + 1`` rows: its first ``n`` draws, then its base case (the inputs without uncertainty)."""
     varying = [f for f in NUMERIC_FIELDS if any(f in it.draws for it in items)
                or len({float(getattr(it.inputs, f)) for it in items}) > 1]
     cols = {}
@@ -433,25 +436,61 @@ def _stack(items: list[_Item], n: int) -> dict[str, np.ndarray]:
         col = np.empty((len(items), n + 1))
         for j, it in enumerate(items):
             col[j, n] = float(getattr(it.inputs, f))
-            col[j, :n] = it.draws[f] if f in it.draws else col[j, n]
+            col[j, :n] = it.draws[f][:n] if f in it.draws else col[j, n]
         cols[f] = col.reshape(-1)
     return cols
 
 
-def _evaluate_items(items: list[_Item], n: int, batch: bool) -> list[dict[str, np.ndarray]]:
-    """Per-draw outcomes of each item, then its base case (``n + 1`` values per outcome), by
-    :func:`calculator.uncertainty.evaluate_arrays`; with ``batch`` one call per structural setting."""
+#: Settings the plan-year profile overrides (it follows one cohort, from the plan's view).
+_PROFILE_OWN = ("horizon_months", "offer_interval_months", "perspective")
+
+
+def _outcomes(sel: list[_Item], n: int) -> list[dict[str, np.ndarray]]:
+    """Program outcomes of the items' draws and base cases (one vectorised call)."""
+    res = unc.evaluate_arrays(sel[0].inputs, _stack(sel, n), len(sel) * (n + 1))
+    return [{k: v[j * (n + 1):(j + 1) * (n + 1)] for k, v in res.items()} for j in range(len(sel))]
+
+
+def _profiles(sel: list[_Item], m: int) -> list[dict[str, np.ndarray]]:
+    """Plan-year per-participant profiles of the items' first ``m`` draws and base cases (one call)."""
+    x = dataclasses.replace(sel[0].inputs, **_stack(sel, m))
+    prof = per_participant_profile(x, sel[0].scenario.plan.horizon_years)
+    return [{k: v[j * (m + 1):(j + 1) * (m + 1)] for k, v in prof.items()} for j in range(len(sel))]
+
+
+def _in_batches(items: list[_Item], key: Callable[[_Item], tuple], work: Callable[[list[_Item]], list[Any]],
+                batch: bool) -> list[Any]:
+    """``work`` on the items, one call per ``key`` (``batch``) or per item; an item whose call fails
+    gets its exception (a failing batch is rerun one item at a time to find it)."""
     groups: dict[tuple, list[int]] = {}
     for i, it in enumerate(items):
-        key = tuple(getattr(it.inputs, k) for k in _STRUCTURAL) if batch else (i,)
-        groups.setdefault(key, []).append(i)
-    out: list[dict[str, np.ndarray]] = [{} for _ in items]
+        groups.setdefault(key(it) if batch else (i,), []).append(i)
+    out: list[Any] = [None] * len(items)
     for idx in groups.values():
-        sel = [items[i] for i in idx]
-        res = unc.evaluate_arrays(sel[0].inputs, _stack(sel, n), len(sel) * (n + 1))
-        for j, i in enumerate(idx):
-            out[i] = {k: v[j * (n + 1):(j + 1) * (n + 1)] for k, v in res.items()}
+        try:
+            for i, r in zip(idx, work([items[i] for i in idx]), strict=True):
+                out[i] = r
+        except Exception as exc:  # noqa: BLE001 - isolate the failing item
+            for i in idx:
+                try:
+                    out[i] = work([items[i]])[0] if len(idx) > 1 else exc
+                except Exception as one:  # noqa: BLE001
+                    out[i] = one
     return out
+
+
+def _evaluate_items(items: list[_Item], n: int, batch: bool) -> list[Any]:
+    """Per-draw outcomes of each item, then its base case (``n + 1`` values per outcome), by
+    :func:`calculator.uncertainty.evaluate_arrays`; with ``batch`` one call per structural setting."""
+    return _in_batches(items, lambda it: tuple(getattr(it.inputs, k) for k in _STRUCTURAL),
+                       lambda sel: _outcomes(sel, n), batch)
+
+
+def _profile_items(items: list[_Item], m: int, batch: bool) -> list[Any]:
+    """Each item's plan-year profile (``m`` draws, then base); with ``batch`` one call per plan horizon
+    and structural setting."""
+    return _in_batches(items, lambda it: (it.scenario.plan.horizon_years,) + tuple(
+        getattr(it.inputs, k) for k in _STRUCTURAL if k not in _PROFILE_OWN), lambda sel: _profiles(sel, m), batch)
 
 
 def _failed(g: Group, exc: Exception) -> dict[str, Any]:
@@ -477,24 +516,18 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     """Evaluate one chunk of groups: summary rows and the chunk's per-draw book sums (in cents)."""
     base = from_json(task.base_json)
     rows, items = _prepare(task, base)
-    try:
-        outs: list[Any] = _evaluate_items(items, task.draws, task.batch)
-    except Exception:  # noqa: BLE001 - evaluate one at a time to isolate the failing group
-        outs = []
-        for it in items:
-            try:
-                outs.append(_evaluate_items([it], task.draws, False)[0])
-            except Exception as exc:  # noqa: BLE001
-                outs.append(exc)
+    n, m = task.draws, min(task.draws, PMPM_DRAWS)
+    outs = _evaluate_items(items, n, task.batch)
+    profs = _profile_items(items, m, task.batch_plan)
     book: dict[str, np.ndarray] = {}
     plan: dict[str, np.ndarray] = {}
-    n = task.draws
-    for it, out in zip(items, outs, strict=True):
+    for it, out, prof in zip(items, outs, profs, strict=True):
         try:
-            if isinstance(out, Exception):
-                raise out
+            for res in (out, prof):
+                if isinstance(res, Exception):
+                    raise res
             row = _summary(it, out, n)
-            pm, plan_net = _plan_pmpm(it, n)
+            pm, plan_net = _plan_pmpm(it, m, prof)
             row.update(pm)
         except Exception as exc:  # noqa: BLE001
             rows.append(_failed(it.group, exc))
@@ -504,7 +537,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
         acc = book.setdefault(therapy, np.zeros((2, n), np.int64))
         acc[0] += _cents(out["cost"][:n])
         acc[1] += _cents(out["savings"][:n])
-        acc = plan.setdefault(therapy, np.zeros(plan_net.size, np.int64))
+        acc = plan.setdefault(therapy, np.zeros(m, np.int64))
         acc += _cents(plan_net)
     rows.sort(key=lambda r: (r["row"], r["therapy"]))
     return ChunkResult(task.index, rows, book, plan)
@@ -736,8 +769,9 @@ def run(book: GroupsFile, draws: int = unc.DEFAULT_DRAWS, seed: int = unc.DEFAUL
         confident: float = CONFIDENT_P) -> BookResult:
     """Run every group of ``book``; rows go to ``sink`` (in file order) as chunks finish.
 
-    ``batch`` (None: automatic, below :data:`BATCH_BELOW_DRAWS` draws) evaluates each chunk's groups
-    in one vectorised call per structural setting; results are identical either way.
+    ``batch`` (None: automatic, below :data:`BATCH_BELOW_DRAWS` draws; the plan-year PMPM profiles,
+    at most :data:`PMPM_DRAWS` draws a group, always) evaluates each chunk's groups in one vectorised
+    call per structural setting; ``False`` evaluates one group per call. Results are identical either way.
     A Ctrl-C (KeyboardInterrupt), or ``stop()`` returning True after a chunk, stops the run cleanly:
     the rows finished so far have been passed to ``sink`` and the result has ``interrupted=True``.
     """
@@ -747,9 +781,10 @@ def run(book: GroupsFile, draws: int = unc.DEFAULT_DRAWS, seed: int = unc.DEFAUL
     therapies = _therapies(therapy)
     base_json = to_json(base or Scenario())
     size = chunk_size(int(draws), len(therapies))
+    plan_batch = True if batch is None else bool(batch)
     batch = int(draws) < BATCH_BELOW_DRAWS if batch is None else bool(batch)
-    tasks = (ChunkTask(i, tuple(book.groups[a:a + size]), base_json, therapies, int(draws), int(seed), batch)
-             for i, a in enumerate(range(0, len(book.groups), size)))
+    tasks = (ChunkTask(i, tuple(book.groups[a:a + size]), base_json, therapies, int(draws), int(seed), batch,
+                       plan_batch) for i, a in enumerate(range(0, len(book.groups), size)))
     frames = [book.invalid_rows()] if book.invalid else []
     if sink is not None and frames:
         sink(frames[0])

@@ -315,17 +315,18 @@ def _fee_amount(scenario: Scenario, program_index: int, units_year1: float | Non
 
 
 def scenario_budget(scenario: Scenario, inp: ProgramInputs, program_index: int = 0,
-                    fee: float | None = None) -> dict[str, np.ndarray]:
+                    fee: float | None = None, profile: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
     """Yearly budget arrays for a scenario with model inputs ``inp`` (arrays for Monte Carlo draws).
 
     ``fee`` fixes the fee per unit (the Monte Carlo passes the base case's, a contract price);
-    ``None`` = :func:`_fee_amount`."""
+    ``None`` = :func:`_fee_amount`. ``profile``: :func:`per_participant_profile` of ``inp`` over the
+    plan's horizon when the caller has it already (a book run computes it for many groups at once)."""
     plan, prog = scenario.plan, scenario.programs[program_index]
     Y = plan.horizon_years
     members = float(plan.members) if plan.members is not None else float(
         plan_members(scenario.workforce.employees, plan.members_per_employee))
     mm = plan.member_months if plan.member_months is not None else members * 12.0
-    prof = per_participant_profile(inp, Y)
+    prof = per_participant_profile(inp, Y) if profile is None else profile
     aff, starters = starters_by_year(members, inp.eligibility, inp.prevalence, _uptake_curve(scenario, program_index),
                                      inp.uptake_unaffected, prog.uptake)
     engaged = plan.engaged_months if plan.engaged_months is not None else min(
@@ -363,10 +364,11 @@ class PlanPMPM:
 
 
 def plan_pmpm(scenario: Scenario, inp: ProgramInputs, program_index: int = 0,
-              fee: float | None = None) -> PlanPMPM:
+              fee: float | None = None, profile: dict[str, np.ndarray] | None = None) -> PlanPMPM:
     """The plan's net budget impact per member per month over its horizon, for model inputs ``inp``
     (numpy arrays = one value per draw; ``fee`` fixed = a contract price, as :func:`budget_interval`
-    holds it). With the scenario's own inputs, ``pmpm`` is :func:`budget_impact`'s.
+    holds it; ``profile`` as in :func:`scenario_budget`). With the scenario's own inputs, ``pmpm``
+    is :func:`budget_impact`'s.
 
     >>> from calculator import Scenario
     >>> from calculator.model import build_inputs
@@ -374,7 +376,7 @@ def plan_pmpm(scenario: Scenario, inp: ProgramInputs, program_index: int = 0,
     >>> abs(float(plan_pmpm(s, build_inputs(s, 0)).pmpm) - budget_impact(s).pmpm) < 1e-12
     True
     """
-    out = scenario_budget(scenario, inp, program_index, fee)
+    out = scenario_budget(scenario, inp, program_index, fee, profile)
     mm = float(out["member_months"]) * scenario.plan.horizon_years
     net = np.sum(out["net"], axis=-1)
     return PlanPMPM(net=net, member_months=mm, pmpm=net / mm, fee=float(out["fee"]))
