@@ -71,6 +71,8 @@ BATCH_BELOW_DRAWS = 5_000
 #: whole horizon per draw, about 3x the work of a draw of the program model, so all 10,000 would
 #: triple a book run for an interval whose 5th and 95th percentiles 1,000 draws already pin down.
 PMPM_DRAWS = 1_000
+#: Draw-months per vectorised call of the plan-year profile (about 1 MB per monthly array).
+PROFILE_BLOCK_CELLS = 1 << 17
 #: Chunks in flight per worker (the window that bounds memory while keeping workers busy).
 WINDOW_PER_WORKER = 2
 _RESERVED = ("group_id", "name", "industry")
@@ -452,9 +454,14 @@ def _outcomes(sel: list[_Item], n: int) -> list[dict[str, np.ndarray]]:
 
 
 def _profiles(sel: list[_Item], m: int) -> list[dict[str, np.ndarray]]:
-    """Plan-year per-participant profiles of the items' first ``m`` draws and base cases (one call)."""
-    x = dataclasses.replace(sel[0].inputs, **_stack(sel, m))
-    prof = per_participant_profile(x, sel[0].scenario.plan.horizon_years)
+    """Plan-year per-participant profiles of the items' first ``m`` draws and base cases (vectorised
+    over all of them, in blocks of :data:`PROFILE_BLOCK_CELLS` draw-months)."""
+    cols, rows, years = _stack(sel, m), len(sel) * (m + 1), sel[0].scenario.plan.horizon_years
+    step = max(1, PROFILE_BLOCK_CELLS // (12 * years))
+    parts = [per_participant_profile(dataclasses.replace(sel[0].inputs, **{k: v[a:a + step] for k, v in cols.items()}),
+                                     years) for a in range(0, rows, step)]
+    prof = {k: np.concatenate([np.broadcast_to(p[k], (min(step, rows - i * step), years)) for i, p in enumerate(parts)])
+            for k in parts[0]}
     return [{k: v[j * (m + 1):(j + 1) * (m + 1)] for k, v in prof.items()} for j in range(len(sel))]
 
 
