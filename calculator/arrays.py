@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["last_axis_sum", "last_axis_cumsum"]
+__all__ = ["last_axis_sum", "last_axis_weighted_sum", "last_axis_cumsum"]
 
 
 def last_axis_sum(x: ArrayLike) -> np.ndarray:
@@ -29,6 +29,25 @@ def last_axis_sum(x: ArrayLike) -> np.ndarray:
     for i in range(1, a.shape[-1]):
         out += a[..., i]
     return out[()]  # a 1-D input gives a numpy scalar, as numpy's sum does
+
+
+def last_axis_weighted_sum(x: ArrayLike, w: ArrayLike) -> np.ndarray:
+    """``last_axis_sum(x * w)`` for weights ``w`` along the last axis (1-D), without the product array:
+    the same products, added in the same order, so the same bits.
+
+    >>> last_axis_weighted_sum(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1.0, 0.5])).tolist()
+    [2.0, 5.0]
+    """
+    a = np.asarray(x, dtype=float)
+    wt = np.asarray(w, dtype=float)
+    if wt.shape != a.shape[-1:]:
+        return last_axis_sum(a * wt)
+    if a.shape[-1] == 0:
+        return np.zeros(a.shape[:-1])[()]
+    out = a[..., 0] * wt[0]
+    for i in range(1, a.shape[-1]):
+        out += a[..., i] * wt[i]
+    return np.asarray(out)[()]
 
 
 def last_axis_cumsum(x: ArrayLike) -> np.ndarray:

@@ -63,9 +63,6 @@ MAX_GROUPS = 1_000_000
 CHUNK_DRAWS = 100_000
 #: Most groups per chunk (few draws): keeps progress and streaming fine-grained.
 CHUNK_GROUPS_MAX = 64
-#: Evaluate a chunk's groups in one vectorised call below this many draws per group (measured: 1.65x
-#: faster at 1,000 draws; no gain at 10,000, where every call's arrays are already large).
-BATCH_BELOW_DRAWS = 5_000
 #: Draws behind each group's PMPM interval: the first this many of its own draws (the default of
 #: :func:`calculator.budget.budget_interval`). The plan-year budget simulates one cohort over the plan's
 #: whole horizon per draw, about 3x the work of a draw of the program model, so all 10,000 would
@@ -299,7 +296,6 @@ class ChunkTask:
     draws: int
     seed: int
     batch: bool = True
-    batch_plan: bool = True  # the plan-year profiles (at most PMPM_DRAWS draws each)
 
 
 @dataclass
@@ -525,7 +521,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     rows, items = _prepare(task, base)
     n, m = task.draws, min(task.draws, PMPM_DRAWS)
     outs = _evaluate_items(items, n, task.batch)
-    profs = _profile_items(items, m, task.batch_plan)
+    profs = _profile_items(items, m, task.batch)
     book: dict[str, np.ndarray] = {}
     plan: dict[str, np.ndarray] = {}
     for it, out, prof in zip(items, outs, profs, strict=True):
@@ -776,9 +772,9 @@ def run(book: GroupsFile, draws: int = unc.DEFAULT_DRAWS, seed: int = unc.DEFAUL
         confident: float = CONFIDENT_P) -> BookResult:
     """Run every group of ``book``; rows go to ``sink`` (in file order) as chunks finish.
 
-    ``batch`` (None: automatic, below :data:`BATCH_BELOW_DRAWS` draws; the plan-year PMPM profiles,
-    at most :data:`PMPM_DRAWS` draws a group, always) evaluates each chunk's groups in one vectorised
-    call per structural setting; ``False`` evaluates one group per call. Results are identical either way.
+    ``batch`` (None or True, the default: measured faster at 1,000 and at 10,000 draws) evaluates each
+    chunk's groups in one vectorised call per structural setting; ``False`` one group per call.
+    Results are identical either way.
     A Ctrl-C (KeyboardInterrupt), or ``stop()`` returning True after a chunk, stops the run cleanly:
     the rows finished so far have been passed to ``sink`` and the result has ``interrupted=True``.
     """
@@ -788,10 +784,9 @@ def run(book: GroupsFile, draws: int = unc.DEFAULT_DRAWS, seed: int = unc.DEFAUL
     therapies = _therapies(therapy)
     base_json = to_json(base or Scenario())
     size = chunk_size(int(draws), len(therapies))
-    plan_batch = True if batch is None else bool(batch)
-    batch = int(draws) < BATCH_BELOW_DRAWS if batch is None else bool(batch)
-    tasks = (ChunkTask(i, tuple(book.groups[a:a + size]), base_json, therapies, int(draws), int(seed), batch,
-                       plan_batch) for i, a in enumerate(range(0, len(book.groups), size)))
+    batch = True if batch is None else bool(batch)
+    tasks = (ChunkTask(i, tuple(book.groups[a:a + size]), base_json, therapies, int(draws), int(seed), batch)
+             for i, a in enumerate(range(0, len(book.groups), size)))
     frames = [book.invalid_rows()] if book.invalid else []
     if sink is not None and frames:
         sink(frames[0])

@@ -51,7 +51,8 @@ def effect_profile(
     reset = np.maximum(T, last_boost)
     ramp = np.clip(t / np.where(T > 0, T, 1.0), 0.0, 1.0)
     decay = np.exp(-k * np.maximum(t - reset, 0.0))
-    return np.where(t < 0, 0.0, np.where(t < T, ramp, decay))
+    profile = np.where(t < T, ramp, decay)
+    return np.where(t < 0, 0.0, profile) if np.any(t < 0) else profile
 
 
 def month_midpoints_weeks(horizon_months: int) -> np.ndarray:

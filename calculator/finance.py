@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .arrays import last_axis_cumsum, last_axis_sum
+from .arrays import last_axis_cumsum, last_axis_sum, last_axis_weighted_sum
 
 __all__ = ["discount_factors", "npv", "roi", "payback_month", "payback_from_cumulative"]
 
@@ -43,7 +43,8 @@ def npv(net_flows: ArrayLike, annual_rate: ArrayLike) -> np.ndarray:
     10.0
     """
     flows = np.asarray(net_flows, dtype=float)
-    return last_axis_sum(flows * discount_factors(flows.shape[-1], annual_rate))
+    df = discount_factors(flows.shape[-1], annual_rate)
+    return last_axis_weighted_sum(flows, df) if df.ndim == 1 else last_axis_sum(flows * df)
 
 
 def roi(savings: ArrayLike, costs: ArrayLike) -> np.ndarray:
@@ -83,7 +84,8 @@ def payback_from_cumulative(cumulative: ArrayLike) -> np.ndarray:
     cum = np.asarray(cumulative, dtype=float)
     ok = cum >= -1e-9 * np.maximum(1.0, np.abs(cum).max(axis=-1, keepdims=True))
     n = cum.shape[-1]
+    bad = ~ok
     # index of the last month that is still below zero (-1 when none is)
-    last_bad = n - 1 - np.argmax(~ok[..., ::-1], axis=-1)
-    last_bad = np.where((~ok).any(axis=-1), last_bad, -1)
+    last_bad = n - 1 - np.argmax(bad[..., ::-1], axis=-1)
+    last_bad = np.where(bad.any(axis=-1), last_bad, -1)
     return np.where(ok[..., -1], last_bad + 2.0, np.nan)
