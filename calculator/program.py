@@ -308,7 +308,7 @@ def savings(inp: ProgramInputs, parts: dict[str, np.ndarray], b: dict[str, np.nd
         "medical": st.component_shares(mix, b["state_medical"]),
     }
     eff = parts["effective"] * rho
-    gross = {key: eff * _col(b[f"per_affected_{key}"] * phi[key]) / 12.0 for key in phi}
+    gross = {key: eff * _col(b[f"per_affected_{key}"] * phi[key] / 12.0) for key in phi}  # [USD/month]
     plan_paid = gross["medical"] * _col(inp.plan_paid_share)
     passed = (_col(inp.premium_passthrough) * _lagged(plan_paid, int(inp.premium_lag_months))
               if who.medical_passthrough else None)

@@ -443,7 +443,8 @@ def evpi(net_benefits: np.ndarray) -> float:
     nb = np.asarray(net_benefits, dtype=float)
     if nb.ndim != 2 or nb.shape[0] == 0:
         raise UncertaintyError("net_benefits must be a (draws, options) array with at least one draw")
-    return float(np.mean(np.max(nb, axis=1)) - np.max(np.mean(nb, axis=0)))
+    cols = np.asfortranarray(nb)  # each option one contiguous column: both reductions run down columns
+    return float(np.mean(np.max(cols, axis=1)) - np.max(np.mean(cols, axis=0)))
 
 
 def _quantiles(x: np.ndarray, nan_is_inf: bool = False) -> list[float]:
