@@ -391,7 +391,7 @@ def draw_spec(s: Scenario, inp: ProgramInputs) -> tuple[tuple[str, str, dict, fl
     """(input, distribution, params, min, max) of every sampled input, in the order
     :func:`calculator.uncertainty.sample` draws them (shared inputs, then the therapy's own).
 
-    Built by :func:`calculator.uncertainty.uncertainty_table` and cached on what it depends on: the
+    Built by :func:`calculator.uncertainty.uncertainty_records` (the rows of its uncertainty table) and cached on what it depends on: the
     therapy, the structural settings and the values of the inputs that have a distribution.
     """
     therapy = s.programs[0].therapy
@@ -401,10 +401,9 @@ def draw_spec(s: Scenario, inp: ProgramInputs) -> tuple[tuple[str, str, dict, fl
     if hit is not None:
         _SPEC_CACHE.move_to_end(key)
         return hit
-    t = unc.uncertainty_table(s, 0)
-    t = t[t["sampled"]]
-    t = pd.concat([t[~t["therapy_specific"]], t[t["therapy_specific"]]])
-    spec = tuple(zip(t["input"], t["distribution"], t["dist_params"], t["min_allowed"], t["max_allowed"], strict=True))
+    rows = [r for r in unc.uncertainty_records(s, 0) if r["sampled"]]
+    rows = [r for r in rows if not r["therapy_specific"]] + [r for r in rows if r["therapy_specific"]]
+    spec = tuple((r["input"], r["distribution"], r["dist_params"], r["min_allowed"], r["max_allowed"]) for r in rows)
     _SPEC_CACHE[key] = spec
     if len(_SPEC_CACHE) > _SPEC_CACHE_SIZE:
         _SPEC_CACHE.popitem(last=False)

@@ -94,6 +94,11 @@ def input_table(scenario: Scenario, program_index: int = 0) -> pd.DataFrame:
     One row per model input; ``parameter`` is the library row it defaults to, ``changed`` is True
     when the scenario's value differs from the library's base value.
     """
+    return pd.DataFrame(input_records(scenario, program_index))
+
+
+def input_records(scenario: Scenario, program_index: int = 0) -> list[dict[str, Any]]:
+    """:func:`input_table`'s rows as dicts (no pandas: the book builds one per employer group)."""
     lib = library()
     inp = build_inputs(scenario, program_index)
     rows = []
@@ -108,7 +113,7 @@ def input_table(scenario: Scenario, program_index: int = 0) -> pd.DataFrame:
             "distribution": par.distribution, "changed": not math.isclose(value, par.value, rel_tol=1e-12),
             "provenance": par.provenance, "source_keys": ";".join(par.source_keys),
         })
-    return pd.DataFrame(rows)
+    return rows
 
 
 def _f(x: Any) -> float | None:

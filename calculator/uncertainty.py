@@ -44,7 +44,7 @@ import pandas as pd
 
 from . import distributions as dist
 from .evidence import PRICE_YEAR, library
-from .model import INPUT_PATHS, build_inputs, input_table
+from .model import INPUT_PATHS, build_inputs, input_records
 from .perspective import rule
 from .program import NUMERIC_FIELDS, ProgramInputs, simulate
 from .scenario import THERAPY_FIELDS, Scenario, therapy_switch
@@ -237,13 +237,18 @@ def uncertainty_table(scenario: Scenario, program_index: int = 0,
     ``range_low``/``range_high`` (for one-way sensitivity), ``min_allowed``/``max_allowed``,
     ``sampled`` (drawn in the Monte Carlo analysis) and ``therapy_specific``.
     """
+    return pd.DataFrame(uncertainty_records(scenario, program_index, fixed))
+
+
+def uncertainty_records(scenario: Scenario, program_index: int = 0,
+                        fixed: Iterable[str] | str = ()) -> list[dict[str, Any]]:
+    """:func:`uncertainty_table`'s rows as dicts (no pandas: the book builds one per employer group)."""
     lib = library()
     inp = build_inputs(scenario, program_index)
     in_use = set(inputs_in_use(inp))
     fixed_names = set(resolve_inputs(fixed, NUMERIC_FIELDS, program_index))
-    table = input_table(scenario, program_index)
     rows = []
-    for row in table.to_dict(orient="records"):
+    for row in input_records(scenario, program_index):
         name = row["input"]
         par = lib.parameter(row["parameter"])
         d = par.distribution
@@ -266,7 +271,7 @@ def uncertainty_table(scenario: Scenario, program_index: int = 0,
             "min_allowed": par.min_allowed, "max_allowed": par.max_allowed, "sampled": sampled,
             "therapy_specific": name in THERAPY_FIELDS,
         })
-    return pd.DataFrame(rows)
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------
