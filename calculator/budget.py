@@ -34,7 +34,7 @@ from numpy.typing import ArrayLike
 
 from .effect import WEEKS_PER_MONTH
 from .evidence import library
-from .program import ProgramInputs, simulate
+from .program import ProgramInputs, cohort_flows
 from .scenario import Scenario
 
 __all__ = [
@@ -237,7 +237,7 @@ def per_participant_profile(inp: ProgramInputs, years: int) -> dict[str, np.ndar
     """
     H = 12 * years
     one = dataclasses.replace(inp, horizon_months=H, offer_interval_months=H + 1, perspective="health_plan")
-    sim = simulate(one, detail=False, qalys=False)  # the lean path: only flows and totals are needed
+    sim = cohort_flows(one)  # medical offsets and sessions of the program model, nothing else
     start_aff = np.asarray(sim["participants_affected"], dtype=float)[..., None]
     start_all = np.asarray(sim["participants"], dtype=float)[..., None]
     by_year = lambda x: np.asarray(x, dtype=float).reshape(*np.shape(x)[:-1], years, 12).sum(axis=-1)  # noqa: E731

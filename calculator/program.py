@@ -36,7 +36,7 @@ from .effect import WEEKS_PER_MONTH, effect_profile
 from .finance import discount_factors, npv, payback_from_cumulative, roi
 from .perspective import rule
 
-__all__ = ["ProgramInputs", "NUMERIC_FIELDS", "simulate", "annual_burden", "participants", "costs",
+__all__ = ["ProgramInputs", "NUMERIC_FIELDS", "simulate", "cohort_flows", "annual_burden", "participants", "costs",
            "savings", "totals", "state_occupancy"]
 
 
@@ -262,9 +262,14 @@ def participants(inp: ProgramInputs) -> dict[str, np.ndarray]:
     return out
 
 
+def _purchased(parts: dict[str, np.ndarray]) -> np.ndarray:
+    """Sessions bought each month: course sessions, plus booster sessions when there are boosters."""
+    return parts["sessions"] + parts["boosters"] if parts["boosting"] else parts["sessions"]
+
+
 def costs(inp: ProgramInputs, parts: dict[str, np.ndarray], hourly_comp) -> dict[str, np.ndarray]:
     """Step 2: monthly program costs (sessions at the employer's share, work time, admin, setup)."""
-    purchased = parts["sessions"] + parts["boosters"] if parts["boosting"] else parts["sessions"]
+    purchased = _purchased(parts)
     price = _col(inp.price_per_session)
     share_emp = _col(inp.employer_share)
     pays_time = inp.on_paid_time and rule(inp.perspective).work_time
@@ -291,6 +296,22 @@ def _lagged(flow: np.ndarray, lag: int) -> np.ndarray:
     return out
 
 
+#: Cost component -> the per-state values its full-response share is computed from.
+_STATE_OF = {"absenteeism": "state_absence_valued_hours", "presenteeism": "state_presenteeism",
+             "medical": "state_medical"}
+
+
+def _phi(inp: ProgramInputs, b: dict[str, np.ndarray], key: str) -> np.ndarray:
+    """Share of a component's burden that a full response removes (presenteeism: times the link)."""
+    phi = st.component_shares(b["mix"], b[_STATE_OF[key]])
+    return phi * _a(inp.presenteeism_link) if key == "presenteeism" else phi
+
+
+def _gross(eff: np.ndarray, b: dict[str, np.ndarray], phi: np.ndarray, key: str) -> np.ndarray:
+    """Monthly gross saving of a component [USD/month]: responders x per-affected cost x share / 12."""
+    return eff * _col(b[f"per_affected_{key}"] * phi / 12.0)
+
+
 def savings(inp: ProgramInputs, parts: dict[str, np.ndarray], b: dict[str, np.ndarray],
             rho=None) -> dict[str, np.ndarray]:
     """Step 3: monthly savings by component, in the perspective's view, for responder share ``rho``.
@@ -299,16 +320,11 @@ def savings(inp: ProgramInputs, parts: dict[str, np.ndarray], b: dict[str, np.nd
     plan's share of it (reported whatever the perspective).
     """
     who = rule(inp.perspective)
-    mix = b["mix"]
     if rho is None:
         rho = _response(inp, parts["dose"])[1]
-    phi = {
-        "absenteeism": st.component_shares(mix, b["state_absence_valued_hours"]),
-        "presenteeism": st.component_shares(mix, b["state_presenteeism"]) * _a(inp.presenteeism_link),
-        "medical": st.component_shares(mix, b["state_medical"]),
-    }
+    phi = {key: _phi(inp, b, key) for key in _STATE_OF}
     eff = parts["effective"] * rho
-    gross = {key: eff * _col(b[f"per_affected_{key}"] * phi[key] / 12.0) for key in phi}  # [USD/month]
+    gross = {key: _gross(eff, b, phi[key], key) for key in phi}
     plan_paid = gross["medical"] * _col(inp.plan_paid_share)
     passed = (_col(inp.premium_passthrough) * _lagged(plan_paid, int(inp.premium_lag_months))
               if who.medical_passthrough else None)
@@ -321,6 +337,23 @@ def savings(inp: ProgramInputs, parts: dict[str, np.ndarray], b: dict[str, np.nd
              "medical": medical}
     return {"flows": flows, "medical_offset_allowed": gross["medical"],
             "medical_offset_plan_paid": plan_paid, "phi": phi}
+
+
+def cohort_flows(inp: ProgramInputs) -> dict[str, np.ndarray]:
+    """What the plan-year budget needs from the program model, and no more: the monthly all-payer
+    medical offsets (``medical_offset_allowed``) and sessions bought (``sessions_purchased_monthly``),
+    and the totals ``participants`` and ``participants_affected`` -- the same values as
+    :func:`simulate` (the same steps), without the employer's costs, productivity savings and totals.
+    """
+    H = int(inp.horizon_months)
+    b = annual_burden(inp)
+    parts = participants(inp)
+    rho = _response(inp, parts["dose"])[1]
+    eff = parts["effective"] * rho
+    shape = np.broadcast_shapes(np.shape(parts["effective"]), np.shape(rho), (H,))
+    return {"medical_offset_allowed": np.broadcast_to(_gross(eff, b, _phi(inp, b, "medical"), "medical"), shape),
+            "sessions_purchased_monthly": np.broadcast_to(_purchased(parts), shape),
+            "participants": _a(parts["starters"]), "participants_affected": _a(parts["starters_affected"])}
 
 
 def state_occupancy(inp: ProgramInputs) -> dict[str, np.ndarray]:
