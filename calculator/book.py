@@ -411,8 +411,16 @@ def draw_spec(s: Scenario, inp: ProgramInputs) -> tuple[tuple[str, str, dict, fl
 
 
 def draw(s: Scenario, inp: ProgramInputs, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """The same draws as ``calculator.uncertainty.sample(s, n, rng)`` (uncorrelated), without pandas."""
-    return {name: np.clip(dist.sample(d, params, n, rng), lo, hi) for name, d, params, lo, hi in draw_spec(s, inp)}
+    """The same draws as ``calculator.uncertainty.sample(s, n, rng)`` (uncorrelated), without pandas.
+
+    Draws are clipped to the input's allowed range, as ``sample`` does, unless the distribution's
+    support already lies inside it (the clip would change nothing)."""
+    out = {}
+    for name, d, params, lo, hi in draw_spec(s, inp):
+        x = dist.sample(d, params, n, rng)
+        s_lo, s_hi = dist.support(d, params)
+        out[name] = x if lo <= s_lo and s_hi <= hi else np.clip(x, lo, hi)
+    return out
 
 
 @dataclass

@@ -58,6 +58,7 @@ from statistics import NormalDist
 import numpy as np
 
 __all__ = [
+    "support",
     "DISTRIBUTIONS",
     "PARAMETERS",
     "DistributionError",
@@ -272,6 +273,25 @@ def moments(distribution: str, params: dict[str, float]) -> tuple[float, float]:
     if distribution == "uniform":
         return (p["low"] + p["high"]) / 2, (p["high"] - p["low"]) / math.sqrt(12)
     raise AssertionError(distribution)  # pragma: no cover  (check() rejected the rest)
+
+
+def support(distribution: str, params: dict[str, float]) -> tuple[float, float]:
+    """The closed interval that holds every draw of :func:`sample` (``-inf``/``inf`` when unbounded).
+
+    >>> support("beta", {"alpha": 2, "beta": 3}), support("uniform", {"low": 1, "high": 4})
+    ((0.0, 1.0), (1.0, 4.0))
+    """
+    check(distribution, params)
+    if "value" in params:
+        v = float(params["value"])
+        return v, v
+    if distribution == "beta":
+        return 0.0, 1.0
+    if distribution in ("gamma", "lognormal"):
+        return 0.0, math.inf
+    if distribution in ("triangular", "uniform"):
+        return float(params["low"]), float(params["high"])
+    return -math.inf, math.inf
 
 
 def sample(distribution: str, params: dict[str, float], n: int, rng: np.random.Generator) -> np.ndarray:
