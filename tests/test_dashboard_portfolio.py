@@ -40,6 +40,10 @@ def test_sample_book_runs_and_matches_the_engine():
     groups = at.dataframe[1].value
     assert len(groups) == 50 and list(groups["Group"]) == list(expected.groups["group_id"])
     assert groups["P(ROI > 0)"].tolist() == expected.groups["prob_roi_positive"].tolist()
+    # plan PMPM: the book's member-weighted figure and each group's interval (issue 12 with issue 9)
+    assert m["Book plan PMPM"] == fmt.money(head["pmpm_base"], cents=True)
+    assert groups["Plan PMPM 5%"].tolist() == expected.groups["pmpm_p5"].tolist()
+    assert groups["Plan PMPM 95%"].tolist() == expected.groups["pmpm_p95"].tolist()
     # a changed setting says the results are stale until the next run
     at.number_input(key="book-seed").set_value(7).run()
     assert any("settings changed" in i.value for i in at.info)

@@ -18,7 +18,7 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from .. import __version__
-from ..book import CONFIDENT_P, WHOLE_BOOK, BookResult
+from ..book import CONFIDENT_P, PMPM_DRAWS, WHOLE_BOOK, BookResult
 from ..evidence import PRICE_YEAR
 from .pdf import GREEN, GREY, INK, MARGIN, NAVY, RED, RULE, ST, TINT, WIDTH, _NumberedCanvas, _t, _table
 
@@ -31,6 +31,13 @@ def _money(x: float) -> str:
     a = abs(x)
     s = f"${a / 1e6:,.2f}M" if a >= 1e6 else f"${a:,.0f}"
     return f"-{s}" if x < 0 else s
+
+
+def _cents(x: float) -> str:
+    """Dollars and cents (a PMPM): '$0.12', '-$1.05'."""
+    if x is None or not math.isfinite(x):
+        return "n/a"
+    return f"-${abs(x):,.2f}" if x < 0 else f"${x:,.2f}"
 
 
 def _pct(x: float) -> str:
@@ -91,14 +98,15 @@ def _scatter(res: BookResult, width: float, height: float) -> Drawing:
 
 def _totals_table(res: BookResult) -> Table:
     rows = [["Therapy", "Groups", "Employees", "Net benefit, base", "Net benefit, mean (5-95%)", "ROI, mean",
-             "P(net > 0)", f"Groups P>={CONFIDENT_P:.0%}"]]
+             "P(net > 0)", f"Groups P>={CONFIDENT_P:.0%}", "Plan PMPM, base (5-95%)"]]
     for r in res.totals.head(11).itertuples():
         rows.append([_t(r.label), f"{r.groups:,}", f"{r.employees:,}", _money(r.net_benefit_base),
                      f"{_money(r.net_benefit_mean)} ({_money(r.net_benefit_p5)} to {_money(r.net_benefit_p95)})",
-                     _pct(r.roi_mean), _pct(r.prob_net_positive), f"{r.groups_confident:,}"])
+                     _pct(r.roi_mean), _pct(r.prob_net_positive), f"{r.groups_confident:,}",
+                     f"{_cents(r.pmpm_base)} ({_cents(r.pmpm_p5)} to {_cents(r.pmpm_p95)})"])
     bold = {1} if res.totals["therapy"].iloc[0] == WHOLE_BOOK else set()
-    return _table(rows, [0.24 * WIDTH, 0.07 * WIDTH, 0.09 * WIDTH, 0.12 * WIDTH, 0.22 * WIDTH, 0.08 * WIDTH,
-                         0.08 * WIDTH, 0.10 * WIDTH], right={1, 2, 3, 4, 5, 6, 7}, bold_rows=bold)
+    return _table(rows, [0.19 * WIDTH, 0.06 * WIDTH, 0.09 * WIDTH, 0.10 * WIDTH, 0.20 * WIDTH, 0.06 * WIDTH,
+                         0.07 * WIDTH, 0.07 * WIDTH, 0.16 * WIDTH], right={1, 2, 3, 4, 5, 6, 7, 8}, bold_rows=bold)
 
 
 def _groups_table(res: BookResult, n: int = 6) -> Table:
@@ -131,12 +139,14 @@ def book_pdf_bytes(res: BookResult) -> bytes:
         if res.interrupted:
             verdict = "PARTIAL RUN (interrupted). " + verdict
         story += [Paragraph(verdict, ST["verdict"]), Spacer(1, 4), _tiles(head, res), Spacer(1, 6),
-                  _scatter(res, WIDTH, 150), Spacer(1, 4), _totals_table(res), Spacer(1, 6),
+                  _scatter(res, WIDTH, 120), Spacer(1, 4), _totals_table(res), Spacer(1, 6),
                   Paragraph("Groups most and least likely to pay back", ST["caption"]), _groups_table(res)]
     story.append(Spacer(1, 4))
     story.append(Paragraph(
         "Each group is a full Monte Carlo analysis with its own seed (run seed + group id); book figures sum each "
         f"simulation across groups. Net benefit and ROI over each group's horizon, undiscounted, {PRICE_YEAR} USD. "
+        "Plan PMPM: net budget impact per member-month (member-weighted; + = plans spend more), interval from "
+        f"each group's first {PMPM_DRAWS:,} simulations. "
         "Method: docs/PORTFOLIO.md and docs/UNCERTAINTY.md.", ST["note"]))
     canvas = type("_BookCanvas", (_NumberedCanvas,), {"footer_left": f"backpain-roi {__version__} | book of "
                   f"{res.groups_total:,} groups | draws {res.draws:,} | seed {res.seed}"})

@@ -27,6 +27,8 @@ from .. import fmt, state, ui
 SAMPLE = Path(__file__).resolve().parents[3] / "assets" / "sample_groups.csv"
 #: Draws per group the page offers (the CLI takes any number).
 DRAW_CHOICES = (1_000, 10_000)
+_PMPM_HELP = ("5th / 95th percentile of the plan PMPM over the group's first simulations "
+              "(calculator.book.PMPM_DRAWS), the same draws as its ROI")
 #: Columns of the per-group table: output column -> heading.
 COLUMNS = {
     "group_id": "Group", "name": "Name", "status": "Status", "industry": "Industry", "therapy": "Therapy",
@@ -34,6 +36,7 @@ COLUMNS = {
     "net_benefit_mean": "Net benefit (mean)", "roi_base": "ROI (base case)", "roi_mean": "ROI (mean)",
     "roi_p5": "ROI 5%", "roi_p95": "ROI 95%", "prob_roi_positive": "P(ROI > 0)",
     "prob_payback_12m": "P(payback <= 12 months)", "evpi": "EVPI", "pmpm_base": "Plan PMPM (base case)",
+    "pmpm_p5": "Plan PMPM 5%", "pmpm_p95": "Plan PMPM 95%",
 }
 
 
@@ -136,6 +139,12 @@ def _totals(res: BookResult) -> None:
         ui.Kpi("Book ROI", fmt.pct(head["roi_mean"], 0), "Summed savings over summed cost, minus 1 (mean over "
                f"simulations). P(ROI > 0) = {fmt.pct(head['prob_net_positive'], 0)}.", key="book-roi",
                note=f"{fmt.pct(head['roi_p5'], 0)} to {fmt.pct(head['roi_p95'], 0)} · P>0 {fmt.pct(head['prob_net_positive'], 0)}"),
+        ui.Kpi("Book plan PMPM", fmt.money(head["pmpm_base"], cents=True),
+               "The plans' net budget impact per member per month over their horizons, summed over the groups "
+               "and divided by all their member months (member-weighted; positive: the plans spend more). "
+               f"5-95% over simulations: {fmt.money(head['pmpm_p5'], cents=True)} to "
+               f"{fmt.money(head['pmpm_p95'], cents=True)}.", key="book-pmpm",
+               note=f"{fmt.money(head['pmpm_p5'], cents=True)} to {fmt.money(head['pmpm_p95'], cents=True)}"),
         ui.Kpi(f"Groups with P(ROI > 0) ≥ {CONFIDENT_P:.0%}", f"{int(head['groups_confident']):,} of {int(head['groups']):,}",
                "Groups where the benefit very likely pays back", key="book-confident",
                note=f"{int(head['employees_confident']):,} of {int(head['employees']):,} employees"),
@@ -168,7 +177,9 @@ def _table(res: BookResult) -> None:
         "ROI (mean)": pct, "ROI 5%": pct, "ROI 95%": pct, "P(ROI > 0)": pct, "P(payback <= 12 months)": pct,
         "Plan PMPM (base case)": st.column_config.NumberColumn(
             format="dollar", step=0.01, help="Net budget impact per member per month over the plan horizon "
-                                             "(positive: the plan spends more)")})
+                                             "(positive: the plan spends more)"),
+        "Plan PMPM 5%": st.column_config.NumberColumn(format="dollar", step=0.01, help=_PMPM_HELP),
+        "Plan PMPM 95%": st.column_config.NumberColumn(format="dollar", step=0.01, help=_PMPM_HELP)})
 
 
 def _downloads(res: BookResult) -> None:
