@@ -36,7 +36,7 @@ from .effect import WEEKS_PER_MONTH, effect_profile
 from .finance import discount_factors, npv, payback_from_cumulative, roi
 from .perspective import rule
 
-__all__ = ["ProgramInputs", "NUMERIC_FIELDS", "simulate", "cohort_flows", "annual_burden", "participants", "costs",
+__all__ = ["ProgramInputs", "NUMERIC_FIELDS", "simulate", "outcomes", "cohort_flows", "annual_burden", "participants", "costs",
            "savings", "totals", "state_occupancy"]
 
 
@@ -208,13 +208,15 @@ def annual_burden(inp: ProgramInputs) -> dict[str, np.ndarray]:
     }
 
 
-def participants(inp: ProgramInputs) -> dict[str, np.ndarray]:
+def participants(inp: ProgramInputs, occupancy: bool = True) -> dict[str, np.ndarray]:
     """Step 1: cohorts, retention, sessions used and the effect profile of completers.
 
     Monthly arrays (last axis = month): ``sessions`` (course sessions used), ``boosters`` (booster
     sessions), ``active`` (participants still employed), ``active_affected`` (those with chronic
     LBP), ``effective`` (completers with chronic LBP still employed x effect profile, 0-1); totals
     ``starters`` and ``starters_affected``; ``dose`` (share of the course covered).
+    ``occupancy=False`` leaves out ``active`` and ``active_affected`` (only the detail tables and the
+    state occupancy use them; the Monte Carlo path does not).
     """
     H = int(inp.horizon_months)
     months = np.arange(H)
@@ -245,11 +247,11 @@ def participants(inp: ProgramInputs) -> dict[str, np.ndarray]:
     later = 1.0 - r**interval
     boosters = n_all0 * boost_age if boosting else np.zeros(np.broadcast_shapes(n_all0.shape, boost_age.shape),
                                                               order=_ORDER)
-    out = {"sessions": n_all0 * sess_age, "boosters": boosters, "active": n_all0 * ret_age,
-           "active_affected": aff0 * ret_age, "effective": aff0 * eff_age}
-    per_age = {"sessions": (n_all0, sess_age), "boosters": (n_all0, boost_age),
-               "active": (n_all0, ret_age), "active_affected": (aff0, ret_age),
-               "effective": (aff0, eff_age)}
+    out = {"sessions": n_all0 * sess_age, "boosters": boosters, "effective": aff0 * eff_age}
+    per_age = {"sessions": (n_all0, sess_age), "boosters": (n_all0, boost_age), "effective": (aff0, eff_age)}
+    if occupancy:
+        out |= {"active": n_all0 * ret_age, "active_affected": aff0 * ret_age}
+        per_age |= {"active": (n_all0, ret_age), "active_affected": (aff0, ret_age)}
     for start in starts:
         m = H - start
         for key, (n0, age) in per_age.items():
@@ -347,7 +349,7 @@ def cohort_flows(inp: ProgramInputs) -> dict[str, np.ndarray]:
     """
     H = int(inp.horizon_months)
     b = annual_burden(inp)
-    parts = participants(inp)
+    parts = participants(inp, occupancy=False)
     rho = _response(inp, parts["dose"])[1]
     eff = parts["effective"] * rho
     shape = np.broadcast_shapes(np.shape(parts["effective"]), np.shape(rho), (H,))
@@ -431,6 +433,32 @@ def _detail_arrays(cst: dict, parts: dict, b: dict, months_axis: dict, cost: np.
     }
 
 
+def _steps(inp: ProgramInputs, occupancy: bool) -> tuple:
+    """Steps 1-3 and the monthly cost flow with setup in month 0 (shared by :func:`simulate` and
+    :func:`outcomes`): burden, participants, costs, (unit, rho), savings, the (draws, months) shape, cost."""
+    H = int(inp.horizon_months)
+    b = annual_burden(inp)
+    parts = participants(inp, occupancy)
+    cst = costs(inp, parts, b["hourly_compensation"])
+    unit, rho = _response(inp, parts["dose"])
+    sav = savings(inp, parts, b, rho)
+    shape = np.broadcast_shapes(np.shape(cst["flow"]), np.shape(parts["effective"]), np.shape(rho),
+                                np.shape(cst["setup"]) + (1,), (H,))
+    cost = np.broadcast_to(cst["flow"], shape).copy(order="K")
+    cost[..., 0] += cst["setup"]
+    return b, parts, cst, unit, rho, sav, shape, cost
+
+
+def outcomes(inp: ProgramInputs) -> dict[str, np.ndarray]:
+    """The Monte Carlo path: :func:`totals` of the program and nothing else -- ``total_cost``,
+    ``total_savings``, ``net_benefit``, ``roi``, ``npv``, ``payback_month``, ``cumulative_net`` ...
+    with the same values as :func:`simulate` (the same steps), without its extra arrays and sums;
+    the break-even price and effect multiplier are ``nan``."""
+    _, _, _, unit, _, sav, shape, cost = _steps(inp, occupancy=False)
+    none = np.zeros(shape[:-1])  # no break-even inputs: both break-even values come out nan
+    return totals(inp, cost, sav, none, none, unit)
+
+
 def simulate(inp: ProgramInputs, detail: bool = True, qalys: bool | None = None) -> dict[str, np.ndarray]:
     """Monthly cash flows and totals of one program (vectorised over draws).
 
@@ -454,15 +482,7 @@ def simulate(inp: ProgramInputs, detail: bool = True, qalys: bool | None = None)
     """
     qalys = detail if qalys is None else qalys
     H = int(inp.horizon_months)
-    b = annual_burden(inp)
-    parts = participants(inp)
-    cst = costs(inp, parts, b["hourly_compensation"])
-    unit, rho = _response(inp, parts["dose"])
-    sav = savings(inp, parts, b, rho)
-    shape = np.broadcast_shapes(np.shape(cst["flow"]), np.shape(parts["effective"]), np.shape(rho),
-                                np.shape(cst["setup"]) + (1,), (H,))
-    cost = np.broadcast_to(cst["flow"], shape).copy(order="K")
-    cost[..., 0] += cst["setup"]
+    b, parts, cst, unit, rho, sav, shape, cost = _steps(inp, occupancy=detail)
     if detail:  # savings at a 100% response: the break-even effect multiplier
         full = savings(inp, parts, b, np.ones_like(rho))
         full_total = sum(last_axis_sum(np.broadcast_to(f, shape)) for f in full["flows"].values())

@@ -46,7 +46,7 @@ from . import distributions as dist
 from .evidence import PRICE_YEAR, library
 from .model import INPUT_PATHS, build_inputs, input_records
 from .perspective import rule
-from .program import NUMERIC_FIELDS, ProgramInputs, simulate
+from .program import NUMERIC_FIELDS, ProgramInputs, outcomes, simulate
 from .scenario import THERAPY_FIELDS, Scenario, therapy_switch
 
 __all__ = [
@@ -366,7 +366,7 @@ def _evaluate(base: ProgramInputs, cols: dict[str, np.ndarray], n: int,
     block = n if not cols else max(1, _BLOCK_CELLS // H)
     for a in range(0, n, block):
         b = min(n, a + block)
-        sim = simulate(dataclasses.replace(base, **{k: v[a:b] for k, v in cols.items()}), detail=False)
+        sim = outcomes(dataclasses.replace(base, **{k: v[a:b] for k, v in cols.items()}))
         for key, src in OUTCOMES.items():
             out[key][a:b] = sim[src]
         if cum is not None:
