@@ -301,7 +301,7 @@ class ChunkTask:
 @dataclass
 class ChunkResult:
     index: int
-    rows: list[dict[str, Any]]
+    rows: pd.DataFrame  # the chunk's typed per-group rows (framed in the worker, not the driver)
     book: dict[str, np.ndarray]  # therapy -> int64 (2, draws): cost and savings in cents, summed
     plan: dict[str, np.ndarray]  # therapy -> int64 (PMPM draws,): plan budget impact (net) in cents, summed
 
@@ -550,7 +550,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
         acc = plan.setdefault(therapy, np.zeros(m, np.int64))
         acc += _cents(plan_net)
     rows.sort(key=lambda r: (r["row"], r["therapy"]))
-    return ChunkResult(task.index, rows, book, plan)
+    return ChunkResult(task.index, _frame(rows), book, plan)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -801,12 +801,12 @@ def run(book: GroupsFile, draws: int = unc.DEFAULT_DRAWS, seed: int = unc.DEFAUL
     stream = _iter_local(tasks, jobs) if backend == "local" else _iter_dask(tasks, jobs, scheduler, client)
     try:
         for res in stream:
-            df = _frame(res.rows)
+            df = res.rows
             totals.add(res)
             frames.append(df)
             if sink is not None:
                 sink(df)
-            done += len({r["row"] for r in res.rows})
+            done += int(df["row"].nunique())
             if progress is not None:
                 progress(done, total)
             if stop is not None and stop() and done < total:
