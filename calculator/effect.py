@@ -50,7 +50,9 @@ def effect_profile(
     last_boost = np.where(B > 0, np.floor(np.maximum(t, 0) / safe_B) * safe_B, 0.0)
     reset = np.maximum(T, last_boost)
     ramp = np.clip(t / np.where(T > 0, T, 1.0), 0.0, 1.0)
-    decay = np.exp(-k * np.maximum(t - reset, 0.0))
+    # column-major like the program model's (draws, months) arrays (calculator.program._ORDER): each
+    # month one contiguous run of draws; the values do not depend on the layout
+    decay = np.exp(np.multiply(-k, np.maximum(t - reset, 0.0), order="F"))
     profile = np.where(t < T, ramp, decay)
     return np.where(t < 0, 0.0, profile) if np.any(t < 0) else profile
 
