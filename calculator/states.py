@@ -116,6 +116,8 @@ def mix_vector(low: ArrayLike, moderate: ArrayLike, high: ArrayLike) -> np.ndarr
     >>> mix_vector(0, 0, 1).tolist()
     [0.0, 0.0, 0.0, 1.0]
     """
+    if all(isinstance(x, float | int) and not isinstance(x, bool) for x in (low, moderate, high)):
+        return _scalar_mix(float(low), float(moderate), float(high))  # the model's case: one mix, no arrays
     parts = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (low, moderate, high)))
     total = parts[0] + parts[1] + parts[2]
     if any(np.any((p < 0) | (p > 1)) for p in parts) or np.any(np.abs(total - 1.0) > MIX_TOL):
@@ -124,10 +126,27 @@ def mix_vector(low: ArrayLike, moderate: ArrayLike, high: ArrayLike) -> np.ndarr
     return np.stack([np.zeros_like(parts[0]), *parts], axis=-1)
 
 
+def _scalar_mix(low: float, moderate: float, high: float) -> np.ndarray:
+    """:func:`mix_vector` of three numbers (same checks, same message), without numpy's per-call cost."""
+    total = low + moderate + high
+    if any(p < 0 or p > 1 for p in (low, moderate, high)) or abs(total - 1.0) > MIX_TOL:
+        raise ValueError("condition.impact_mix: low, moderate and high must each lie in 0 to 1 and "
+                         f"sum to 1 (got a sum of {np.round(total, 6).tolist()})")
+    return np.array([0.0, low, moderate, high])
+
+
+_DEFAULT_MIX: dict[int, tuple[Library, np.ndarray]] = {}
+
+
 def default_mix(lib: Library | None = None) -> np.ndarray:
-    """The library's impact mix as a 4-vector over :data:`STATES`."""
+    """The library's impact mix as a 4-vector over :data:`STATES` (computed once per library)."""
     lib = lib or library()
-    return mix_vector(*(lib.value(f"condition.impact_mix.{s}") for s in CHRONIC))
+    hit = _DEFAULT_MIX.get(id(lib))
+    if hit is None or hit[0] is not lib:
+        mix = mix_vector(*(lib.value(f"condition.impact_mix.{s}") for s in CHRONIC))
+        mix.setflags(write=False)
+        hit = _DEFAULT_MIX[id(lib)] = (lib, mix)
+    return hit[1]
 
 
 def responder_shift(mix: ArrayLike) -> np.ndarray:
