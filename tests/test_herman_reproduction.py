@@ -133,3 +133,23 @@ def test_high_impact_gains_exceed_typical_gains_for_every_therapy():
         typ, high = herman_like(therapy, TYPICAL), herman_like(therapy, HIGH)
         assert high["productivity_savings"] > typ["productivity_savings"]
         assert high["medical_savings"] > typ["medical_savings"]
+
+
+def test_one_shared_structure_gives_one_share():
+    """docs/METHODS.md, "Why no shared structure can pass every row": the share of the typical-mix gain
+    that comes from patients starting in low- or moderate-impact pain, (Table 2 - 0.4 x Table 3) / Table 2,
+    is one number for every therapy in this model (5% of productivity, 32% of medical), while Herman's
+    published rows give 47% / 27% / 2% (productivity) for massage / acupuncture / PT. Herman 2019, Figure 1
+    caption: "each therapy has its own set of transition probabilities" (trial patient-level data)."""
+    shares = {}
+    for therapy in ("relaxation_massage", "acupuncture", "physical_therapy"):
+        typ, high = herman_like(therapy, TYPICAL), herman_like(therapy, HIGH)
+        shares[therapy] = tuple((typ[k] - 0.4 * high[k]) / typ[k] for k in ("productivity_savings", "medical_savings"))
+    prod = [s[0] for s in shares.values()]
+    med = [s[1] for s in shares.values()]
+    assert max(prod) - min(prod) < 1e-9 and max(med) - min(med) < 1e-9
+    assert prod[0] == pytest.approx(0.051, abs=0.002) and med[0] == pytest.approx(0.323, abs=0.002)
+    published = {t: (ROWS[(t, TYPICAL)][2] - 0.4 * ROWS[(t, HIGH)][2]) / ROWS[(t, TYPICAL)][2]
+                 for t in shares}
+    assert published["relaxation_massage"] == pytest.approx(0.465, abs=0.001)
+    assert published["physical_therapy"] == pytest.approx(0.019, abs=0.001)
