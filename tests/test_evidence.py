@@ -135,6 +135,60 @@ def test_no_recalled_value_among_the_model_inputs():
         assert "RECALLED" not in {r["provenance"] for r in csv.DictReader(fh)}
 
 
+def _data_csvs() -> list[Path]:
+    root = DATA.parents[1]
+    return sorted(DATA.glob("*.csv")) + sorted((root / "assets").glob("*.csv"))
+
+
+def _recalled_cells(files: list[Path]) -> list[str]:
+    found = []
+    for f in files:
+        with f.open(encoding="utf-8", newline="") as fh:
+            for line, row in enumerate(csv.reader(fh), start=1):
+                found += [f"{f.name}:{line}" for cell in row if "RECALLED" in cell]
+    return found
+
+
+def test_no_row_in_any_shipped_csv_is_recalled():
+    """Issue 9 point 7 (9d): every RECALLED row was verified or replaced, including the inputs a user can
+    select outside the default model: industry wage presets, claims code groups, the census sex split and
+    the reference list. Any cell of any row of calculator/data/*.csv or assets/*.csv that says RECALLED
+    (a provenance tag or a '(RECALLED)' remark) fails this test."""
+    files = _data_csvs()
+    assert {"code_groups.csv", "industry_presets.csv", "prevalence_by_age_sex.csv",
+            "references.csv", "parameters.csv"} <= {f.name for f in files}
+    assert _recalled_cells(files) == []
+    # ... and the provenance columns hold only the known tags (a typo such as 'RECALED' fails here).
+    for f in files:
+        with f.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        if rows and "provenance" in rows[0]:
+            assert {r["provenance"] for r in rows} <= set(PROVENANCE) - {"RECALLED"}, f.name
+
+
+def test_the_scan_for_recalled_rows_catches_one(tmp_path):
+    # The check above must be able to fail: a copied code-group file with one RECALLED row is caught.
+    text = (DATA / "code_groups.csv").read_text(encoding="utf-8").replace(",VERIFIED,", ",RECALLED,", 1)
+    (tmp_path / "code_groups.csv").write_text(text, encoding="utf-8")
+    assert _recalled_cells([tmp_path / "code_groups.csv"]) == ["code_groups.csv:2"]
+
+
+def test_turnover_denominator_is_the_verified_payroll_count():
+    # Issue 9d: the nonfarm employment behind the 25% turnover was recalled ('about 159 million'); CES
+    # Table B-1, Oct 2024, not seasonally adjusted: 160,007 thousand. JOLTS Oct 2024 quits 3,326,000/month.
+    p = library().parameters["workforce.turnover"]
+    assert 3.326 * 12 / 160.007 == pytest.approx(0.2494, abs=1e-4)
+    assert p.value == pytest.approx(3.326 * 12 / 160.007, abs=0.001)
+    assert "bls_ces_b1_2024" in p.source_keys and "160,007" in p.evidence_note
+
+
+def test_cassidy_reference_is_the_verified_citation():
+    # Issue 9d: the year and pages were recalled (2005, 30(19):2176-2184). The paper with this title is
+    # Spine 2007;32(1):126-131, doi 10.1097/01.brs.0000249526.76788.e8 (journals.lww.com; iwh.on.ca).
+    ref = library().references["cassidy2005"]
+    assert (ref.year, ref.volume_pages, ref.doi) == (2007, "32(1):126-131", "10.1097/01.brs.0000249526.76788.e8")
+
+
 def _massage_effect(therapy: str, week: float) -> float:
     lib = library()
     e10 = lib.therapy_parameter(therapy, "effect_size").value
