@@ -208,6 +208,16 @@ def _budget_section(b: BudgetImpact, iv: pd.DataFrame) -> None:
 # Cost-effectiveness
 
 
+def _ratio_caption(row: Any, w_mid: float) -> str:
+    """Why the cost per QALY has (or has no) interval, in one line under the cards."""
+    if row["cost_per_qaly_interval_note"]:
+        return (f"Cost per QALY: {row['cost_per_qaly_interval_note']} (NMB 90% interval at ${w_mid / 1000:,.0f}k: "
+                f"{fmt.interval(row[f'p5_nmb_{int(w_mid)}'], row[f'p95_nmb_{int(w_mid)}'], 'money')}).")
+    return ("Cost per QALY 90% interval: 5th to 95th percentile of the simulations' ratios; every simulation "
+            "gains QALYs, so a lower ratio is always better (\"dominant\" = less cost and more QALYs). NMB "
+            "intervals: the same simulations at each willingness to pay.")
+
+
 def _ce_section(ce: CostEffectiveness, psa: CEAResult) -> None:
     st.header("Value: cost per QALY")
     row = psa.table.set_index("therapy").loc[ce.therapy]
@@ -225,14 +235,19 @@ def _ce_section(ce: CostEffectiveness, psa: CEAResult) -> None:
                "QALYs gained divided by the people who start the program.", key="qaly-pp"),
         ui.Kpi("Cost per QALY", ratio,
                "Incremental cost / incremental QALYs. Dominant: more QALYs for less money; dominated: no more "
-               "QALYs for more money.", key="icer",
-               note=f"P(cost-effective at ${w_mid / 1000:,.0f}k) {fmt.pct(row[f'p_cost_effective_{int(w_mid)}'], 0)}"),
+               "QALYs for more money. The 90% interval is given only when every simulation gains QALYs; "
+               "otherwise read the NMB intervals and the acceptability curve.", key="icer",
+               note=(f"90%: {fmt.per_qaly_interval(row['p5_cost_per_qaly'], row['p95_cost_per_qaly'])}"
+                     if not row["cost_per_qaly_interval_note"] else "90%: no ratio interval (see NMB)")),
         *[ui.Kpi(f"NMB at ${w / 1000:,.0f}k per QALY", fmt.money(ce.nmb[str(int(w))]),
                  "Net monetary benefit: willingness to pay x QALYs gained minus incremental cost. Positive = "
                  "cost-effective at that price per QALY. Threshold price: the price per session at which it is 0.",
-                 key=f"nmb-{int(w)}", note=f"threshold price {fmt.money(p, cents=True) if p else 'none'}/session")
+                 key=f"nmb-{int(w)}", note=f"90%: {fmt.interval(row[f'p5_nmb_{int(w)}'], row[f'p95_nmb_{int(w)}'], 'money')}"
+                                            f"; P(CE) {fmt.pct(row[f'p_cost_effective_{int(w)}'], 0)}; threshold "
+                                            f"{fmt.money(p, cents=True) if p else 'none'}/session")
           for w, p in zip(ce.wtp, ce.threshold_prices, strict=True)],
     ], [])
+    st.container(key="icer-interval-note").caption(fmt.md(_ratio_caption(row, w_mid)))
     t = ce.table
     view = pd.DataFrame({
         "View": t["perspective"].map({"health_plan": "Health plan", "societal": "Societal"}),
@@ -252,9 +267,38 @@ def _ce_section(ce: CostEffectiveness, psa: CEAResult) -> None:
     tt = psa.table
     ceac_view = pd.DataFrame({"Therapy": tt["label"], "Mean QALYs": tt["mean_qalys"].map(lambda v: fmt.number(v, 2)),
                               "Mean cost": tt["mean_cost"].map(fmt.money),
+                              "Cost per QALY 90% interval": [
+                                  fmt.per_qaly_interval(a, b) if not n else "none (no QALY gain in some draws)"
+                                  for a, b, n in zip(tt["p5_cost_per_qaly"], tt["p95_cost_per_qaly"],
+                                                     tt["cost_per_qaly_interval_note"], strict=True)],
                               **{f"P(CE) at ${w / 1000:,.0f}k": tt[f"p_cost_effective_{int(w)}"].map(
                                   lambda v: fmt.pct(v, 0)) for w in psa.wtp}})
     st.container(key="tbl-ceac").dataframe(ceac_view, hide_index=True, width="stretch")
+
+
+def _downloads_section() -> None:
+    """The PDF (its health-plan page: PMPM by year and cost per QALY with intervals) and the workbook
+    (live PMPM and QALY formulas, the simulated intervals beside them), built the Report page's way."""
+    from calculator.export import MEDIA_TYPES
+    from calculator.scenario_library import name_slug
+
+    from ..census_state import active_census
+    from .report import file_bytes, own_origins
+    st.header("Download")
+    s, sj = state.current_scenario(), state.scenario_json()
+    census_key, census = active_census() or (None, None)
+    own = own_origins()
+    slug = name_slug(s.name)
+    stem = f"{slug + '_' if slug else ''}backpain-roi_{s.programs[0].therapy}_{s.analysis.horizon_months}m"
+    row = st.container(horizontal=True, gap="small", key=P + "downloads")
+    for fmt_, label, icon in (("pdf", "Report with the health-plan page (PDF)", ":material/picture_as_pdf:"),
+                              ("xlsx", "Workbook: PMPM and QALY formulas (Excel)", ":material/table_view:")):
+        row.download_button(label, data=lambda f=fmt_: file_bytes(sj, 0, DEFAULT_SEED, f, "results", census_key,
+                                                                   census, own),
+                            file_name=f"{stem}.{fmt_}", mime=MEDIA_TYPES[fmt_], key=P + f"download-{fmt_}",
+                            icon=icon, on_click="ignore")
+    st.caption("Both carry the numbers on this page; values from your claims and survey are marked so in their "
+               "assumption tables. More formats and simulation settings: the Report page.")
 
 
 def render() -> None:
@@ -289,4 +333,5 @@ def render() -> None:
                 "plan.medical_trend", "plan.total_plan_spend", "plan.engaged_months", "plan.fees_at_risk",
                 "plan.guarantee_ratio", "programs.0.uptake"], columns=2)
         _uptake_input()
+    _downloads_section()
     _claims_section()
