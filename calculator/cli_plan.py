@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import cli
+from . import cli, fmt
 
 __all__ = ["register", "read_claims_args", "plan_json", "read_claims_file"]
 
@@ -138,6 +138,13 @@ def _cea_lines(ce: Any, psa: Any) -> list[str]:
         ceac = psa.ceac[psa.ceac["option"] != "none"].pivot(index="option", columns="wtp", values="p_cost_effective")
         lines += ["", f"Probability cost-effective vs no cover ({psa.draws:,} draws, seed {psa.seed}), health plan view:",
                   ceac.map(lambda v: f"{v:.0%}").rename(columns=lambda w: f"${w / 1000:.0f}k").to_string()]
+        row = psa.table.set_index("therapy").loc[ce.therapy]
+        lines.append(f"  {ce.therapy_label}: cost per QALY 90% interval "
+                     + (fmt.per_qaly_interval(row["p5_cost_per_qaly"], row["p95_cost_per_qaly"])
+                        if not row["cost_per_qaly_interval_note"] else f"none ({row['cost_per_qaly_interval_note']})")
+                     + "; NMB 90% interval " + ", ".join(
+                         f"${w / 1000:.0f}k {_money(row[f'p5_nmb_{int(w)}'])} to {_money(row[f'p95_nmb_{int(w)}'])}"
+                         for w in psa.wtp))
     return lines
 
 

@@ -219,3 +219,12 @@ def test_pdf_health_plan_page_has_pmpm_and_cost_per_qaly_intervals(claims_scenar
     w = 100_000
     assert f"at $100k per QALY {fmt.money(row[f'p5_nmb_{w}'])} to {fmt.money(row[f'p95_nmb_{w}'])}" in flat
     assert "Cognitive behavioural therapy (8 weekly groups)" in flat
+
+
+def test_cea_command_prints_the_cost_per_qaly_interval(capsys):
+    assert main(["cea", "--draws", "300"]) == 0
+    out = capsys.readouterr().out
+    row = cea_psa(Scenario(), 300, DEFAULT_SEED).table.set_index("therapy").loc["relaxation_massage"]
+    assert (f"Relaxation (Swedish) massage: cost per QALY 90% interval "
+            f"{fmt.per_qaly_interval(row['p5_cost_per_qaly'], row['p95_cost_per_qaly'])}; NMB 90% interval $50k "
+            f"{fmt.money(row['p5_nmb_50000'], cents=False)} to {fmt.money(row['p95_nmb_50000'], cents=False)}") in out

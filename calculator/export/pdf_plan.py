@@ -58,7 +58,7 @@ def health_plan_story(d: ReportData, images: dict[str, bytes] | None = None, rea
         "plan_budget": ("Budget impact by plan year (US$)", None, (880, 280)),
         "plan_ceac": ("Probability cost-effective by willingness to pay per QALY", None, (880, 340))}
     out: list[Any] = [PageBreak(), Paragraph("Health plan view: budget impact and cost per QALY", ST["h1"])]
-    out += _budget_part(s, b, images, figs)
+    out += _budget_part(s, b, images, figs, d)
     out += _cea_part(s, ce, images, figs, reason)
     out.append(Paragraph(
         "Limitations: budget impact applies the workforce's prevalence to every member unless your claims set it; "
@@ -79,12 +79,13 @@ def _chart(images: dict[str, bytes] | None, figs: dict, key: str) -> list[Any]:
                                         _image(images[key], WIDTH * 0.9, figs[key][2])]), Spacer(1, 4)]
 
 
-def _budget_part(s: Any, b: Any, images: dict[str, bytes] | None, figs: dict) -> list[Any]:
+def _budget_part(s: Any, b: Any, images: dict[str, bytes] | None, figs: dict, d: ReportData) -> list[Any]:
     """The budget-impact text, the table by plan year (with intervals) and its chart."""
     from .pdf import ST, WIDTH, _t, _table
+    from .report import own_data_lines
     iv = budget_interval(s, DRAWS, DEFAULT_SEED).set_index("year")
-    claims = (f" From your claims ({_t(s.plan.claims_file)}): {_t(', '.join(s.plan.from_claims))}."
-              if s.plan.from_claims else "")
+    mine = [line.removesuffix(" (from your claims)") for line in own_data_lines(d) if line.endswith("(from your claims)")]
+    claims = (f" From your claims ({_t(s.plan.claims_file)}): {_t('; '.join(mine))}." if s.plan.from_claims else "")
     out: list[Any] = [Paragraph(
         f"Budget holder's view (ISPOR good practice; Sullivan 2014): program fees ({_t(FEE_BASIS_LABELS[b.fee_basis])}, "
         f"{money(b.fee_amount) if b.fee_amount >= 100 else f'${b.fee_amount:,.2f}'}) minus plan-paid medical offsets "
