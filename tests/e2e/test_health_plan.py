@@ -15,6 +15,7 @@ from calculator.cea import cea_psa, cost_effectiveness
 from calculator.claims import apply_claims, read_claims
 from calculator.dashboard import fmt
 from calculator.dashboard.pages.health_plan import DRAWS as HP_DRAWS
+from calculator.fmt import per_qaly_interval
 from calculator.uncertainty import DEFAULT_SEED
 
 pytestmark = pytest.mark.browser
@@ -113,7 +114,7 @@ def test_claims_upload_to_downloads(page, app_url, screenshot_dir, tmp_path):
     row = cea_psa(s, HP_DRAWS, DEFAULT_SEED).table.set_index("therapy").loc["relaxation_massage"]
     assert row["cost_per_qaly_interval_note"] == ""
     icer = page.locator(".st-key-kpi-icer").inner_text()
-    assert f"90%: {fmt.per_qaly_interval(row['p5_cost_per_qaly'], row['p95_cost_per_qaly'])}" in icer
+    assert f"90%: {per_qaly_interval(row['p5_cost_per_qaly'], row['p95_cost_per_qaly'])}" in icer
     assert "every simulation gains QALYs" in page.locator(".st-key-icer-interval-note").inner_text()
     for width in (1280, 800, 390):
         _shot(page, screenshot_dir / f"health-plan-claims-{width}.png", width)
@@ -128,7 +129,7 @@ def test_claims_upload_to_downloads(page, app_url, screenshot_dir, tmp_path):
                                    check=True).stdout.split())
     assert "low back pain (from your claims)" in text and "employee pays the rest) (from your claims)" in text
     assert f"PMPM ${b.pmpm:,.3f} (90% interval ${iv.loc[0, 'pmpm_p5']:,.3f} to ${iv.loc[0, 'pmpm_p95']:,.3f};" in text
-    assert f"cost per QALY 90% interval {fmt.per_qaly_interval(row['p5_cost_per_qaly'], row['p95_cost_per_qaly'])}" in text
+    assert f"cost per QALY 90% interval {per_qaly_interval(row['p5_cost_per_qaly'], row['p95_cost_per_qaly'])}" in text
 
     name, data = _download(page, "Workbook: PMPM and QALY formulas (Excel)")
     assert name.endswith(".xlsx")

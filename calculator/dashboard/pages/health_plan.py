@@ -13,6 +13,7 @@ from calculator.budget import FEE_BASIS_LABELS, BudgetImpact, budget_impact, bud
 from calculator.cea import CEAResult, CostEffectiveness, cea_psa, cost_effectiveness
 from calculator.claims import ClaimsError, ClaimsSummary, apply_claims
 from calculator.claims_fhir import read_any_claims
+from calculator.fmt import per_qaly_interval
 from calculator.scenario import from_json
 from calculator.uncertainty import DEFAULT_SEED
 
@@ -237,7 +238,7 @@ def _ce_section(ce: CostEffectiveness, psa: CEAResult) -> None:
                "Incremental cost / incremental QALYs. Dominant: more QALYs for less money; dominated: no more "
                "QALYs for more money. The 90% interval is given only when every simulation gains QALYs; "
                "otherwise read the NMB intervals and the acceptability curve.", key="icer",
-               note=(f"90%: {fmt.per_qaly_interval(row['p5_cost_per_qaly'], row['p95_cost_per_qaly'])}"
+               note=(f"90%: {per_qaly_interval(row['p5_cost_per_qaly'], row['p95_cost_per_qaly'])}"
                      if not row["cost_per_qaly_interval_note"] else "90%: no ratio interval (see NMB)")),
         *[ui.Kpi(f"NMB at ${w / 1000:,.0f}k per QALY", fmt.money(ce.nmb[str(int(w))]),
                  "Net monetary benefit: willingness to pay x QALYs gained minus incremental cost. Positive = "
@@ -268,7 +269,7 @@ def _ce_section(ce: CostEffectiveness, psa: CEAResult) -> None:
     ceac_view = pd.DataFrame({"Therapy": tt["label"], "Mean QALYs": tt["mean_qalys"].map(lambda v: fmt.number(v, 2)),
                               "Mean cost": tt["mean_cost"].map(fmt.money),
                               "Cost per QALY 90% interval": [
-                                  fmt.per_qaly_interval(a, b) if not n else "none (no QALY gain in some draws)"
+                                  per_qaly_interval(a, b) if not n else "none (no QALY gain in some draws)"
                                   for a, b, n in zip(tt["p5_cost_per_qaly"], tt["p95_cost_per_qaly"],
                                                      tt["cost_per_qaly_interval_note"], strict=True)],
                               **{f"P(CE) at ${w / 1000:,.0f}k": tt[f"p_cost_effective_{int(w)}"].map(
