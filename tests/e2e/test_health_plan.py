@@ -78,10 +78,11 @@ def _download(page, label: str) -> tuple[str, bytes]:
 
 
 def _grid_text(page, key: str) -> str:
-    """The text of a Streamlit dataframe (its accessible grid cells)."""
+    """The text of a Streamlit dataframe: its accessible grid (kept in the DOM for screen readers,
+    the visible grid is a canvas)."""
     cells = page.locator(f'.st-key-{key} [role="gridcell"], .st-key-{key} [role="columnheader"]')
-    cells.first.wait_for()
-    return " | ".join(c.strip() for c in cells.all_inner_texts())
+    cells.first.wait_for(state="attached")
+    return " | ".join(c.strip() for c in cells.all_text_contents())
 
 
 def test_claims_upload_to_downloads(page, app_url, screenshot_dir, tmp_path):

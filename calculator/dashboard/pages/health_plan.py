@@ -18,7 +18,7 @@ from calculator.scenario import from_json
 from calculator.uncertainty import DEFAULT_SEED
 
 from .. import fmt, plan_fields, state, ui
-from ..fields import ORIGINS_KEY, label_for_path
+from ..fields import FIELDS, ORIGINS_KEY, label_for_path
 from ..inputs import field, fields
 
 plan_fields.register()
@@ -137,7 +137,8 @@ def _claims_section() -> None:
         return
     st.caption(fmt.md(f"File: {name} ({len(data) / 1024:,.0f} kB, in memory only); {summary.rows} rows, "
                       f"code sets {', '.join(summary.code_set_versions)}."))
-    view = pd.DataFrame([{"Input": p, "From your claims": v} for p, v in summary.scenario_sets()])
+    view = pd.DataFrame([{"Input": label_for_path(p), "From your claims": FIELDS[p].show(v) if p in FIELDS else str(v),
+                          "Scenario path": p} for p, v in summary.scenario_sets()])
     st.container(key=P + "sets").dataframe(view, hide_index=True, width="content")
     for w in summary.warnings:
         st.warning(fmt.md(w), icon=":material/warning:")
@@ -243,10 +244,8 @@ def _ce_section(ce: CostEffectiveness, psa: CEAResult) -> None:
         *[ui.Kpi(f"NMB at ${w / 1000:,.0f}k per QALY", fmt.money(ce.nmb[str(int(w))]),
                  "Net monetary benefit: willingness to pay x QALYs gained minus incremental cost. Positive = "
                  "cost-effective at that price per QALY. Threshold price: the price per session at which it is 0.",
-                 key=f"nmb-{int(w)}", note=f"90%: {fmt.interval(row[f'p5_nmb_{int(w)}'], row[f'p95_nmb_{int(w)}'], 'money')}"
-                                            f"; P(CE) {fmt.pct(row[f'p_cost_effective_{int(w)}'], 0)}; threshold "
-                                            f"{fmt.money(p, cents=True) if p else 'none'}/session")
-          for w, p in zip(ce.wtp, ce.threshold_prices, strict=True)],
+                 key=f"nmb-{int(w)}", note=f"90%: {fmt.interval(row[f'p5_nmb_{int(w)}'], row[f'p95_nmb_{int(w)}'], 'money')}")
+          for w in ce.wtp],
     ], [])
     st.container(key="icer-interval-note").caption(fmt.md(_ratio_caption(row, w_mid)))
     t = ce.table
@@ -269,7 +268,7 @@ def _ce_section(ce: CostEffectiveness, psa: CEAResult) -> None:
     ceac_view = pd.DataFrame({"Therapy": tt["label"], "Mean QALYs": tt["mean_qalys"].map(lambda v: fmt.number(v, 2)),
                               "Mean cost": tt["mean_cost"].map(fmt.money),
                               "Cost per QALY 90% interval": [
-                                  per_qaly_interval(a, b) if not n else "none (no QALY gain in some draws)"
+                                  per_qaly_interval(a, b) if not n else "none: not every draw gains QALYs"
                                   for a, b, n in zip(tt["p5_cost_per_qaly"], tt["p95_cost_per_qaly"],
                                                      tt["cost_per_qaly_interval_note"], strict=True)],
                               **{f"P(CE) at ${w / 1000:,.0f}k": tt[f"p_cost_effective_{int(w)}"].map(
