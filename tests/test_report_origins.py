@@ -23,7 +23,7 @@ import numpy as np
 import openpyxl
 import pytest
 
-from calculator import Scenario, fmt
+from calculator import Scenario, fmt, to_json
 from calculator.budget import budget_interval
 from calculator.cea import cea_psa, cost_per_qaly_interval
 from calculator.claims import apply_claims, read_claims
@@ -228,3 +228,53 @@ def test_cea_command_prints_the_cost_per_qaly_interval(capsys):
     assert (f"Relaxation (Swedish) massage: cost per QALY 90% interval "
             f"{fmt.per_qaly_interval(row['p5_cost_per_qaly'], row['p95_cost_per_qaly'])}; NMB 90% interval $50k "
             f"{fmt.money(row['p5_nmb_50000'], cents=False)} to {fmt.money(row['p95_nmb_50000'], cents=False)}") in out
+
+
+# ---------------------------------------------------------------------------------------------
+# The dashboard: a survey entered on Your workforce and claims used on Health plan reach the reports
+
+
+def _page_app(name: str) -> None:
+    import streamlit as st
+
+    from calculator.dashboard import shell
+    from calculator.dashboard.registry import PAGES
+
+    shell.frame(st.navigation(shell.pages(PAGES, default=name), position="top"))
+
+
+def test_dashboard_survey_and_claims_are_marked_in_the_downloads():
+    from streamlit.testing.v1 import AppTest
+
+    from calculator.dashboard import state
+    from calculator.dashboard.fields import ORIGINS_KEY
+    from calculator.dashboard.pages import report as report_page
+    from calculator.dashboard.pages import workforce
+    at = AppTest.from_function(_page_app, args=("workforce",), default_timeout=90).run()
+    at.number_input(key=workforce.P + "sv_pres").set_value(31.0)
+    at.number_input(key=workforce.P + "sv_n").set_value(85)
+    at.button(key=workforce.P + "sv_use").click().run()
+    assert not at.exception
+    s, _ = apply_claims(at.session_state[state.SCENARIO_KEY], read_claims(SAMPLE.read_bytes(), "sample_claims.csv"))
+    origins = at.session_state[ORIGINS_KEY]
+    rep = AppTest.from_function(_page_app, args=("report",), default_timeout=90).run()  # the session first
+    rep.session_state[state.SCENARIO_KEY] = s
+    rep.session_state[ORIGINS_KEY] = origins
+    rep.run()
+    assert not rep.exception, [e.value for e in rep.exception]
+    caption = " ".join(c.value for c in rep.caption)
+    assert "presenteeism at the default impact mix (share of hours worked): 9.5% (from your survey)" in caption
+    assert "low back pain: 8.6% (from your claims)" in caption
+    # the download button's file: the page's own function with the page's own origins
+    own = (("condition.presenteeism", "survey"),)
+    data = report_page.file_bytes(to_json(s), 0, DEFAULT_SEED, "xlsx", "results", None, None, own)
+    rows = {r[11]: r for r in openpyxl.load_workbook(io.BytesIO(data))["Inputs"].iter_rows(min_row=5, values_only=True)
+            if r[11]}
+    assert rows["condition_presenteeism"][9] == "FROM YOUR SURVEY"
+    assert rows["condition_prevalence"][9] == "FROM YOUR CLAIMS"
+    # an edited value is the user's: no longer "from your survey"
+    edited = s.model_copy(update={"condition": s.condition.model_copy(update={"presenteeism": 0.05})})
+    rep.session_state[state.SCENARIO_KEY] = edited
+    rep.run()
+    caption = " ".join(c.value for c in rep.caption)
+    assert "from your survey" not in caption and "8.6% (from your claims)" in caption

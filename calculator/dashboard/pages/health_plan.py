@@ -137,7 +137,7 @@ def _claims_section() -> None:
         return
     st.caption(fmt.md(f"File: {name} ({len(data) / 1024:,.0f} kB, in memory only); {summary.rows} rows, "
                       f"code sets {', '.join(summary.code_set_versions)}."))
-    view = pd.DataFrame([{"Input": label_for_path(p), "From your claims": FIELDS[p].show(v) if p in FIELDS else str(v),
+    view = pd.DataFrame([{"From your claims": FIELDS[p].show(v) if p in FIELDS else str(v), "Input": label_for_path(p),
                           "Scenario path": p} for p, v in summary.scenario_sets()])
     st.container(key=P + "sets").dataframe(view, hide_index=True, width="content")
     for w in summary.warnings:
@@ -193,12 +193,12 @@ def _budget_section(b: BudgetImpact, iv: pd.DataFrame) -> None:
     t = charts_plan.budget_years_table(b)
     ivy = iv[iv["year"] > 0].reset_index(drop=True)
     view = pd.DataFrame({
-        "Plan year": t["year"], "People starting": b.years["starters"].map(lambda v: fmt.number(v)),
-        "Program fees": t["gross_cost"].map(fmt.money), "Refunds": b.years["refund"].map(fmt.money),
-        "Medical offsets": b.years["offsets"].map(fmt.money), "Net": t["net"].map(fmt.money),
-        "PMPM": t["pmpm"].map(lambda v: fmt.money(v, cents=True)),
+        "Plan year": t["year"], "PMPM": t["pmpm"].map(lambda v: fmt.money(v, cents=True)),
         "PMPM 90% interval": [f"{fmt.money(a, cents=True)} to {fmt.money(c, cents=True)}"
                               for a, c in zip(ivy["pmpm_p5"], ivy["pmpm_p95"], strict=True)],
+        "Net": t["net"].map(fmt.money), "Program fees": t["gross_cost"].map(fmt.money),
+        "Refunds": b.years["refund"].map(fmt.money), "Medical offsets": b.years["offsets"].map(fmt.money),
+        "People starting": b.years["starters"].map(lambda v: fmt.number(v)),
         "PEPM": t["pepm"].map(lambda v: fmt.money(v, cents=True)),
         "% of plan spend": t["share_of_plan_spend"].map(lambda v: fmt.pct(v, 3)),
     })

@@ -16,7 +16,7 @@ from calculator import from_json
 from calculator.census import CensusResult
 from calculator.export import MEDIA_TYPES, ReportData, build_report, export, filename
 from calculator.export.render import browser_path
-from calculator.export.report import ref_list
+from calculator.export.report import own_data_lines, ref_list
 from calculator.scenario_library import name_slug
 from calculator.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, psa
 
@@ -124,6 +124,10 @@ def render() -> None:
     d = cached_report(sj, int(draws), int(seed), census_key, census, own)
     if census is not None:
         st.caption(f"Your census is in use: the reports add a table of {len(d.segments)} workforce segments.")
+    own_lines = own_data_lines(d)
+    if own_lines:  # what the files will mark "from your claims" / "from your survey" (issue 11)
+        st.container(key="report-own-data").caption(fmt.md("Marked in every report as your own data: "
+                                                           + "; ".join(own_lines) + "."))
 
     st.header("Preview of page 1")
     st.markdown(f"**{fmt.md(d.verdict())}**")
