@@ -114,6 +114,23 @@ def test_deck_says_which_values_are_your_own(files):
     assert "Plan members: 9,025 (from your claims)" in slide.notes_slide.notes_text_frame.text
 
 
+def test_deck_slide_renders_the_own_data_line(files):
+    """LibreOffice draws slide 2 with the own-data line inside the slide (pages saved under
+    test-artifacts/origins/ for a person to look at)."""
+    from tests.office import ARTIFACTS, SOFFICE, pages_png, to_pdf
+    if SOFFICE is None or shutil.which("pdftoppm") is None:
+        pytest.skip("LibreOffice or poppler missing: scripts/test.sh installs them")
+    pdf = to_pdf(files["pptx"].read_bytes(), "pptx", ARTIFACTS / "origins", "deck-claims-survey")
+    pngs = pages_png(pdf, "deck-claims-survey")
+    assert len(pngs) >= 6
+    words = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-layout", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    flat = " ".join(words.split())
+    assert "Your own data: prevalence from your claims; absence days from your survey;" in flat
+    # the line ends before the grey "How it is built" note, which still ends on the slide
+    assert flat.index("paid-to-allowed from your claims.") < flat.index("How it is built") < flat.index("(slide 6)")
+
+
 def test_json_inputs_provenance(files):
     doc = json.loads(files["json"].read_text())
     prov = {r["path"]: r["provenance"] for r in doc["inputs"]}
