@@ -295,3 +295,22 @@ def test_dashboard_survey_and_claims_are_marked_in_the_downloads():
     rep.run()
     caption = " ".join(c.value for c in rep.caption)
     assert "from your survey" not in caption and "8.6% (from your claims)" in caption
+
+
+def test_budget_impact_command_prints_pmpm_intervals(capsys, claims_scenario):
+    assert main(["budget-impact", "--claims", str(SAMPLE)]) == 0
+    out = capsys.readouterr().out
+    iv = budget_interval(claims_scenario, 1000, DEFAULT_SEED).set_index("year")
+    assert (f"PMPM ${iv.loc[0, 'pmpm_base']:,.3f} (90% interval ${iv.loc[0, 'pmpm_p5']:,.3f} to "
+            f"${iv.loc[0, 'pmpm_p95']:,.3f}; P(plan saves) {iv.loc[0, 'p_saves']:.0%}; 1,000 draws, seed {DEFAULT_SEED})") in out
+    for y in (1, 2, 3):
+        assert f"${iv.loc[y, 'pmpm_p5']:,.3f} to ${iv.loc[y, 'pmpm_p95']:,.3f}" in out
+    assert main(["budget-impact", "--claims", str(SAMPLE), "--format", "json", "--draws", "300", "--seed", "3"]) == 0
+    doc = json.loads(capsys.readouterr().out)["budget_impact"]
+    iv = budget_interval(claims_scenario, 300, 3)
+    assert [r["year"] for r in doc["intervals"]] == [0, 1, 2, 3]
+    assert doc["intervals"][0]["pmpm_p95"] == pytest.approx(float(iv.loc[0, "pmpm_p95"]), rel=1e-12)
+    assert main(["budget-impact", "--format", "csv", "--draws", "0"]) == 0
+    assert "pmpm_p5" not in capsys.readouterr().out
+    assert main(["budget-impact", "--format", "csv", "--draws", "200"]) == 0
+    assert capsys.readouterr().out.splitlines()[0].endswith(",pmpm_p5,pmpm_p95,net_p5,net_p95,p_saves")
