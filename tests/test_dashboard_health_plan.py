@@ -112,3 +112,24 @@ def test_cost_per_qaly_interval_or_why_none():
     assert "no ratio interval: the QALY gain is zero or negative in" in text
     assert fmt.md(fmt.interval(c["p5_nmb_100000"], c["p95_nmb_100000"], "money")) in text
     assert "90%: no ratio interval (see NMB)" in " ".join(str(e.proto) for e in at.get("metric"))
+
+
+def test_claims_values_say_from_your_claims_on_the_assumptions_page_and_field_captions():
+    """After "Use these claims" the session's origins mark the values; the Assumptions table and the
+    field captions word them "Your claims" / "From your claims", never the library's sources."""
+    from calculator.dashboard.fields import ORIGINS_KEY, default_caption
+    from calculator.dashboard.pages.assumptions import parameter_table
+    from calculator.model import input_table
+    at = _open()
+    at.button(key="bp_claims_sample").click().run()
+    at.button(key="bp_claims_use").click().run()
+    s, origins = at.session_state[state.SCENARIO_KEY], at.session_state[ORIGINS_KEY]
+    t = parameter_table(input_table(s, 0), origins).set_index("Comes from")
+    mine = t.loc[["Your claims"]]
+    assert len(mine) == 3  # prevalence, medical cost per person, paid-to-allowed (members are plan inputs)
+    assert set(mine["Status"]) == {"your own data"} and set(mine["Sources"]) == {"your own data"}
+    # hand-computed from assets/sample_claims.csv: 780 / 9,025 members; $1,183,900 allowed / 780; paid / allowed
+    assert mine["Value"].tolist() == ["8.64%", "$1,518", "80.0%"]
+    assert default_caption(s, "condition.plan_paid_share", origins).startswith("From your claims")
+    # Plan inputs on this page show the same caption under the field
+    assert any(c.value.startswith("From your claims") for c in at.caption)
