@@ -16,6 +16,11 @@ Conventions (docs/METHODS.md, "Cost-effectiveness")
 * NMB(lambda) = lambda x dQALY - dCost [USD]; a program is cost-effective at lambda when NMB > 0.
 * Threshold price per session at lambda: the price that makes NMB(lambda) = 0 (cost is linear in
   the price per session).
+* Interval of the cost per QALY (5th-95th percentile of the draws' ratios) only when the QALY gain
+  is positive in every draw: then a lower ratio is always better and the percentiles are ordered
+  (a negative lower bound means dominant in those draws). When some draws gain no QALYs the ratio
+  changes meaning across draws (Briggs, O'Brien and Blackhouse 2002), so no ratio interval is
+  given: the NMB interval at each threshold and the acceptability curve are reported instead.
 * CEAC: for each willingness to pay, the share of Monte Carlo draws in which each option has the
   highest NMB among "cover none" (NMB 0) and every therapy (``p_optimal``), and the share in which
   a therapy's NMB is positive (``p_cost_effective``, against no cover).
@@ -42,6 +47,7 @@ __all__ = [
     "thresholds",
     "dominance",
     "cost_per_qaly",
+    "cost_per_qaly_interval",
     "net_monetary_benefit",
     "threshold_price",
     "ceac",
@@ -95,6 +101,27 @@ def cost_per_qaly(d_cost: ArrayLike, d_qaly: ArrayLike) -> np.ndarray:
     ok = ((q > 0) & (c > 0)) | ((q < 0) & (c < 0))
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(ok, c / np.where(q != 0, q, 1.0), np.nan)
+
+
+def cost_per_qaly_interval(d_cost: ArrayLike, d_qaly: ArrayLike, level: float = 0.90) -> tuple[float, float, str]:
+    """``(low, high, "")``: the central ``level`` interval of the draws' cost per QALY [USD/QALY], or
+    ``(nan, nan, reason)`` when a ratio interval would mislead (the QALY gain is not positive in every
+    draw; see the module's conventions). A negative ``low`` = dominant in the lowest draws.
+
+    >>> cost_per_qaly_interval([100.0, 200.0, 300.0], [0.01, 0.01, 0.01], level=1.0)
+    (10000.0, 30000.0, '')
+    >>> lo, hi, why = cost_per_qaly_interval([100.0, 200.0], [0.01, -0.01]); why[:40]
+    'no ratio interval: the QALY gain is zero'
+    """
+    c, q = np.broadcast_arrays(np.asarray(d_cost, dtype=float), np.asarray(d_qaly, dtype=float))
+    bad = float(np.mean(~(q > 0))) if q.size else 1.0
+    if bad > 0:
+        return math.nan, math.nan, (f"no ratio interval: the QALY gain is zero or negative in {bad:.1%} of "
+                                    "draws, where cost per QALY changes meaning; read the NMB interval and "
+                                    "the acceptability curve instead")
+    tail = (1.0 - level) / 2.0
+    lo, hi = np.quantile(c / q, [tail, 1.0 - tail])
+    return float(lo), float(hi), ""
 
 
 def net_monetary_benefit(d_cost: ArrayLike, d_qaly: ArrayLike, wtp: ArrayLike) -> np.ndarray:
@@ -317,7 +344,9 @@ class CEAResult:
     """Monte Carlo cost-effectiveness of every therapy at once (health plan's view).
 
     ``table``: one row per therapy: base-case and mean incremental cost and QALYs with 5-95%
-    intervals, mean NMB and P(cost-effective) at each reported threshold, share of draws dominant.
+    intervals, the cost per QALY's 5-95% interval (``p5_cost_per_qaly``/``p95_cost_per_qaly``; NaN
+    with ``cost_per_qaly_interval_note`` saying why when a ratio interval would mislead), mean NMB
+    with its 5-95% interval and P(cost-effective) at each reported threshold, share of draws dominant.
     ``ceac``: :func:`ceac` over :data:`CEAC_GRID` (long table). ``draws``: per therapy and draw,
     incremental cost and QALYs.
     """
@@ -366,6 +395,26 @@ def _health_plan_draws(inp: Any) -> tuple[np.ndarray, np.ndarray]:
     return -np.asarray(sim["npv"], dtype=float), np.asarray(sim["qaly_gain_discounted"], dtype=float)
 
 
+def _psa_row(tid: str, label: str, base: dict[str, np.ndarray], dc: np.ndarray, dq: np.ndarray,
+             wtp: Sequence[float]) -> dict[str, Any]:
+    """One therapy's row of :attr:`CEAResult.table`: means and 5-95% intervals of cost, QALYs, cost
+    per QALY (or why none) and NMB at each threshold, P(cost-effective), share dominant."""
+    lo, hi, why = cost_per_qaly_interval(dc, dq)
+    r = {"therapy": tid, "label": label,
+         "base_cost": float(base["cost_health_plan"]), "base_qalys": float(base["qalys"]),
+         "mean_cost": float(dc.mean()), "p5_cost": float(np.quantile(dc, 0.05)),
+         "p95_cost": float(np.quantile(dc, 0.95)), "mean_qalys": float(dq.mean()),
+         "p5_qalys": float(np.quantile(dq, 0.05)), "p95_qalys": float(np.quantile(dq, 0.95)),
+         "share_dominant": float(np.mean((dq > 0) & (dc <= 0))),
+         "p5_cost_per_qaly": lo, "p95_cost_per_qaly": hi, "cost_per_qaly_interval_note": why}
+    for w in wtp:
+        nmb = w * dq - dc
+        r[f"mean_nmb_{int(w)}"] = float(nmb.mean())
+        r[f"p5_nmb_{int(w)}"], r[f"p95_nmb_{int(w)}"] = (float(x) for x in np.quantile(nmb, [0.05, 0.95]))
+        r[f"p_cost_effective_{int(w)}"] = float(np.mean(nmb > 0))
+    return r
+
+
 def cea_psa(scenario: Any, draws: int = 2000, seed: int = 20240101) -> CEAResult:
     """Monte Carlo cost-effectiveness of every therapy (QALYs from the same draws as the PSA).
 
@@ -389,20 +438,8 @@ def cea_psa(scenario: Any, draws: int = 2000, seed: int = 20240101) -> CEAResult
     wtp = thresholds()
     curve = ceac(dc, dq, CEAC_GRID, ids)
     lib = library()
-    rows = []
-    for t, tid in enumerate(ids):
-        base = incremental(bases[t])
-        r = {"therapy": tid, "label": lib.therapy(tid).label,
-             "base_cost": float(base["cost_health_plan"]), "base_qalys": float(base["qalys"]),
-             "mean_cost": float(dc[t].mean()), "p5_cost": float(np.quantile(dc[t], 0.05)),
-             "p95_cost": float(np.quantile(dc[t], 0.95)), "mean_qalys": float(dq[t].mean()),
-             "p5_qalys": float(np.quantile(dq[t], 0.05)), "p95_qalys": float(np.quantile(dq[t], 0.95)),
-             "share_dominant": float(np.mean((dq[t] > 0) & (dc[t] <= 0)))}
-        for w in wtp:
-            nmb = w * dq[t] - dc[t]
-            r[f"mean_nmb_{int(w)}"] = float(nmb.mean())
-            r[f"p_cost_effective_{int(w)}"] = float(np.mean(nmb > 0))
-        rows.append(r)
+    rows = [_psa_row(tid, lib.therapy(tid).label, incremental(bases[t]), dc[t], dq[t], wtp)
+            for t, tid in enumerate(ids)]
     samples = pd.DataFrame({"therapy": np.repeat(ids, n), "draw": np.tile(np.arange(n), T),
                             "incremental_cost": dc.ravel(), "qalys_gained": dq.ravel()})
     return CEAResult(draws=n, seed=seed, horizon_months=H, wtp=wtp, table=pd.DataFrame(rows), ceac=curve,

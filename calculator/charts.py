@@ -270,7 +270,7 @@ def evidence_points_table(therapy_id: str) -> pd.DataFrame:
 
 
 def effect_figure(curve: pd.DataFrame, points: pd.DataFrame, therapy_label: str, comparator: str) -> go.Figure:
-    """The effect curve with the published evidence points (and their 95% CIs where reported)."""
+    """The effect curve with the evidence points: published ones with their 95% CIs, derived ones with their ranges."""
     fig = go.Figure()
     fig.add_trace(go.Scatter(
         x=curve["week"], y=curve["trial_effect"], mode="lines", name="Modelled effect (trial size)",
@@ -283,10 +283,12 @@ def effect_figure(curve: pd.DataFrame, points: pd.DataFrame, therapy_label: str,
             name="Expected in your workforce", line=dict(color=OKABE_ITO["orange"], width=3, dash="dash"),
             hovertemplate="Week %{x:.0f}: %{y:.2f} points<extra></extra>",
         ))
-    recalled = points["provenance"] == "RECALLED" if len(points) else points.get("provenance")
+    prov = points["provenance"] if len(points) else None
     groups = [] if not len(points) else [
-        (points[~recalled], "Published result", "diamond"),
-        (points[recalled], "Recalled estimate (not yet checked against the paper)", "diamond-open"),
+        (points[prov == "VERIFIED"], "Published result", "diamond"),
+        (points[prov == "DERIVED"], "Derived from published results (bar: range, see note)", "circle-open"),
+        (points[~prov.isin(["VERIFIED", "DERIVED"])], "Recalled or assumed (not checked against the paper)",
+         "diamond-open"),
     ]
     for pts, name, symbol in groups:
         if not len(pts):

@@ -312,7 +312,9 @@ def cmd_report(args: argparse.Namespace) -> str:
             summary = psa(s, args.draws, args.seed)
         except UncertaintyError as exc:
             raise UserError(str(exc)) from None
-    report = build_report(s, uncertainty=summary, census=getattr(args, "census_result", None))
+    from .export.report import origins_from_applied  # survey and claims values say "from your ..." (issue 11)
+    report = build_report(s, uncertainty=summary, census=getattr(args, "census_result", None),
+                          origins=origins_from_applied(getattr(args, "applied", ())))
     try:
         data = export(report, ext, table=args.table, charts=not args.no_charts)
     except ValueError as exc:  # e.g. --table segments without --census

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import cli
+from . import cli, fmt
 
 __all__ = ["register", "read_claims_args", "plan_json", "read_claims_file"]
 
@@ -74,20 +74,31 @@ def _money(x: float | None) -> str:
 
 
 def cmd_budget_impact(args: argparse.Namespace) -> str:
-    from .budget import FEE_BASIS_LABELS, budget_impact
+    from .budget import FEE_BASIS_LABELS, budget_impact, budget_interval
     s = cli.scenario_from_args(args)
     b = budget_impact(s)
+    if args.draws < 0:
+        raise cli.UserError(f"--draws must be 0 (no intervals) or more, got {args.draws}")
+    iv = budget_interval(s, args.draws, args.seed).set_index("year") if args.draws else None
     if args.format == "json":
-        return cli.dumps({"budget_impact": b.to_dict()} | _claims_json(args))
+        d = b.to_dict()
+        if iv is not None:  # 5-95% of PMPM and net per plan year, year 0 = whole horizon
+            d["intervals"] = iv.reset_index().to_dict(orient="records")
+        return cli.dumps({"budget_impact": d} | _claims_json(args))
     if args.format == "csv":
-        return b.years.to_csv(index=False).rstrip("\n")
+        years = b.years if iv is None else b.years.merge(
+            iv[["pmpm_p5", "pmpm_p95", "net_p5", "net_p95", "p_saves"]], left_on="year", right_index=True)
+        return years.to_csv(index=False).rstrip("\n")
     mark = lambda p: " (from your claims)" if p in b.from_claims else ""  # noqa: E731
     y = b.years
     view = pd.DataFrame({
         "year": y["year"], "starters": y["starters"].map("{:,.0f}".format),
         "gross cost": y["gross_cost"].map(_money), "refund": y["refund"].map(_money),
         "offsets": y["offsets"].map(_money), "net": y["net"].map(_money),
-        "PMPM": y["pmpm"].map(lambda v: f"${v:,.3f}"), "PEPM": y["pepm"].map(lambda v: f"${v:,.3f}"),
+        "PMPM": y["pmpm"].map(lambda v: f"${v:,.3f}"),
+        **({} if iv is None else {"PMPM 90% interval": [f"${iv.loc[int(k), 'pmpm_p5']:,.3f} to ${iv.loc[int(k), 'pmpm_p95']:,.3f}"
+                                                       for k in y["year"]]}),
+        "PEPM": y["pepm"].map(lambda v: f"${v:,.3f}"),
         "% of plan spend": y["share_of_plan_spend"].map(lambda v: f"{v:.4%}")})
     lines = [
         f"Budget impact (health plan's view): {s.programs[0].therapy} over {b.horizon_years} plan year(s), "
@@ -96,8 +107,10 @@ def cmd_budget_impact(args: argparse.Namespace) -> str:
         f"{_money(b.fee_amount)}; paid-to-allowed {b.paid_to_allowed:.3f}{mark('condition.plan_paid_share')} "
         f"({b.sources['paid_to_allowed']}); medical trend {b.medical_trend:.1%}/yr",
         "", view.to_string(index=False), "",
-        f"  whole horizon: net {_money(b.net)}, PMPM ${b.pmpm:,.3f}, PEPM ${b.pepm:,.3f}, "
-        f"{b.share_of_plan_spend:.4%} of total plan spend",
+        f"  whole horizon: net {_money(b.net)}, PMPM ${b.pmpm:,.3f}"
+        + ("" if iv is None else f" (90% interval ${iv.loc[0, 'pmpm_p5']:,.3f} to ${iv.loc[0, 'pmpm_p95']:,.3f}; "
+                                 f"P(plan saves) {iv.loc[0, 'p_saves']:.0%}; {args.draws:,} draws, seed {args.seed})")
+        + f", PEPM ${b.pepm:,.3f}, {b.share_of_plan_spend:.4%} of total plan spend",
     ]
     if b.from_claims:
         lines.append(f"  from your claims ({s.plan.claims_file}): {', '.join(b.from_claims)}")
@@ -138,6 +151,13 @@ def _cea_lines(ce: Any, psa: Any) -> list[str]:
         ceac = psa.ceac[psa.ceac["option"] != "none"].pivot(index="option", columns="wtp", values="p_cost_effective")
         lines += ["", f"Probability cost-effective vs no cover ({psa.draws:,} draws, seed {psa.seed}), health plan view:",
                   ceac.map(lambda v: f"{v:.0%}").rename(columns=lambda w: f"${w / 1000:.0f}k").to_string()]
+        row = psa.table.set_index("therapy").loc[ce.therapy]
+        lines.append(f"  {ce.therapy_label}: cost per QALY 90% interval "
+                     + (fmt.per_qaly_interval(row["p5_cost_per_qaly"], row["p95_cost_per_qaly"])
+                        if not row["cost_per_qaly_interval_note"] else f"none ({row['cost_per_qaly_interval_note']})")
+                     + "; NMB 90% interval " + ", ".join(
+                         f"${w / 1000:.0f}k {_money(row[f'p5_nmb_{int(w)}'])} to {_money(row[f'p95_nmb_{int(w)}'])}"
+                         for w in psa.wtp))
     return lines
 
 
@@ -192,7 +212,11 @@ def register(sub: Any) -> None:
     from .uncertainty import DEFAULT_SEED
     bi = sub.add_parser("budget-impact", help="health plan: budget impact by plan year, PMPM (docs/HEALTH_PLAN.md)")
     cli._scenario_args(bi)
-    bi.add_argument("--format", choices=("json", "csv", "table"), default="table")
+    bi.add_argument("--draws", type=int, default=1000,
+                    help="Monte Carlo draws for the PMPM and net intervals (0 = none; default 1000, as the page and PDF)")
+    bi.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed of the intervals")
+    bi.add_argument("--format", choices=("json", "csv", "table"), default="table",
+                    help="json adds budget_impact.intervals; csv adds pmpm_p5, pmpm_p95, net_p5, net_p95, p_saves")
     ce = sub.add_parser("cea", help="cost per QALY, net monetary benefit, CEAC for every therapy")
     cli._scenario_args(ce)
     ce.add_argument("--draws", type=int, default=2000, help="Monte Carlo draws for the CEAC (0 = none; default 2000)")

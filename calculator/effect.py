@@ -34,13 +34,13 @@ def effect_profile(
     -----
     ``E(t) = 0`` for ``t < 0``; ``t / T`` for ``0 <= t < T`` (ramp); ``exp(-k (t - r))`` for
     ``t >= T``, where ``r`` is the latest of ``T`` and the last booster time ``floor(t/B) B``.
-    Massage (Cherkin 2011): benefit present at 26 weeks, small or gone at 52; k = 0.022/week keeps
-    71% at 26 weeks and 40% at 52.
+    Massage default k = 0.0235/week (Sherman 2011 yoga retention; Cherkin 2011: benefit present at
+    26 weeks, small or not significant at 52) keeps 69% at 26 weeks and 37% at 52.
 
     Examples
     --------
-    >>> np.round(effect_profile([0, 5, 10, 26, 52], 10, 0.022), 3).tolist()
-    [0.0, 0.5, 1.0, 0.703, 0.397]
+    >>> np.round(effect_profile([0, 5, 10, 26, 52], 10, 0.0235), 3).tolist()
+    [0.0, 0.5, 1.0, 0.687, 0.373]
     """
     t = np.asarray(t_weeks, dtype=float)
     T = np.asarray(course_weeks, dtype=float)

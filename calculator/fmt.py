@@ -106,6 +106,19 @@ def interval(low: float | None, high: float | None, kind: str = "pct") -> str:
     return f"{money(low)} to {money(high)}"
 
 
+def per_qaly_interval(low: float | None, high: float | None) -> str:
+    """A cost-per-QALY interval: '$6,068 to $230,992'; a negative bound (dominant draws) reads 'dominant';
+    'n/a' when there is none (see :func:`calculator.cea.cost_per_qaly_interval`).
+
+    >>> per_qaly_interval(-10682.8, 119489.1), per_qaly_interval(float("nan"), float("nan"))
+    ('dominant to $119,489', 'n/a')
+    """
+    if not (finite(low) and finite(high)):
+        return "n/a"
+    show = lambda v: "dominant" if v < 0 else money(v, cents=False)  # noqa: E731
+    return f"{show(low)} to {show(high)}"
+
+
 def axis_money(x: float) -> str:
     """A chart tick: '$1.2M', '$840k', '$500', '−$2M' (short, so ticks never overlap)."""
     return money(x, cents=False, short=True)

@@ -118,13 +118,16 @@ def test_effect_figure_shows_evidence_points_with_their_intervals():
     assert pts["week"].tolist() == [e.week for e in library().points("relaxation_massage")]
     fig = charts.effect_figure(charts.effect_curve_table(s), pts, "Relaxation massage", "usual care")
     names = [d.name for d in fig.data]
-    # Multiplier 1: one line. Verified points and recalled (unchecked) ones are told apart.
+    # Multiplier 1: one line. Published points (with their CI) and points derived from the published
+    # pattern (issue 9c: Cherkin 2011's 26/52-week bounds, with their range) are told apart.
     assert names == ["Modelled effect (trial size)", "Published result",
-                     "Recalled estimate (not yet checked against the paper)"]
+                     "Derived from published results (bar: range, see note)"]
     err = fig.data[1].error_y
     assert list(fig.data[1].x) == [10] and err.array[0] == pytest.approx(4.0 - 2.9)
-    assert list(fig.data[2].x) == [26, 52] and math.isnan(fig.data[2].error_y.array[0])
-    assert fig.data[2].marker.symbol == "diamond-open"
+    assert list(fig.data[2].x) == [26, 52] and fig.data[2].marker.symbol == "circle-open"
+    # 52 weeks: "persisted but small" = between the significance bound 1.05 and the 2-point threshold.
+    assert fig.data[2].error_y.array[1] == pytest.approx(2.0 - 1.53)
+    assert fig.data[2].error_y.arrayminus[1] == pytest.approx(1.53 - 1.05)
     assert "Roland-Morris" in fig.layout.title.text
     half = apply_sets(s, [("programs.0.effect_multiplier", 0.5)])
     fig2 = charts.effect_figure(charts.effect_curve_table(half), pts, "Relaxation massage", "usual care")
@@ -182,3 +185,17 @@ def test_month_ticks_stay_few_enough_to_read_on_a_phone(horizon):
     fig = charts.cashflow_figure(charts.cashflow_table(r.program), r.program.payback_month, horizon)
     assert fig.layout.xaxis.dtick == step
     assert tuple(fig.layout.xaxis.range) == (0.5, horizon + 0.5)
+
+
+def test_effect_figure_keeps_unchecked_points_apart():
+    # A user-edited evidence file may still hold a recalled point: it gets its own open marker and no
+    # error bar, so it is never read as a published result.
+    pts = pd.DataFrame({"week": [10, 26], "rdq_difference": [2.9, 2.0], "low": [1.8, None], "high": [4.0, None],
+                        "source_key": ["cherkin2011"] * 2, "provenance": ["VERIFIED", "RECALLED"],
+                        "note": ["end of course", "from memory"]})
+    s = apply_sets(Scenario(), [("programs.0.effect_multiplier", 1)])
+    fig = charts.effect_figure(charts.effect_curve_table(s), pts, "Relaxation massage", "usual care")
+    assert [d.name for d in fig.data] == ["Modelled effect (trial size)", "Published result",
+                                          "Recalled or assumed (not checked against the paper)"]
+    assert fig.data[2].marker.symbol == "diamond-open" and list(fig.data[2].x) == [26]
+    assert math.isnan(fig.data[2].error_y.array[0])

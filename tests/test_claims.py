@@ -160,6 +160,16 @@ def test_code_groups_versioned_by_fiscal_year():
         codes_for("FY1990")
 
 
+def test_lumbar_disc_degeneration_splits_in_fy2025():
+    # Issue 9d: M51.36 ends in FY2024; the FY2025 ICD-10-CM set (from 1 Oct 2024) adds M51.360, M51.361,
+    # M51.362 and M51.369 (secondary sources quoted in docs/evidence-verification.md section 17).
+    fy24 = set(codes_for("FY2024", groups=["disc"])["code"])
+    fy25 = set(codes_for("FY2025", groups=["disc"])["code"])
+    assert fy24 == {"M51.16", "M51.26", "M51.36"}
+    assert fy25 == {"M51.16", "M51.26", "M51.360", "M51.361", "M51.362", "M51.369"}
+    assert not fy25 & set(codes_for("FY2025")["code"])  # the disc group stays off by default
+
+
 def test_impact_proxy_rows_set_the_mix_and_restate_medical_cost():
     from calculator.states import default_mix, mix_vector, state_values
     head = HEAD + ",allowed_pt"

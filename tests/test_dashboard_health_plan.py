@@ -83,3 +83,53 @@ def test_inputs_set_by_claims_say_so_on_every_page():
     origins = {r.path: {"kind": "claims", "value": r.after} for r in changes.itertuples()}
     assert default_caption(s, "condition.prevalence", origins).startswith("From your claims")
     assert default_caption(s, "condition.plan_paid_share", origins).startswith("From your claims")
+
+
+def _notes(at: AppTest) -> str:
+    return " ".join(str(getattr(e, "value", "")) for e in at.main.children.values()) + " ".join(
+        c.value for c in at.caption) + " ".join(m.value for m in at.markdown)
+
+
+def test_cost_per_qaly_interval_or_why_none():
+    """Relaxation massage gains QALYs in every simulation: the card shows the ratio's 90% interval.
+    Group CBT has draws without a gain: no ratio interval, the page says why and gives the NMB interval."""
+    from calculator.cea import cea_psa
+    from calculator.dashboard.pages.health_plan import DRAWS
+    from calculator.fmt import per_qaly_interval
+    from calculator.uncertainty import DEFAULT_SEED
+    at = _open()
+    row = cea_psa(Scenario(), DRAWS, DEFAULT_SEED).table.set_index("therapy")
+    r = row.loc["relaxation_massage"]
+    text = _notes(at)
+    assert "every simulation gains QALYs" in text
+    assert f"90%: {per_qaly_interval(r['p5_cost_per_qaly'], r['p95_cost_per_qaly'])}" in " ".join(
+        str(e.proto) for e in at.get("metric"))
+    at.selectbox(key=state.widget_key("programs.0.therapy")).set_value("cbt").run()
+    assert not at.exception
+    c = row.loc["cbt"]
+    assert c["cost_per_qaly_interval_note"].startswith("no ratio interval")
+    text = _notes(at)
+    assert "no ratio interval: the QALY gain is zero or negative in" in text
+    assert fmt.md(fmt.interval(c["p5_nmb_100000"], c["p95_nmb_100000"], "money")) in text
+    assert "90%: no ratio interval (see NMB)" in " ".join(str(e.proto) for e in at.get("metric"))
+
+
+def test_claims_values_say_from_your_claims_on_the_assumptions_page_and_field_captions():
+    """After "Use these claims" the session's origins mark the values; the Assumptions table and the
+    field captions word them "Your claims" / "From your claims", never the library's sources."""
+    from calculator.dashboard.fields import ORIGINS_KEY, default_caption
+    from calculator.dashboard.pages.assumptions import parameter_table
+    from calculator.model import input_table
+    at = _open()
+    at.button(key="bp_claims_sample").click().run()
+    at.button(key="bp_claims_use").click().run()
+    s, origins = at.session_state[state.SCENARIO_KEY], at.session_state[ORIGINS_KEY]
+    t = parameter_table(input_table(s, 0), origins).set_index("Comes from")
+    mine = t.loc[["Your claims"]]
+    assert len(mine) == 3  # prevalence, medical cost per person, paid-to-allowed (members are plan inputs)
+    assert set(mine["Status"]) == {"your own data"} and set(mine["Sources"]) == {"your own data"}
+    # hand-computed from assets/sample_claims.csv: 780 / 9,025 members; $1,183,900 allowed / 780; paid / allowed
+    assert mine["Value"].tolist() == ["8.64%", "$1,518", "80.0%"]
+    assert default_caption(s, "condition.plan_paid_share", origins).startswith("From your claims")
+    # Plan inputs on this page show the same caption under the field
+    assert any(c.value.startswith("From your claims") for c in at.caption)

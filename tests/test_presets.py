@@ -64,6 +64,24 @@ def test_bls_wages_are_reproduced():
     assert preset("all_industries").get("hourly_wage").value == library().value("workforce.hourly_wage")
 
 
+def test_industry_wages_follow_the_published_ces_ratios():
+    # Issue 9d: the five wages that rested on recalled CES 2024 ratios are DERIVED from the CES
+    # all-employee average hourly earnings by sector, Feb 2019, seasonally adjusted (BLS figures as
+    # reprinted by MNI Market News): total private $27.66, financial activities $35.54, professional and
+    # business services $33.17, education and health services $27.48, retail trade $19.40,
+    # manufacturing $27.38, transportation and warehousing $24.55; times ECEC Dec 2024 $31.47.
+    wage = {k: preset(k).get("hourly_wage") for k in ("office_professional", "health_care", "retail",
+                                                       "manufacturing", "transportation_warehousing")}
+    expected = {"office_professional": 31.47 * (35.54 + 33.17) / 2 / 27.66, "health_care": 31.47 * 27.48 / 27.66,
+                "retail": 31.47 * 19.40 / 27.66, "manufacturing": 31.47 * 27.38 / 27.66,
+                "transportation_warehousing": 31.47 * 24.55 / 27.66}
+    for k, pv in wage.items():
+        assert pv.value == pytest.approx(expected[k], abs=0.005), k
+        assert pv.provenance == "DERIVED" and "mni_ces_ahe_2019" in pv.source_keys, k
+        assert pv.low <= pv.value <= pv.high, k
+    assert [round(wage[k].value, 2) for k in wage] == [39.09, 31.27, 22.07, 31.15, 27.93]
+
+
 def test_no_preset_changes_presenteeism_without_evidence():
     assert all(p.get("presenteeism_multiplier") is None for p in presets().values())
 
@@ -85,7 +103,7 @@ def test_apply_preset_sets_and_scales_the_library_base_and_stays_overridable():
 def test_apply_preset_clears_a_salary_when_it_sets_a_wage():
     s = apply_sets(Scenario(), [("workforce.annual_salary", "90000")])
     out, _ = apply_preset(s, "retail")
-    assert out.workforce.annual_salary is None and out.workforce.effective_hourly_wage == 21.71
+    assert out.workforce.annual_salary is None and out.workforce.effective_hourly_wage == 22.07
 
 
 def test_unknown_preset_lists_valid_names():
@@ -113,6 +131,20 @@ def test_age_sex_table_matches_nhis_2007_and_averages_one_over_the_reference_mix
     assert (fm["reference_share"] * fm["relative"]).sum() == pytest.approx(1.0)
     assert (t.loc[(list(AGE_BANDS), "F"), "value"].to_numpy() > t.loc[(list(AGE_BANDS), "M"), "value"].to_numpy()).all()
     assert set(t["provenance"]) <= {"VERIFIED", "DERIVED"}
+
+
+def test_reference_sex_split_follows_the_cps_mens_share():
+    # Issue 9d: the split by sex within each age band was recalled; it is now DERIVED from CPS Table A-9,
+    # Sept 2024 (not seasonally adjusted): men 85,754 of 162,046 employed aged 16+ (0.5292), applied in
+    # every band (ASSUMPTION). Band totals (U rows) are CPS 2024 annual averages (section 12b).
+    t = age_sex_table().set_index(["age_band", "sex"])
+    men = 85_754 / 162_046
+    for band, total in (("under 45", 0.5679), ("45-64", 0.3622), ("65 and over", 0.0699)):
+        assert t.loc[(band, "U"), "reference_share"] == total
+        assert t.loc[(band, "M"), "reference_share"] == pytest.approx(total * men, abs=5e-5)
+        assert t.loc[(band, "M"), "reference_share"] + t.loc[(band, "F"), "reference_share"] == pytest.approx(total)
+    assert [t.loc[(b, s), "reference_share"] for b in AGE_BANDS for s in "MF"] == [
+        0.3005, 0.2674, 0.1917, 0.1705, 0.0370, 0.0329]
 
 
 def test_relative_prevalence_for_unknown_age_or_sex():

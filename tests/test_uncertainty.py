@@ -71,11 +71,11 @@ def test_changed_beta_keeps_its_effective_sample_size(default_scenario):
 
 
 def test_changed_triangular_is_symmetric_around_the_users_value(default_scenario):
-    # Library responders per RDQ point: triangular(0.10, 0.211, 0.322); its wider side (0.111)
-    # scaled by 0.3/0.211 either side of the user's 0.3.
+    # Library responders per RDQ point: triangular(0.105, 0.216, 0.327) (issue 9c); its wider side
+    # (0.111) scaled by 0.3/0.216 either side of the user's 0.3.
     s0 = apply_sets(default_scenario, [("translation.response_per_point", "0.3")])
     p = spec(s0).at["response_per_point", "dist_params"]
-    half = 0.111 * 0.3 / 0.211
+    half = 0.111 * 0.3 / 0.216
     assert p == {"low": pytest.approx(0.3 - half), "mode": pytest.approx(0.3), "high": pytest.approx(0.3 + half)}
     assert spec(s0).at["response_per_point", "mean"] == pytest.approx(0.3)
     # The effect multiplier (beta, mean 0.78) keeps its effective sample size around a user's 0.5.

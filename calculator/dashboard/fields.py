@@ -297,7 +297,7 @@ def help_text(scenario: Scenario, path: str) -> str:
 #: Words for a value set by the Your workforce page (path -> {"kind", "value", ...} in this key).
 ORIGINS_KEY = "bp_census_sources"
 ORIGIN_CAPTIONS = {"preset": "From the industry or job preset", "survey": "From your survey",
-                   "census": "From your census"}
+                   "census": "From your census", "claims": "From your claims"}
 
 
 def default_caption(scenario: Scenario, path: str, origins: dict | None = None) -> str:

@@ -22,7 +22,15 @@ from docx.shared import Inches, Pt, RGBColor
 
 from .. import fmt
 from ..scenario import Scenario
-from .report import ReportData, build_report, conservative_summary, ref_list, sentence_label, software_line
+from .report import (
+    ReportData,
+    build_report,
+    conservative_summary,
+    own_data_lines,
+    ref_list,
+    sentence_label,
+    software_line,
+)
 from .repro import stable_zip
 
 __all__ = ["docx_bytes", "FOOTNOTE_KEYS"]
@@ -141,6 +149,11 @@ def docx_bytes(report: ReportData | Scenario, *, uncertainty: Any = None) -> byt
     _table(doc, _figures_rows(d, L))
     doc.add_heading("Conservative, base and optimistic cases", level=2)
     _table(doc, _cases_rows(d))
+    own = own_data_lines(d)
+    if own:  # values set by the employer's claims, survey or census say so (issue 11)
+        doc.add_heading("From your own data", level=2)
+        for line in own:
+            doc.add_paragraph(line, style="List Bullet")
     _footnotes(doc, d, L)
     doc.add_heading("References", level=2)
     for i, r in enumerate(d.references, start=1):

@@ -11,6 +11,7 @@ from typing import Any
 
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer
 
+from .. import fmt
 from ..budget import FEE_BASIS_LABELS, budget_impact, budget_interval
 from ..cea import cea_psa, cost_effectiveness
 from ..uncertainty import DEFAULT_SEED
@@ -57,7 +58,7 @@ def health_plan_story(d: ReportData, images: dict[str, bytes] | None = None, rea
         "plan_budget": ("Budget impact by plan year (US$)", None, (880, 280)),
         "plan_ceac": ("Probability cost-effective by willingness to pay per QALY", None, (880, 340))}
     out: list[Any] = [PageBreak(), Paragraph("Health plan view: budget impact and cost per QALY", ST["h1"])]
-    out += _budget_part(s, b, images, figs)
+    out += _budget_part(s, b, images, figs, d)
     out += _cea_part(s, ce, images, figs, reason)
     out.append(Paragraph(
         "Limitations: budget impact applies the workforce's prevalence to every member unless your claims set it; "
@@ -78,12 +79,13 @@ def _chart(images: dict[str, bytes] | None, figs: dict, key: str) -> list[Any]:
                                         _image(images[key], WIDTH * 0.9, figs[key][2])]), Spacer(1, 4)]
 
 
-def _budget_part(s: Any, b: Any, images: dict[str, bytes] | None, figs: dict) -> list[Any]:
+def _budget_part(s: Any, b: Any, images: dict[str, bytes] | None, figs: dict, d: ReportData) -> list[Any]:
     """The budget-impact text, the table by plan year (with intervals) and its chart."""
     from .pdf import ST, WIDTH, _t, _table
+    from .report import own_data_lines
     iv = budget_interval(s, DRAWS, DEFAULT_SEED).set_index("year")
-    claims = (f" From your claims ({_t(s.plan.claims_file)}): {_t(', '.join(s.plan.from_claims))}."
-              if s.plan.from_claims else "")
+    mine = [line.removesuffix(" (from your claims)") for line in own_data_lines(d) if line.endswith("(from your claims)")]
+    claims = (f" From your claims ({_t(s.plan.claims_file)}): {_t('; '.join(mine))}." if s.plan.from_claims else "")
     out: list[Any] = [Paragraph(
         f"Budget holder's view (ISPOR good practice; Sullivan 2014): program fees ({_t(FEE_BASIS_LABELS[b.fee_basis])}, "
         f"{money(b.fee_amount) if b.fee_amount >= 100 else f'${b.fee_amount:,.2f}'}) minus plan-paid medical offsets "
@@ -110,6 +112,18 @@ def _budget_part(s: Any, b: Any, images: dict[str, bytes] | None, figs: dict) ->
     return out + _chart(images, figs, "plan_budget") + [Spacer(1, 6)]
 
 
+def _ratio_interval(row: Any) -> str:
+    """The cost per QALY's 90% interval, or why there is none and the NMB interval instead."""
+    if row["cost_per_qaly_interval_note"]:
+        w = sorted(int(k.removeprefix("p5_nmb_")) for k in row.index if k.startswith("p5_nmb_"))
+        mid = w[len(w) // 2] if w else None
+        nmb = (f" (NMB at ${int(mid) / 1000:,.0f}k: 90% interval {money(row[f'p5_nmb_{mid}'])} to "
+               f"{money(row[f'p95_nmb_{mid}'])})") if mid else ""
+        return f"cost per QALY: {row['cost_per_qaly_interval_note']}{nmb}"
+    return (f"cost per QALY 90% interval {fmt.per_qaly_interval(row['p5_cost_per_qaly'], row['p95_cost_per_qaly'])} "
+            "(every simulation gains QALYs, so the ratios are ordered)")
+
+
 def _cea_part(s: Any, ce: Any, images: dict[str, bytes] | None, figs: dict, reason: str | None) -> list[Any]:
     """Cost per QALY (both views), NMB and threshold prices, the acceptability table and its chart."""
     from .pdf import ST, WIDTH, _t, _table
@@ -119,7 +133,8 @@ def _cea_part(s: Any, ce: Any, images: dict[str, bytes] | None, figs: dict, reas
     out: list[Any] = [Paragraph(
         f"<b>Cost per QALY ({_t(ce.therapy_label)}, health plan's view, {ce.horizon_months} months, QALYs and costs "
         f"discounted at {ce.discount_rate:.1%}): {ratio}.</b> QALYs gained {ce.qalys_gained:,.3f} (90% interval "
-        f"{row['p5_qalys']:,.3f} to {row['p95_qalys']:,.3f}); {ce.qaly_gain_per_participant or 0:.4f} per "
+        f"{row['p5_qalys']:,.3f} to {row['p95_qalys']:,.3f}); {_ratio_interval(row)}; "
+        f"{ce.qaly_gain_per_participant or 0:.4f} per "
         f"participant; incremental cost {money(ce.incremental_cost)}. QALYs come from the time spent in each "
         "pain-impact state with and without the program, weighted by SF-6D utilities (Herman 2019 Table 1). "
         f"Chronic low back pain costs this workforce about {ce.qaly_burden:,.1f} QALYs a year.", ST["body"])]
@@ -132,14 +147,22 @@ def _cea_part(s: Any, ce: Any, images: dict[str, bytes] | None, figs: dict, reas
                     + [money(getattr(r, f"nmb_{int(x)}")) for x in ce.wtp]
                     + [(lambda v: f"${v:,.2f}" if v == v else "none")(getattr(r, f"threshold_price_{int(x)}"))
                        for x in ce.wtp])
-    out += [_table(rows, [WIDTH * 0.1] + [WIDTH * 0.9 / 9] * 9, right=set(range(1, 10))), Spacer(1, 6),
+    out += [_table(rows, [WIDTH * 0.1] + [WIDTH * 0.9 / 9] * 9, right=set(range(1, 10))), Spacer(1, 3),
+            Paragraph("Net monetary benefit, health plan's view, 90% intervals of the same simulations: " + "; ".join(
+                f"at ${x / 1000:,.0f}k per QALY {money(row[f'p5_nmb_{int(x)}'])} to {money(row[f'p95_nmb_{int(x)}'])} "
+                f"(P(NMB &gt; 0) {row[f'p_cost_effective_{int(x)}']:.0%})" for x in psa.wtp) + ".", ST["body"]),
+            Spacer(1, 6),
             Paragraph(f"Probability cost-effective against no cover, every therapy ({psa.draws:,} simulations, seed "
                       f"{psa.seed}; the acceptability curve on the Health plan page):", ST["body"])]
-    rows = [["Therapy", "Mean QALYs", "Mean incremental cost"] + [f"P(CE) at ${x / 1000:,.0f}k" for x in psa.wtp]]
+    rows = [["Therapy", "Mean QALYs", "Mean incremental cost", "Cost per QALY 90% interval"]
+            + [f"P(CE) at ${x / 1000:,.0f}k" for x in psa.wtp]]
     for r in psa.table.itertuples():
-        rows.append([_t(r.label), f"{r.mean_qalys:,.3f}", money(r.mean_cost)]
+        rows.append([_t(r.label), f"{r.mean_qalys:,.3f}", money(r.mean_cost),
+                     "none: not every draw gains QALYs" if r.cost_per_qaly_interval_note
+                     else fmt.per_qaly_interval(r.p5_cost_per_qaly, r.p95_cost_per_qaly)]
                     + [f"{getattr(r, f'p_cost_effective_{int(x)}'):.0%}" for x in psa.wtp])
-    out.append(_table(rows, [WIDTH * 0.4, WIDTH * 0.12, WIDTH * 0.15] + [WIDTH * 0.11] * 3, right={1, 2, 3, 4, 5}))
+    out.append(_table(rows, [WIDTH * 0.31, WIDTH * 0.09, WIDTH * 0.12, WIDTH * 0.2] + [WIDTH * 0.09] * 3,
+                      right={1, 2, 3, 4, 5, 6}))
     chart = _chart(images, figs, "plan_ceac")
     if chart:
         return out + chart[:-1]

@@ -27,6 +27,7 @@ from .report import (
     conservative_summary,
     limitations,
     money,
+    own_data_lines,
     pct,
     ref_list,
     sentence_label,
@@ -222,10 +223,19 @@ def _slide_title(prs: Any, d: ReportData) -> None:
               "on each slide say how it is built and which sources stand behind it.\n\n" + d.scenario_json)
 
 
+def _short_own(d: ReportData) -> list[str]:
+    """Own-data lines of the burden's inputs, in short words (the full labels are in the PDF and workbook)."""
+    short = {"condition.prevalence": "prevalence", "condition.absence_days": "absence days",
+             "condition.presenteeism": "presenteeism", "condition.medical_excess_cost": "medical cost per person",
+             "workforce.hourly_wage": "wage", "condition.plan_paid_share": "paid-to-allowed"}
+    return [f"{word} from your {d.origins[path]}" for path, word in short.items() if d.origins.get(path)]
+
+
 def _slide_problem(prs: Any, d: ReportData) -> None:
     s = prs.slides.add_slide(prs.slide_layouts[5])
     b = d.result.burden
     f = d.figures["burden"]
+    own = _short_own(d)  # "prevalence from your claims": the values the employer's own data set (issue 11)
     _title(s, f"Chronic low back pain costs us about {money(b.total, short=True)} a year", "THE PROBLEM IN NUMBERS")
     third = (W - 2 * M - Inches(0.4)) / 3
     for i, (label, v, col) in enumerate((("Absence (absenteeism)", b.absenteeism, BLUE),
@@ -248,10 +258,11 @@ def _slide_problem(prs: Any, d: ReportData) -> None:
         (f"{money(b.per_employee)} per employee per year; {b.hours_lost:,.0f} productive hours lost "
          f"({b.hours_lost_per_employee:.1f} h per employee; published benchmark {b.benchmark_hours_per_employee:.1f} h).",
          {"size": 14, "space": 8}),
+        *([("Your own data: " + "; ".join(own) + ".", {"size": 12, "bold": True, "space": 6})] if own else []),
         (f"How it is built: {f.note} Sources {ref_list(f.refs)} (slide 6).", {"size": 11, "color": GREY}),
     ])
     _footer(s, d, "Model output; inputs and sources in the PDF appendix and the workbook")
-    _notes(s, f"{f.label}: {f.note} Sources {ref_list(f.refs)}.")
+    _notes(s, f"{f.label}: {f.note} Sources {ref_list(f.refs)}." + "".join(f" {x}." for x in own_data_lines(d)))
 
 
 def _slide_proposal(prs: Any, d: ReportData) -> None:
@@ -456,7 +467,8 @@ def _slide_plan(prs: Any, d: ReportData) -> None:
     _text(s, M, Inches(3.3), W - 2 * M, Inches(3.2), [
         ("A health plan counts only the plan-paid share of the medical offsets; absence and presenteeism "
          "savings accrue to the employer and are not counted here.", {"size": 16, "space": 8}),
-        (f"Plan-paid share of medical costs: {d.scenario.condition.plan_paid_share:.0%} (Inputs, plan_paid_share).",
+        (f"Plan-paid share of medical costs: {d.scenario.condition.plan_paid_share:.0%} "
+         + ("(from your claims)." if d.origins.get("condition.plan_paid_share") == "claims" else "(Inputs, plan_paid_share)."),
          {"size": 14, "color": GREY}),
     ])
     _footer(s, d, "Members = employees in this model; per member per month over the horizon")

@@ -36,6 +36,8 @@ __all__ = [
     "Figure",
     "ReportData",
     "build_report",
+    "origins_from_applied",
+    "own_data_lines",
     "conservative_scenario",
     "conservative_overrides",
     "conservative_summary",
@@ -532,6 +534,70 @@ def _tornado(s: Scenario) -> pd.DataFrame | None:
     return one_way(s, "roi")
 
 
+#: Kinds of the employer's own data a report cites ("from your claims"), in ``ReportData.origins``.
+ORIGIN_KINDS = ("census", "survey", "claims")
+
+
+def origins_from_applied(applied: Iterable[Any]) -> dict[str, str]:
+    """``{path: "survey" | "claims" | "census"}`` of the values the employer's own data set, from
+    :attr:`calculator.assemble.Assembled.applied` (presets are library values, not the user's data).
+
+    >>> from calculator.presets import AppliedValue
+    >>> origins_from_applied([AppliedValue("condition.presenteeism", 0.1, "your survey (n=85)", (), "DERIVED", ""),
+    ...                       AppliedValue("condition.prevalence", 0.1, "from your claims", (), "YOUR DATA", ""),
+    ...                       AppliedValue("workforce.hourly_wage", 30, "preset: Health care", (), "VERIFIED", "")])
+    {'condition.presenteeism': 'survey', 'condition.prevalence': 'claims'}
+    """
+    out = {}
+    for a in applied:
+        src = str(a.source).lower()
+        kind = next((k for k in ORIGIN_KINDS if f"your {k}" in src), None)
+        if kind is not None:
+            out[a.path] = kind
+    return out
+
+
+def _origins(s: Scenario, census: Any, origins: Mapping[str, str] | None) -> dict[str, str]:
+    """Census values, then the claims marked in the scenario (``plan.from_claims``), then ``origins``."""
+    out = {a.path: "census" for a in census.applied} if census is not None else {}
+    out |= {p: "claims" for p in s.plan.from_claims}
+    return out | {str(p): str(k) for p, k in (origins or {}).items() if k in ORIGIN_KINDS}
+
+
+def _mark_origins(inputs: pd.DataFrame, origins: Mapping[str, str]) -> pd.DataFrame:
+    """The input table with ``provenance`` = "FROM YOUR CLAIMS" (survey, census) where that data set the value."""
+    if not origins or "path" not in inputs:
+        return inputs
+    out = inputs.copy()
+    kinds = out["path"].map(origins)
+    out.loc[kinds.notna(), "provenance"] = "FROM YOUR " + kinds[kinds.notna()].str.upper()
+    return out
+
+
+def _own_value(v: float, unit: str) -> str:
+    if unit.startswith("fraction"):
+        return pct(v, 1)
+    if unit.startswith("USD"):
+        return money(v)
+    return f"{v:,.0f}" if unit in ("count", "members", "member months") else fmt.quantity(v, 3)
+
+
+#: Plan inputs that claims set but the program's input table does not hold: path -> (label, unit).
+_PLAN_LABELS = {"plan.members": ("Plan members", "count"), "plan.member_months": ("Member months per plan year", "count")}
+
+
+def own_data_lines(d: ReportData) -> list[str]:
+    """One line per input the employer's own data set, e.g. "Share of employees with chronic ... 8.6%
+    (from your claims)": for the reports without an assumptions table (the summary and the deck)."""
+    from ..scenario import get_path
+    rows = d.inputs[d.inputs["path"].isin(list(d.origins))]
+    out = [f"{r.label}: {_own_value(r.value, r.unit)} (from your {d.origins[r.path]})" for r in rows.itertuples()]
+    for path, (label, unit) in _PLAN_LABELS.items():
+        if d.origins.get(path):
+            out.append(f"{label}: {_own_value(float(get_path(d.scenario, path)), unit)} (from your {d.origins[path]})")
+    return out
+
+
 def build_report(scenario: Scenario | Result, *, uncertainty: Any = None,
                  comparison: pd.DataFrame | None = None,
                  generated: _dt.datetime | None = None, census: Any = None, headline: bool = True,
@@ -560,8 +626,8 @@ def build_report(scenario: Scenario | Result, *, uncertainty: Any = None,
         if tid in lib.therapies:  # "none" (cover nothing) has no source
             keys.extend(lib.therapy(tid).trial_source_keys)
     inputs = input_table(s, 0)
-    from .tables_plan import mark_from_claims  # values set by --claims say so (issue 11)
-    inputs = mark_from_claims(inputs, s)
+    own = _origins(s, census, origins)
+    inputs = _mark_origins(inputs, own)  # "FROM YOUR CLAIMS" / "FROM YOUR SURVEY" / "FROM YOUR CENSUS"
     refs = lib.citations(keys)
     text = to_json(s.model_copy(update={"parameter_set": s.parameter_set or result.parameter_set}))
     d = ReportData(
@@ -571,7 +637,7 @@ def build_report(scenario: Scenario | Result, *, uncertainty: Any = None,
         scenario_json=text, scenario_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         segments=None if census is None else census.table(),
         cases=_cases(s), tornado=_tornado(s),
-        origins={**({a.path: "census" for a in census.applied} if census is not None else {}), **(origins or {})},
+        origins=own,
         segment_notes=() if census is None else tuple(census.notes) + (
             (f"{census.rows_excluded:,} census rows with problems were excluded",) if census.rows_excluded else ()),
     )

@@ -58,11 +58,7 @@ def plan_rows(scenario: Scenario) -> list[dict[str, Any]]:
 
 
 def mark_from_claims(inputs: Any, scenario: Scenario) -> Any:
-    """The report's input table with ``provenance`` = "FROM YOUR CLAIMS" where the claims set the value."""
-    marks = set(scenario.plan.from_claims)
-    if not marks or "path" not in inputs:
-        return inputs
-    out = inputs.copy()
-    hit = out["path"].isin(marks)
-    out.loc[hit, "provenance"] = "FROM YOUR CLAIMS"
-    return out
+    """The report's input table with ``provenance`` = "FROM YOUR CLAIMS" where the claims set the value
+    (one home: :func:`calculator.export.report.build_report` marks claims, survey and census alike)."""
+    from .report import _mark_origins
+    return _mark_origins(inputs, {p: "claims" for p in scenario.plan.from_claims})

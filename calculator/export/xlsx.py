@@ -262,6 +262,8 @@ class _Inputs:
         ws.row_dimensions[4].height = 32
         ws.freeze_panes = "C5"
         self.index = {r.key: i for i, r in enumerate(d.references, start=1)}
+        #: defined name -> "claims" | "survey" | "census": the employer's own data set this value (issue 11)
+        self.origins = {input_name(p): k for p, k in d.origins.items()}
         self.bool_dv = DataValidation(type="list", formula1='"TRUE,FALSE"', allow_blank=False)
         ws.add_data_validation(self.bool_dv)
 
@@ -273,6 +275,8 @@ class _Inputs:
             default=None, dist="", prov="", keys="", pid="", note="", fmt=None, allowed=None,
             blank: bool = False) -> None:
         ws, row = self.ws, self.row
+        if name in self.origins:  # "from your claims" wherever the value shows
+            label, prov, keys = f"{label} (from your {self.origins[name]})", f"FROM YOUR {self.origins[name].upper()}", ""
         if allowed is not None:
             whole = unit in ("count", "sessions", "months") and all(float(x).is_integer() for x in allowed)
             self.book.validate(ws, f"C{row}", *allowed, whole=whole, blank=blank, what=label)
@@ -289,7 +293,8 @@ class _Inputs:
             cc.number_format = c.number_format
         if default is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
             ws.cell(row=row, column=8, value="yes" if not math.isclose(value, default, rel_tol=1e-12) else "")
-        for col, v in ((9, dist), (10, prov), (11, self.ref_text(keys) if keys else ""), (12, name), (13, pid)):
+        src = self.ref_text(keys) if keys else (f"your {self.origins[name]}" if name in self.origins else "")
+        for col, v in ((9, dist), (10, prov), (11, src), (12, name), (13, pid)):
             ws.cell(row=row, column=col, value=v)
         _text(ws, f"N{row}", note, _NOTE_FONT)
         self.book.name(ws, f"C{row}", name)

@@ -6,7 +6,11 @@ the program adds). Every result is a formula over them, so an analyst can change
 paid-to-allowed, trend, members, utilities or willingness to pay and see PMPM, net budget impact,
 QALYs, cost per QALY and NMB recalculate. Named results: ``plan_pmpm``, ``plan_net``,
 ``plan_share_of_spend``, ``plan_qalys_gained``, ``plan_incremental_cost``, ``plan_cost_per_qaly``,
-``plan_nmb_50000`` ... Values marked "from your claims" say so in the Source column.
+``plan_nmb_50000`` ... Values marked "from your claims" say so in the Source column. Beside the
+formulas, the 5-95% intervals of PMPM (per plan year and whole horizon: ``plan_pmpm_p5``,
+``plan_pmpm_p95``), QALYs, cost per QALY (``plan_cost_per_qaly_p5``/``_p95``, blank with the reason
+when a ratio interval would mislead) and NMB come from the PDF's fixed-seed simulations: values,
+not formulas (changing an input does not rerun them).
 
 Hooked into :func:`calculator.export.xlsx.xlsx_bytes` with one call.
 """
@@ -25,6 +29,7 @@ from ..model import build_inputs
 from ..program import simulate
 from ..scenario import Scenario
 from ..states import STATES, state_values
+from ..uncertainty import DEFAULT_SEED
 from .safe import cell_text
 
 __all__ = ["add_health_plan_sheet", "PLAN_NAMES"]
@@ -115,6 +120,7 @@ def _budget_block(sh: _Sheet, s: Scenario, row: int) -> int:
     last = first + len(b.years) - 1
     k = last + 1
     ws.cell(row=k, column=1, value="Whole horizon").font = _BOLD
+    _pmpm_interval(sh, s, r, first, k)
     for col in (4, 5, 6, 7, 10):
         L = "ABCDEFGHIJK"[col - 1]
         ws.cell(row=k, column=col, value=f"=SUM({L}{first}:{L}{last})").number_format = _USD
@@ -127,6 +133,50 @@ def _budget_block(sh: _Sheet, s: Scenario, row: int) -> int:
     ws.cell(row=k, column=7).fill = _RESULT
     sh.name(f"G{k}", "plan_net")
     return k + 2
+
+
+def _pmpm_interval(sh: _Sheet, s: Scenario, head: int, first: int, whole: int) -> None:
+    """Columns L-N of the year table: PMPM 5% and 95% and P(plan saves), simulated values (not formulas)."""
+    from ..budget import budget_interval
+    from .pdf_plan import DRAWS
+    iv = budget_interval(s, DRAWS, DEFAULT_SEED).set_index("year")
+    for j, title in enumerate((f"PMPM 5% ({DRAWS:,} simulations)", "PMPM 95%", "P(plan saves)"), start=12):
+        c = sh.ws.cell(row=head, column=j, value=title)
+        c.fill, c.font = _HEAD, _WHITE
+    for k, year in [(first + i, i + 1) for i in range(whole - first)] + [(whole, 0)]:
+        r = iv.loc[year]
+        for j, v, f in ((12, r["pmpm_p5"], _USD2), (13, r["pmpm_p95"], _USD2), (14, r["p_saves"], "0%")):
+            sh.ws.cell(row=k, column=j, value=float(v)).number_format = f
+    sh.name(f"L{whole}", "plan_pmpm_p5")
+    sh.name(f"M{whole}", "plan_pmpm_p95")
+
+
+def _uncertainty_block(sh: _Sheet, s: Scenario, row: int) -> int:
+    """Cost per QALY and NMB intervals from the same simulations as the PDF (values, not formulas)."""
+    from .. import fmt
+    from ..cea import cea_psa
+    from .pdf_plan import DRAWS
+    psa = cea_psa(s, DRAWS, DEFAULT_SEED)
+    r = psa.table.set_index("therapy").loc[s.programs[0].therapy]
+    sh.head(row, [f"Uncertainty: {DRAWS:,} simulations, seed {DEFAULT_SEED} (values, not formulas)", "5%", "95%"])
+    sh.ws.cell(row=row, column=4, value="Note").fill = _HEAD
+    sh.ws.cell(row=row, column=4).font = _WHITE
+    lines = [("QALYs gained", r["p5_qalys"], r["p95_qalys"], "0.0000", ""),
+             ("Incremental cost to the plan (NPV)", r["p5_cost"], r["p95_cost"], _USD, "")]
+    why = str(r["cost_per_qaly_interval_note"])
+    lines.append(("Cost per QALY", None if why else r["p5_cost_per_qaly"], None if why else r["p95_cost_per_qaly"], _USD,
+                  why or f"{fmt.per_qaly_interval(r['p5_cost_per_qaly'], r['p95_cost_per_qaly'])}; every simulation "
+                         "gains QALYs (a negative 5% = dominant)"))
+    lines += [(f"Net monetary benefit at ${w / 1000:,.0f}k per QALY", r[f"p5_nmb_{int(w)}"], r[f"p95_nmb_{int(w)}"],
+               _USD, f"P(cost-effective) {r[f'p_cost_effective_{int(w)}']:.0%}") for w in psa.wtp]
+    for i, (label, lo, hi, f, note) in enumerate(lines, start=row + 1):
+        sh.ws.cell(row=i, column=1, value=label)
+        for col, v in ((2, lo), (3, hi)):
+            sh.ws.cell(row=i, column=col, value=None if v is None else float(v)).number_format = f
+        sh.ws.cell(row=i, column=4, value=cell_text(note)).font = _NOTE
+    sh.name(f"B{row + 3}", "plan_cost_per_qaly_p5")
+    sh.name(f"C{row + 3}", "plan_cost_per_qaly_p95")
+    return row + len(lines) + 2
 
 
 def _qaly_block(sh: _Sheet, s: Scenario, row: int) -> int:
@@ -185,9 +235,10 @@ def add_health_plan_sheet(wb: Any, scenario: Scenario) -> Worksheet:
         note += f" Values from your claims ({scenario.plan.claims_file}) say so in column C."
     ws["A2"] = cell_text(note)
     ws["A2"].font = _NOTE
-    for col, w in zip("ABCDEFGHIJK", (44, 16, 40, 14, 16, 12, 14, 12, 12, 16, 14), strict=True):
+    for col, w in zip("ABCDEFGHIJKLMN", (44, 16, 40, 14, 16, 12, 14, 12, 12, 16, 14, 22, 12, 14), strict=True):
         ws.column_dimensions[col].width = w
     sh = _Sheet(wb, ws)
     row = _budget_block(sh, scenario, 4)
-    _qaly_block(sh, scenario, row)
+    row = _qaly_block(sh, scenario, row)
+    _uncertainty_block(sh, scenario, row + 1)
     return ws

@@ -87,7 +87,10 @@ def _link(url: str) -> str:
 
 #: Where a non-default value came from, as recorded by the Your workforce page under
 #: ``fields.ORIGINS_KEY`` (path -> {"kind": "preset" | "survey" | "census", "value": ..., "source": ...}).
-ORIGIN_WORDS = {"preset": "Industry or job preset", "survey": "Your survey", "census": "Your census"}
+ORIGIN_WORDS = {"preset": "Industry or job preset", "survey": "Your survey", "census": "Your census",
+                "claims": "Your claims"}  # claims: the Health plan page (issue 11)
+#: "Comes from" values that are the user's own data (status and sources say so).
+OWN_DATA = ("Your survey", "Your census", "Your claims")
 
 
 def _origin(r, origins: dict) -> str:
@@ -117,10 +120,10 @@ def parameter_table(inputs: pd.DataFrame, origins: dict | None = None) -> pd.Dat
             "Unit": UNIT_WORDS.get(unit, unit),
             "Changed by you": bool(r.changed),
             "Comes from": origin,
-            "Status": ("your own data" if origin in ("Your survey", "Your census")
+            "Status": ("your own data" if origin in OWN_DATA
                        else fmt.PROVENANCE_WORDS.get(r.provenance, r.provenance)),
             "Sources": (fmt.citations(keys) if keys else
-                        "your own data" if origin in ("Your survey", "Your census") else
+                        "your own data" if origin in OWN_DATA else
                         fmt.citations(r.source_keys.split(";"))),
         })
     return pd.DataFrame(rows)

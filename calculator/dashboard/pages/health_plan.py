@@ -13,11 +13,12 @@ from calculator.budget import FEE_BASIS_LABELS, BudgetImpact, budget_impact, bud
 from calculator.cea import CEAResult, CostEffectiveness, cea_psa, cost_effectiveness
 from calculator.claims import ClaimsError, ClaimsSummary, apply_claims
 from calculator.claims_fhir import read_any_claims
+from calculator.fmt import per_qaly_interval
 from calculator.scenario import from_json
 from calculator.uncertainty import DEFAULT_SEED
 
 from .. import fmt, plan_fields, state, ui
-from ..fields import ORIGINS_KEY, label_for_path
+from ..fields import FIELDS, ORIGINS_KEY, label_for_path
 from ..inputs import field, fields
 
 plan_fields.register()
@@ -136,7 +137,8 @@ def _claims_section() -> None:
         return
     st.caption(fmt.md(f"File: {name} ({len(data) / 1024:,.0f} kB, in memory only); {summary.rows} rows, "
                       f"code sets {', '.join(summary.code_set_versions)}."))
-    view = pd.DataFrame([{"Input": p, "From your claims": v} for p, v in summary.scenario_sets()])
+    view = pd.DataFrame([{"From your claims": FIELDS[p].show(v) if p in FIELDS else str(v), "Input": label_for_path(p),
+                          "Scenario path": p} for p, v in summary.scenario_sets()])
     st.container(key=P + "sets").dataframe(view, hide_index=True, width="content")
     for w in summary.warnings:
         st.warning(fmt.md(w), icon=":material/warning:")
@@ -191,12 +193,12 @@ def _budget_section(b: BudgetImpact, iv: pd.DataFrame) -> None:
     t = charts_plan.budget_years_table(b)
     ivy = iv[iv["year"] > 0].reset_index(drop=True)
     view = pd.DataFrame({
-        "Plan year": t["year"], "People starting": b.years["starters"].map(lambda v: fmt.number(v)),
-        "Program fees": t["gross_cost"].map(fmt.money), "Refunds": b.years["refund"].map(fmt.money),
-        "Medical offsets": b.years["offsets"].map(fmt.money), "Net": t["net"].map(fmt.money),
-        "PMPM": t["pmpm"].map(lambda v: fmt.money(v, cents=True)),
+        "Plan year": t["year"], "PMPM": t["pmpm"].map(lambda v: fmt.money(v, cents=True)),
         "PMPM 90% interval": [f"{fmt.money(a, cents=True)} to {fmt.money(c, cents=True)}"
                               for a, c in zip(ivy["pmpm_p5"], ivy["pmpm_p95"], strict=True)],
+        "Net": t["net"].map(fmt.money), "Program fees": t["gross_cost"].map(fmt.money),
+        "Refunds": b.years["refund"].map(fmt.money), "Medical offsets": b.years["offsets"].map(fmt.money),
+        "People starting": b.years["starters"].map(lambda v: fmt.number(v)),
         "PEPM": t["pepm"].map(lambda v: fmt.money(v, cents=True)),
         "% of plan spend": t["share_of_plan_spend"].map(lambda v: fmt.pct(v, 3)),
     })
@@ -206,6 +208,16 @@ def _budget_section(b: BudgetImpact, iv: pd.DataFrame) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # Cost-effectiveness
+
+
+def _ratio_caption(row: Any, w_mid: float) -> str:
+    """Why the cost per QALY has (or has no) interval, in one line under the cards."""
+    if row["cost_per_qaly_interval_note"]:
+        return (f"Cost per QALY: {row['cost_per_qaly_interval_note']} (NMB 90% interval at ${w_mid / 1000:,.0f}k: "
+                f"{fmt.interval(row[f'p5_nmb_{int(w_mid)}'], row[f'p95_nmb_{int(w_mid)}'], 'money')}).")
+    return ("Cost per QALY 90% interval: 5th to 95th percentile of the simulations' ratios; every simulation "
+            "gains QALYs, so a lower ratio is always better (\"dominant\" = less cost and more QALYs). NMB "
+            "intervals: the same simulations at each willingness to pay.")
 
 
 def _ce_section(ce: CostEffectiveness, psa: CEAResult) -> None:
@@ -225,14 +237,17 @@ def _ce_section(ce: CostEffectiveness, psa: CEAResult) -> None:
                "QALYs gained divided by the people who start the program.", key="qaly-pp"),
         ui.Kpi("Cost per QALY", ratio,
                "Incremental cost / incremental QALYs. Dominant: more QALYs for less money; dominated: no more "
-               "QALYs for more money.", key="icer",
-               note=f"P(cost-effective at ${w_mid / 1000:,.0f}k) {fmt.pct(row[f'p_cost_effective_{int(w_mid)}'], 0)}"),
+               "QALYs for more money. The 90% interval is given only when every simulation gains QALYs; "
+               "otherwise read the NMB intervals and the acceptability curve.", key="icer",
+               note=(f"90%: {per_qaly_interval(row['p5_cost_per_qaly'], row['p95_cost_per_qaly'])}"
+                     if not row["cost_per_qaly_interval_note"] else "90%: no ratio interval (see NMB)")),
         *[ui.Kpi(f"NMB at ${w / 1000:,.0f}k per QALY", fmt.money(ce.nmb[str(int(w))]),
                  "Net monetary benefit: willingness to pay x QALYs gained minus incremental cost. Positive = "
                  "cost-effective at that price per QALY. Threshold price: the price per session at which it is 0.",
-                 key=f"nmb-{int(w)}", note=f"threshold price {fmt.money(p, cents=True) if p else 'none'}/session")
-          for w, p in zip(ce.wtp, ce.threshold_prices, strict=True)],
+                 key=f"nmb-{int(w)}", note=f"90%: {fmt.interval(row[f'p5_nmb_{int(w)}'], row[f'p95_nmb_{int(w)}'], 'money')}")
+          for w in ce.wtp],
     ], [])
+    st.container(key="icer-interval-note").caption(fmt.md(_ratio_caption(row, w_mid)))
     t = ce.table
     view = pd.DataFrame({
         "View": t["perspective"].map({"health_plan": "Health plan", "societal": "Societal"}),
@@ -252,9 +267,38 @@ def _ce_section(ce: CostEffectiveness, psa: CEAResult) -> None:
     tt = psa.table
     ceac_view = pd.DataFrame({"Therapy": tt["label"], "Mean QALYs": tt["mean_qalys"].map(lambda v: fmt.number(v, 2)),
                               "Mean cost": tt["mean_cost"].map(fmt.money),
+                              "Cost per QALY 90% interval": [
+                                  per_qaly_interval(a, b) if not n else "none: not every draw gains QALYs"
+                                  for a, b, n in zip(tt["p5_cost_per_qaly"], tt["p95_cost_per_qaly"],
+                                                     tt["cost_per_qaly_interval_note"], strict=True)],
                               **{f"P(CE) at ${w / 1000:,.0f}k": tt[f"p_cost_effective_{int(w)}"].map(
                                   lambda v: fmt.pct(v, 0)) for w in psa.wtp}})
     st.container(key="tbl-ceac").dataframe(ceac_view, hide_index=True, width="stretch")
+
+
+def _downloads_section() -> None:
+    """The PDF (its health-plan page: PMPM by year and cost per QALY with intervals) and the workbook
+    (live PMPM and QALY formulas, the simulated intervals beside them), built the Report page's way."""
+    from calculator.export import MEDIA_TYPES
+    from calculator.scenario_library import name_slug
+
+    from ..census_state import active_census
+    from .report import file_bytes, own_origins
+    st.header("Download")
+    s, sj = state.current_scenario(), state.scenario_json()
+    census_key, census = active_census() or (None, None)
+    own = own_origins()
+    slug = name_slug(s.name)
+    stem = f"{slug + '_' if slug else ''}backpain-roi_{s.programs[0].therapy}_{s.analysis.horizon_months}m"
+    row = st.container(horizontal=True, gap="small", key=P + "downloads")
+    for fmt_, label, icon in (("pdf", "Report with the health-plan page (PDF)", ":material/picture_as_pdf:"),
+                              ("xlsx", "Workbook: PMPM and QALY formulas (Excel)", ":material/table_view:")):
+        row.download_button(label, data=lambda f=fmt_: file_bytes(sj, 0, DEFAULT_SEED, f, "results", census_key,
+                                                                   census, own),
+                            file_name=f"{stem}.{fmt_}", mime=MEDIA_TYPES[fmt_], key=P + f"download-{fmt_}",
+                            icon=icon, on_click="ignore")
+    st.caption("Both carry the numbers on this page; values from your claims and survey are marked so in their "
+               "assumption tables. More formats and simulation settings: the Report page.")
 
 
 def render() -> None:
@@ -289,4 +333,5 @@ def render() -> None:
                 "plan.medical_trend", "plan.total_plan_spend", "plan.engaged_months", "plan.fees_at_risk",
                 "plan.guarantee_ratio", "programs.0.uptake"], columns=2)
         _uptake_input()
+    _downloads_section()
     _claims_section()

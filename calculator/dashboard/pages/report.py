@@ -16,7 +16,7 @@ from calculator import from_json
 from calculator.census import CensusResult
 from calculator.export import MEDIA_TYPES, ReportData, build_report, export, filename
 from calculator.export.render import browser_path
-from calculator.export.report import ref_list
+from calculator.export.report import own_data_lines, ref_list
 from calculator.scenario_library import name_slug
 from calculator.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, psa
 
@@ -38,18 +38,38 @@ DOWNLOADS = (
 )
 
 
-def _report(scenario_json: str, draws: int, seed: int, census: CensusResult | None = None) -> ReportData:
-    """The report, built the one way the CLI builds it: ``build_report(..., census=CensusResult)``."""
+def _report(scenario_json: str, draws: int, seed: int, census: CensusResult | None = None,
+            origins: tuple[tuple[str, str], ...] = ()) -> ReportData:
+    """The report, built the one way the CLI builds it: ``build_report(..., census=CensusResult,
+    origins={path: "survey"})``; values from the claims are marked by the scenario itself."""
     s = from_json(scenario_json)
-    return build_report(s, uncertainty=psa(s, draws, seed) if draws else None, census=census)
+    return build_report(s, uncertainty=psa(s, draws, seed) if draws else None, census=census, origins=dict(origins))
+
+
+def own_origins() -> tuple[tuple[str, str], ...]:
+    """``(path, "survey" | "claims")`` of values the Your workforce and Health plan pages set from the
+    user's own data and still in the scenario (an edited value is no longer "from your survey")."""
+    from calculator.scenario import get_path
+
+    from ..fields import ORIGINS_KEY
+    s, out = state.current_scenario(), []
+    for path, o in sorted((st.session_state.get(ORIGINS_KEY) or {}).items()):
+        try:
+            now = get_path(s, path)
+        except Exception:  # noqa: BLE001 - a path of another scenario shape is simply not shown
+            continue
+        if o.get("kind") in ("survey", "claims") and isinstance(now, (int, float)) and \
+                isinstance(o.get("value"), (int, float)) and abs(float(now) - float(o["value"])) < 1e-9:
+            out.append((path, str(o["kind"])))
+    return tuple(out)
 
 
 @st.cache_data(max_entries=32, show_spinner="Preparing the report ...")
 def cached_report(scenario_json: str, draws: int, seed: int, census_key: str | None = None,
-                  _census: CensusResult | None = None) -> ReportData:
+                  _census: CensusResult | None = None, origins: tuple[tuple[str, str], ...] = ()) -> ReportData:
     """The report's content for a scenario (canonical JSON), simulation settings and the census in use
     (``census_key`` identifies it; the result itself is not hashed) (cached)."""
-    return _report(scenario_json, draws, seed, _census)
+    return _report(scenario_json, draws, seed, _census, origins)
 
 
 _FILES: dict[tuple, bytes] = {}
@@ -58,13 +78,14 @@ _FILES_LOCK = threading.Lock()
 
 
 def file_bytes(scenario_json: str, draws: int, seed: int, fmt_: str, table: str,
-               census_key: str | None = None, census: CensusResult | None = None) -> bytes:
+               census_key: str | None = None, census: CensusResult | None = None,
+               origins: tuple[tuple[str, str], ...] = ()) -> bytes:
     """One export file (cached on its inputs). Runs in Streamlit's download thread, so no ``st`` call."""
-    key = (scenario_json, draws, seed, fmt_, table, census_key)
+    key = (scenario_json, draws, seed, fmt_, table, census_key, origins)
     with _FILES_LOCK:
         if key in _FILES:
             return _FILES[key]
-    data = export(_report(scenario_json, draws, seed, census), fmt_, table=table)
+    data = export(_report(scenario_json, draws, seed, census, origins), fmt_, table=table)
     with _FILES_LOCK:
         while len(_FILES) >= _FILES_MAX:
             _FILES.pop(next(iter(_FILES)))
@@ -99,9 +120,14 @@ def render() -> None:
                                key="report-seed", help="Same seed, same numbers.")
     sj = state.scenario_json()
     census_key, census = active_census() or (None, None)
-    d = cached_report(sj, int(draws), int(seed), census_key, census)
+    own = own_origins()
+    d = cached_report(sj, int(draws), int(seed), census_key, census, own)
     if census is not None:
         st.caption(f"Your census is in use: the reports add a table of {len(d.segments)} workforce segments.")
+    own_lines = own_data_lines(d)
+    if own_lines:  # what the files will mark "from your claims" / "from your survey" (issue 11)
+        st.container(key="report-own-data").caption(fmt.md("Marked in every report as your own data: "
+                                                           + "; ".join(own_lines) + "."))
 
     st.header("Preview of page 1")
     st.markdown(f"**{fmt.md(d.verdict())}**")
@@ -123,7 +149,7 @@ def render() -> None:
     row = st.container(horizontal=True, gap="small")
     for fmt_, table, label, icon in DOWNLOADS:
         row.download_button(
-            label, data=lambda f=fmt_, t=table: file_bytes(sj, int(draws), int(seed), f, t, census_key, census),
+            label, data=lambda f=fmt_, t=table: file_bytes(sj, int(draws), int(seed), f, t, census_key, census, own),
             file_name=_download_name(d, fmt_, table), mime=MEDIA_TYPES[fmt_],
             key=f"report-download-{fmt_}-{table}", icon=icon, on_click="ignore")
     st.caption(
