@@ -321,8 +321,9 @@ def _empty_row(g: Group, status: str) -> dict[str, Any]:
     return row
 
 
-def _q(x: np.ndarray) -> list[float]:
-    ok = x[np.isfinite(x)]
+def _q(x: np.ndarray, finite: bool = False) -> list[float]:
+    """5%, median and 95% of the finite values of ``x`` (``finite``: they all are)."""
+    ok = x if finite else x[np.isfinite(x)]
     return [float(v) for v in np.quantile(ok, (0.05, 0.5, 0.95))] if ok.size else [math.nan] * 3
 
 
@@ -340,15 +341,16 @@ def _summary(it: _Item, out: dict[str, np.ndarray], draws: int) -> dict[str, Any
         hourly_wage=s.workforce.effective_hourly_wage, prevalence=s.condition.prevalence,
         horizon_months=s.analysis.horizon_months, draws=draws, net_benefit_mean=float(nb.mean()),
         roi_mean=float(roi_ok.mean()) if roi_ok.size else math.nan,
-        prob_roi_positive=float(np.mean(np.nan_to_num(roi, nan=-np.inf) > 0)),
-        prob_payback_12m=float(np.mean(np.nan_to_num(pay, nan=np.inf) <= unc.PLAN_YEAR_MONTHS)),
+        # nan (no cost; never paid back) compares False: counts as not positive, not within 12 months
+        prob_roi_positive=float(np.count_nonzero(roi > 0) / roi.size),
+        prob_payback_12m=float(np.count_nonzero(pay <= unc.PLAN_YEAR_MONTHS) / pay.size),
         evpi=value, evpi_per_employee=value / n,
     )
     for col, key in (("cost_base", "cost"), ("savings_base", "savings"), ("net_benefit_base", "net_benefit"),
                      ("roi_base", "roi"), ("payback_month_base", "payback_month")):
         row[col] = float(out[key][draws])
     row["net_benefit_p5"], row["net_benefit_median"], row["net_benefit_p95"] = _q(nb)
-    row["roi_p5"], row["roi_median"], row["roi_p95"] = _q(roi)
+    row["roi_p5"], row["roi_median"], row["roi_p95"] = _q(roi_ok, finite=True)
     return row
 
 
