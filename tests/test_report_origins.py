@@ -314,3 +314,31 @@ def test_budget_impact_command_prints_pmpm_intervals(capsys, claims_scenario):
     assert "pmpm_p5" not in capsys.readouterr().out
     assert main(["budget-impact", "--format", "csv", "--draws", "200"]) == 0
     assert capsys.readouterr().out.splitlines()[0].endswith(",pmpm_p5,pmpm_p95,net_p5,net_p95,p_saves")
+
+
+# ---------------------------------------------------------------------------------------------
+# Review 2: a claims extract with impact rows sets the pain-impact mix; no report may drop it
+
+
+MIX_CLAIMS = (b"group,period,months,code_set_version,impact_proxy,members,member_months,members_with_lbp,allowed_pt\n"
+              b"A,2024,12,FY2024,low,5000,60000,100,50000\nA,2024,12,FY2024,moderate,5000,60000,100,80000\n"
+              b"A,2024,12,FY2024,high,5000,60000,200,300000\n")
+
+
+def test_claims_impact_mix_is_listed_as_your_own_data(tmp_path):
+    """Members with LBP 100 / 100 / 200 by impact row: mix 25% low, 25% moderate, 50% high (hand-computed).
+    The input table has no impact-mix rows, so these values were silently left out of the summary's
+    own-data list, the deck and the PDF health-plan paragraph (which listed every claims path before)."""
+    from calculator.export.pptx import _short_own
+    s, _ = apply_claims(Scenario(), read_claims(MIX_CLAIMS, "mix.csv"))
+    d = build_report(s, headline=False)
+    lines = own_data_lines(d)
+    for level, share in (("low", "25.0%"), ("moderate", "25.0%"), ("high", "50.0%")):
+        assert f"Share of employees with chronic LBP whose pain is {level}-impact: {share} (from your claims)" in lines
+    assert "Plan members: 15,000 (from your claims)" in lines  # 180,000 member months / 12
+    assert "pain-impact mix from your claims" in _short_own(d)
+    pdf = tmp_path / "mix.pdf"
+    pdf.write_bytes(export(d, "pdf", charts=False))
+    flat = " ".join(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    assert "whose pain is high-impact: 50.0%" in flat.split("From your claims (mix.csv):")[1][:900]
