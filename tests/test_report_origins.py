@@ -164,7 +164,13 @@ def test_cost_per_qaly_interval_hand_computed():
     assert (lo, hi) == (-5000.0, 20000.0) and fmt.per_qaly_interval(lo, hi) == "dominant to $20,000"
     # one draw with no QALY gain: no ratio interval, and the reason says how many
     lo, hi, why = cost_per_qaly_interval([100.0, 100.0, 100.0, 100.0], [0.01, 0.01, 0.01, 0.0])
-    assert math.isnan(lo) and math.isnan(hi) and "in 25.0% of draws" in why
+    assert math.isnan(lo) and math.isnan(hi) and "in 1 of 4 draws (25.0%)" in why
+    # review 2: one draw of 3,000 without a gain is said as a count, never as a rounded "0.0%"
+    q = np.full(3000, 0.01)
+    q[0] = -0.001
+    _, _, why = cost_per_qaly_interval(np.ones(3000), q)
+    assert "in 1 of 3,000 draws (<0.1%)" in why and "0.0%" not in why
+    assert "in 0 of 0 draws" in cost_per_qaly_interval([], [])[2]
 
 
 def test_cea_psa_intervals_match_its_own_draws():
