@@ -95,10 +95,10 @@ def cmd_budget_impact(args: argparse.Namespace) -> str:
         "year": y["year"], "starters": y["starters"].map("{:,.0f}".format),
         "gross cost": y["gross_cost"].map(_money), "refund": y["refund"].map(_money),
         "offsets": y["offsets"].map(_money), "net": y["net"].map(_money),
-        "PMPM": y["pmpm"].map(lambda v: f"${v:,.3f}"),
-        **({} if iv is None else {"PMPM 90% interval": [f"${iv.loc[int(k), 'pmpm_p5']:,.3f} to ${iv.loc[int(k), 'pmpm_p95']:,.3f}"
+        "PMPM": y["pmpm"].map(fmt.pmpm),
+        **({} if iv is None else {"PMPM 90% interval": [f"{fmt.pmpm(iv.loc[int(k), 'pmpm_p5'])} to {fmt.pmpm(iv.loc[int(k), 'pmpm_p95'])}"
                                                        for k in y["year"]]}),
-        "PEPM": y["pepm"].map(lambda v: f"${v:,.3f}"),
+        "PEPM": y["pepm"].map(fmt.pmpm),
         "% of plan spend": y["share_of_plan_spend"].map(lambda v: f"{v:.4%}")})
     lines = [
         f"Budget impact (health plan's view): {s.programs[0].therapy} over {b.horizon_years} plan year(s), "
@@ -107,10 +107,10 @@ def cmd_budget_impact(args: argparse.Namespace) -> str:
         f"{_money(b.fee_amount)}; paid-to-allowed {b.paid_to_allowed:.3f}{mark('condition.plan_paid_share')} "
         f"({b.sources['paid_to_allowed']}); medical trend {b.medical_trend:.1%}/yr",
         "", view.to_string(index=False), "",
-        f"  whole horizon: net {_money(b.net)}, PMPM ${b.pmpm:,.3f}"
-        + ("" if iv is None else f" (90% interval ${iv.loc[0, 'pmpm_p5']:,.3f} to ${iv.loc[0, 'pmpm_p95']:,.3f}; "
+        f"  whole horizon: net {_money(b.net)}, PMPM {fmt.pmpm(b.pmpm)}"
+        + ("" if iv is None else f" (90% interval {fmt.pmpm(iv.loc[0, 'pmpm_p5'])} to {fmt.pmpm(iv.loc[0, 'pmpm_p95'])}; "
                                  f"P(plan saves) {iv.loc[0, 'p_saves']:.0%}; {args.draws:,} draws, seed {args.seed})")
-        + f", PEPM ${b.pepm:,.3f}, {b.share_of_plan_spend:.4%} of total plan spend",
+        + f", PEPM {fmt.pmpm(b.pepm)}, {b.share_of_plan_spend:.4%} of total plan spend",
     ]
     if b.from_claims:
         lines.append(f"  from your claims ({s.plan.claims_file}): {', '.join(b.from_claims)}")

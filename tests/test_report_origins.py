@@ -348,3 +348,15 @@ def test_claims_impact_mix_is_listed_as_your_own_data(tmp_path):
     flat = " ".join(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                                    check=True).stdout.split())
     assert "whose pain is high-impact: 50.0%" in flat.split("From your claims (mix.csv):")[1][:900]
+
+
+def test_budget_impact_prints_a_negative_pmpm_bound_with_the_house_minus(capsys):
+    """Review 2: at the defaults the plan saves in some draws, so the PMPM interval's lower bound is
+    negative; it printed as '$-0.328'. It reads '−$0.328' like every other amount (fmt.pmpm)."""
+    assert main(["budget-impact", "--draws", "1000"]) == 0
+    out = capsys.readouterr().out
+    iv = budget_interval(Scenario(), 1000, DEFAULT_SEED).set_index("year")
+    assert iv.loc[0, "pmpm_p5"] < 0 and iv.loc[1, "pmpm_p5"] < 0
+    assert f"(90% interval −${abs(iv.loc[0, 'pmpm_p5']):,.3f} to ${iv.loc[0, 'pmpm_p95']:,.3f};" in out
+    assert f"−${abs(iv.loc[1, 'pmpm_p5']):,.3f} to " in out
+    assert "$-" not in out
