@@ -360,3 +360,26 @@ def test_budget_impact_prints_a_negative_pmpm_bound_with_the_house_minus(capsys)
     assert f"(90% interval −${abs(iv.loc[0, 'pmpm_p5']):,.3f} to ${iv.loc[0, 'pmpm_p95']:,.3f};" in out
     assert f"−${abs(iv.loc[1, 'pmpm_p5']):,.3f} to " in out
     assert "$-" not in out
+
+
+def test_methods_health_plan_defaults_are_the_current_figures():
+    """Review 2: docs/METHODS.md restated the budget-impact and cost-per-QALY defaults at parameter set
+    9830e37a427b after 9c/9d had moved them (net $19,895, cost per QALY $49,550). The paragraph must
+    carry the figures the code gives now."""
+    from calculator import library
+    from calculator.budget import budget_impact
+    from calculator.cea import cost_effectiveness
+    text = " ".join((ROOT / "docs" / "METHODS.md").read_text(encoding="utf-8").split())
+    para = text[text.index("**Defaults (relaxation massage, 1,000 employees, 2,000 members"):][:900]
+    s = Scenario()
+    b = budget_impact(s)
+    iv = budget_interval(s, 1000, DEFAULT_SEED).set_index("year")
+    psa_row = cea_psa(s, 1000, DEFAULT_SEED).table.set_index("therapy").loc["relaxation_massage"]
+    hp = cost_effectiveness(s).table.set_index("perspective").loc["health_plan"]
+    for want in (f"parameter set {library().version}", f"net {fmt.money(b.net)} over three years",
+                 f"**{fmt.pmpm(b.pmpm)} PMPM** (90% interval {fmt.pmpm(iv.loc[0, 'pmpm_p5'])} to "
+                 f"{fmt.pmpm(iv.loc[0, 'pmpm_p95'])}, P(plan saves) {iv.loc[0, 'p_saves']:.0%}",
+                 f"plan-paid offsets {fmt.money(b.years['offsets'].iloc[0])}",
+                 f"{fmt.money(hp['cost_per_qaly'])}, 90% interval "
+                 f"{fmt.per_qaly_interval(psa_row['p5_cost_per_qaly'], psa_row['p95_cost_per_qaly'])}"):
+        assert want in para, want
