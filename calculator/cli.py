@@ -158,7 +158,8 @@ def cmd_evaluate(args: argparse.Namespace) -> str:
     ]
     for w in r.warnings:
         lines.append(f"  warning ({w.concerns}): {w.message}")
-    return "\n".join(lines + _census_lines(args))
+    from .cli_plan import own_data_lines  # "From your survey / claims" (review 2)
+    return "\n".join(lines + _census_lines(args) + own_data_lines(args))
 
 
 def cmd_compare(args: argparse.Namespace) -> str:

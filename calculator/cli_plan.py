@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import cli, fmt
 
-__all__ = ["register", "read_claims_args", "plan_json", "read_claims_file"]
+__all__ = ["register", "read_claims_args", "plan_json", "read_claims_file", "own_data_lines"]
 
 CLAIMS_HELP = "your aggregate claims extract (CSV, XLSX or Parquet; docs/HEALTH_PLAN.md): sets prevalence, " \
               "medical cost per member with LBP, members and paid-to-allowed, marked 'from your claims'"
@@ -56,6 +56,14 @@ def read_claims_args(args: argparse.Namespace) -> Any:
     summary = read_claims_file(path)
     args.claims_summary = summary
     return summary
+
+
+def own_data_lines(args: argparse.Namespace) -> list[str]:
+    """For table output: the values your survey and your claims set (``evaluate``; review 2: it printed
+    none, so nothing said which results rest on the employer's own data)."""
+    survey = [a for a in getattr(args, "applied", ()) if "your survey" in str(a.source).lower()]
+    out = ["", f"From {survey[0].source}: " + "; ".join(f"{a.path} {a.value:g}" for a in survey)] if survey else []
+    return out + _claims_lines(args)
 
 
 def plan_json(result: Any) -> dict[str, Any]:

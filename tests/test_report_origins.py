@@ -383,3 +383,17 @@ def test_methods_health_plan_defaults_are_the_current_figures():
                  f"{fmt.money(hp['cost_per_qaly'])}, 90% interval "
                  f"{fmt.per_qaly_interval(psa_row['p5_cost_per_qaly'], psa_row['p95_cost_per_qaly'])}"):
         assert want in para, want
+
+
+def test_evaluate_table_says_which_values_are_your_own(capsys):
+    """Review 2: `evaluate --survey ... --claims ...` printed results resting on the employer's data
+    without saying so; budget-impact and cea did. Survey: 31% - 21.5% = 0.095; 4% x 2,080 h / 8 h = 10.4 days."""
+    assert main(["evaluate", "--claims", str(SAMPLE), "--survey", SURVEY]) == 0
+    out = capsys.readouterr().out
+    assert "From your survey (n=85): condition.presenteeism 0.095; condition.absence_days 10.4" in out
+    assert "From your claims (sample_claims.csv, 2 rows): condition.prevalence 0.081 -> 0.086427" in out
+    # a value you --set is yours, not the survey's
+    assert main(["evaluate", "--survey", SURVEY, "--set", "condition.presenteeism=0.05"]) == 0
+    out = capsys.readouterr().out
+    assert "From your survey (n=85): condition.absence_days 10.4" in out and "presenteeism 0.095" not in out
+    assert main(["evaluate"]) == 0 and "From your" not in capsys.readouterr().out
