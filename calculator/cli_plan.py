@@ -81,13 +81,30 @@ def _money(x: float | None) -> str:
     return cli._money(x)
 
 
+#: Most Monte Carlo draws ``budget-impact`` and ``cea`` accept: they hold every draw in memory
+#: (about 10 kB a draw), so 10^8 draws would exhaust the machine instead of failing with a message.
+MAX_DRAWS = 100_000
+
+
+def _simulated(run: Any, s: Any, args: argparse.Namespace, none: str) -> Any:
+    """``run(s, draws, seed)`` after checking --draws (0 = not run) and --seed, or a clear error."""
+    from .uncertainty import UncertaintyError
+    if not 0 <= args.draws <= MAX_DRAWS:
+        raise cli.UserError(f"--draws must be 0 ({none}) to {MAX_DRAWS:,}, got {args.draws:,}")
+    if not args.draws:
+        return None
+    try:
+        return run(s, args.draws, args.seed)
+    except UncertaintyError as exc:  # e.g. a negative --seed
+        raise cli.UserError(f"--seed/--draws: {exc}") from None
+
+
 def cmd_budget_impact(args: argparse.Namespace) -> str:
     from .budget import FEE_BASIS_LABELS, budget_impact, budget_interval
     s = cli.scenario_from_args(args)
     b = budget_impact(s)
-    if args.draws < 0:
-        raise cli.UserError(f"--draws must be 0 (no intervals) or more, got {args.draws}")
-    iv = budget_interval(s, args.draws, args.seed).set_index("year") if args.draws else None
+    iv = _simulated(budget_interval, s, args, "no intervals")
+    iv = None if iv is None else iv.set_index("year")
     if args.format == "json":
         d = b.to_dict()
         if iv is not None:  # 5-95% of PMPM and net per plan year, year 0 = whole horizon
@@ -129,7 +146,7 @@ def cmd_cea(args: argparse.Namespace) -> str:
     from .cea import cea_psa, cost_effectiveness
     s = cli.scenario_from_args(args)
     ce = cost_effectiveness(s)
-    psa = cea_psa(s, draws=args.draws, seed=args.seed) if args.draws > 0 else None
+    psa = _simulated(cea_psa, s, args, "no CEAC")
     if args.format == "json":
         out = {"cost_effectiveness": ce.to_dict()}
         if psa is not None:

@@ -397,3 +397,18 @@ def test_evaluate_table_says_which_values_are_your_own(capsys):
     out = capsys.readouterr().out
     assert "From your survey (n=85): condition.absence_days 10.4" in out and "presenteeism 0.095" not in out
     assert main(["evaluate"]) == 0 and "From your" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv,words", [
+    (["budget-impact", "--draws", "100000000"], "--draws must be 0 (no intervals) to 100,000, got 100,000,000"),
+    (["cea", "--draws", "100000000"], "--draws must be 0 (no CEAC) to 100,000, got 100,000,000"),
+    (["budget-impact", "--draws", "-1"], "--draws must be 0 (no intervals) to 100,000, got -1"),
+    (["budget-impact", "--draws", "10", "--seed", "-5"], "seed must be a whole number >= 0, got -5"),
+    (["cea", "--draws", "10", "--seed", "-5"], "seed must be a whole number >= 0, got -5"),
+])
+def test_plan_commands_refuse_bad_draws_and_seed_with_a_message(argv, words, capsys):
+    """Review 2: 10^8 draws were allocated at once (the process was killed for memory) and a negative
+    --seed ended in an UncertaintyError traceback; both are now a one-line error, exit 2."""
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert words in err and "Traceback" not in err
