@@ -517,7 +517,7 @@ def build_parser() -> argparse.ArgumentParser:
     to.add_argument("--format", choices=("json", "csv", "table"), default="table")
     rp = sub.add_parser("report", help="write a report: PDF, Excel (live formulas), PPTX, CSV or JSON")
     scenario_options(rp)
-    rp.add_argument("--out", required=True, metavar="FILE",
+    rp.add_argument("-o", "--out", required=True, metavar="FILE",
                     help="output file; its extension picks the format: .pdf .xlsx .pptx .csv .json")
     rp.add_argument("--draws", type=int, default=DEFAULT_DRAWS,
                     help=f"Monte Carlo draws for the ROI interval (default {DEFAULT_DRAWS}; 0 = not run)")

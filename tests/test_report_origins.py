@@ -412,3 +412,12 @@ def test_plan_commands_refuse_bad_draws_and_seed_with_a_message(argv, words, cap
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert words in err and "Traceback" not in err
+
+
+def test_report_takes_dash_o_for_the_output_file(tmp_path):
+    """Review 2: `backpain-roi report ... -o x.pdf` (the usual short form) stopped with 'the following
+    arguments are required: --out'."""
+    out = tmp_path / "x.json"
+    assert main(["report", "--claims", str(SAMPLE), "--draws", "0", "-o", str(out)]) == 0
+    prov = {r["path"]: r["provenance"] for r in json.loads(out.read_text())["inputs"]}
+    assert prov["condition.prevalence"] == "FROM YOUR CLAIMS"
