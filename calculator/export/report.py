@@ -593,7 +593,10 @@ def own_data_lines(d: ReportData) -> list[str]:
     rows = d.inputs[d.inputs["path"].isin(list(d.origins))]
     out = [f"{r.label}: {_own_value(r.value, r.unit)} (from your {d.origins[r.path]})" for r in rows.itertuples()]
     params, shown = library().parameters, set(rows["path"])
-    for path, kind in d.origins.items():  # the rest (plan inputs, the claims' impact mix): never dropped
+    levels = ("low", "moderate", "high")  # the impact mix in its natural order, not alphabetical
+    rank = lambda p: (p.rpartition(".")[0], levels.index(p.rpartition(".")[2]) if p.rpartition(".")[2] in levels  # noqa: E731
+                      else 0, p)
+    for path, kind in sorted(d.origins.items(), key=lambda kv: rank(kv[0])):  # the rest: never dropped
         if path in shown:
             continue
         label, unit = _PLAN_LABELS.get(path) or ((params[path].label, params[path].unit) if path in params
