@@ -158,8 +158,7 @@ def cmd_evaluate(args: argparse.Namespace) -> str:
     ]
     for w in r.warnings:
         lines.append(f"  warning ({w.concerns}): {w.message}")
-    from .cli_plan import own_data_lines  # "From your survey / claims" (review 2)
-    return "\n".join(lines + _census_lines(args) + own_data_lines(args))
+    return "\n".join(lines + _census_lines(args) + _own_lines(args))
 
 
 def cmd_compare(args: argparse.Namespace) -> str:
@@ -185,7 +184,7 @@ def cmd_compare(args: argparse.Namespace) -> str:
     view.loc[df["therapy"] == "none", "payback"] = "-"
     note = (f"P(ROI > 0) and the 90% interval: {int(h['draws'].iloc[0]):,} Monte Carlo draws per therapy, "
             f"seed {h['seed'].iloc[0]} (backpain-roi psa --all-therapies for more).")
-    return "\n".join([_table(view), note, *_census_lines(args)])
+    return "\n".join([_table(view), note, *_census_lines(args), *_own_lines(args)])
 
 
 def parameters_frame() -> pd.DataFrame:
@@ -247,7 +246,7 @@ def cmd_psa(args: argparse.Namespace) -> str:
                           f"No therapy pays for itself in {_pct(r.p_none_best)} of simulations (then covering "
                           "none is best; P(best) counts a therapy only where it beats covering none).",
                           f"EVPI (which therapy, or none): {_money(r.evpi['total'])} in total, "
-                          f"${r.evpi['per_employee']:,.2f} per employee", *_census_lines(args)])
+                          f"${r.evpi['per_employee']:,.2f} per employee", *_census_lines(args), *_own_lines(args)])
     sm = r.summary.set_index("outcome")
     lines = [f"{head}", f"Program: {r.therapy_label}", "",
              f"  {'':16}{'base case':>12}{'mean':>12}{'5%':>12}{'median':>12}{'95%':>12}"]
@@ -265,7 +264,7 @@ def cmd_psa(args: argparse.Namespace) -> str:
     lines.append(f"  In {r.probability('roi_positive'):.0%} of simulations the program pays for itself.")
     lines.append(f"  EVPI (cover / don't cover): {_money(r.evpi['total'])} in total, "
                  f"${r.evpi['per_employee']:,.2f} per employee")
-    return "\n".join(lines + _census_lines(args))
+    return "\n".join(lines + _census_lines(args) + _own_lines(args))
 
 
 def cmd_tornado(args: argparse.Namespace) -> str:
@@ -406,6 +405,12 @@ def _census_json(args: argparse.Namespace) -> dict[str, Any]:
     d = res.to_dict()
     summary = {k: v for k, v in args.census_summary.items() if k != "issues"}
     return {"segments": d.pop("segments"), "census": summary | d | {"issues": args.census_summary["issues"]}}
+
+
+def _own_lines(args: argparse.Namespace) -> list[str]:
+    """"From your survey / claims" lines of table output (review 2: evaluate, compare and psa said nothing)."""
+    from .cli_plan import own_data_lines
+    return own_data_lines(args)
 
 
 def _census_lines(args: argparse.Namespace) -> list[str]:

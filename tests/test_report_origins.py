@@ -398,6 +398,12 @@ def test_evaluate_table_says_which_values_are_your_own(capsys):
     out = capsys.readouterr().out
     assert "From your survey (n=85): condition.absence_days 10.4" in out and "presenteeism 0.095" not in out
     assert main(["evaluate"]) == 0 and "From your" not in capsys.readouterr().out
+    # compare and psa (one therapy or all) say it too
+    for argv in (["compare"], ["psa", "--draws", "200"], ["psa", "--draws", "200", "--all-therapies"]):
+        assert main(argv + ["--survey", SURVEY, "--claims", str(SAMPLE)]) == 0
+        out = capsys.readouterr().out
+        assert "From your survey (n=85): condition.presenteeism 0.095" in out, argv
+        assert "From your claims (sample_claims.csv, 2 rows):" in out, argv
 
 
 @pytest.mark.parametrize("argv,words", [
