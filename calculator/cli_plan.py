@@ -238,13 +238,14 @@ def register(sub: Any) -> None:
     bi = sub.add_parser("budget-impact", help="health plan: budget impact by plan year, PMPM (docs/HEALTH_PLAN.md)")
     cli._scenario_args(bi)
     bi.add_argument("--draws", type=int, default=1000,
-                    help="Monte Carlo draws for the PMPM and net intervals (0 = none; default 1000, as the page and PDF)")
+                    help="Monte Carlo draws for the PMPM and net intervals (0 = none, at most 100,000; default 1000, "
+                         "as the page and PDF)")
     bi.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed of the intervals")
     bi.add_argument("--format", choices=("json", "csv", "table"), default="table",
                     help="json adds budget_impact.intervals; csv adds pmpm_p5, pmpm_p95, net_p5, net_p95, p_saves")
     ce = sub.add_parser("cea", help="cost per QALY, net monetary benefit, CEAC for every therapy")
     cli._scenario_args(ce)
-    ce.add_argument("--draws", type=int, default=2000, help="Monte Carlo draws for the CEAC (0 = none; default 2000)")
+    ce.add_argument("--draws", type=int, default=2000, help="Monte Carlo draws for the CEAC (0 = none, at most 100,000; default 2000)")
     ce.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed of the CEAC")
     ce.add_argument("--format", choices=("json", "csv", "table"), default="table",
                     help="csv: the CEAC table (or the deterministic table with --draws 0)")
