@@ -114,11 +114,13 @@ def cost_per_qaly_interval(d_cost: ArrayLike, d_qaly: ArrayLike, level: float = 
     'no ratio interval: the QALY gain is zero'
     """
     c, q = np.broadcast_arrays(np.asarray(d_cost, dtype=float), np.asarray(d_qaly, dtype=float))
-    bad = float(np.mean(~(q > 0))) if q.size else 1.0
-    if bad > 0:
-        return math.nan, math.nan, (f"no ratio interval: the QALY gain is zero or negative in {bad:.1%} of "
-                                    "draws, where cost per QALY changes meaning; read the NMB interval and "
-                                    "the acceptability curve instead")
+    bad = int(np.count_nonzero(~(q > 0)))
+    if bad or not q.size:  # a count, not a rounded share: 1 draw in 3,000 must not read "0.0%"
+        share = bad / max(q.size, 1)
+        return math.nan, math.nan, (f"no ratio interval: the QALY gain is zero or negative in {bad:,} of "
+                                    f"{q.size:,} draws ({'<0.1%' if 0 < share < 0.001 else f'{share:.1%}'}), "
+                                    "where cost per QALY changes "
+                                    "meaning; read the NMB interval and the acceptability curve instead")
     tail = (1.0 - level) / 2.0
     lo, hi = np.quantile(c / q, [tail, 1.0 - tail])
     return float(lo), float(hi), ""

@@ -158,7 +158,7 @@ def cmd_evaluate(args: argparse.Namespace) -> str:
     ]
     for w in r.warnings:
         lines.append(f"  warning ({w.concerns}): {w.message}")
-    return "\n".join(lines + _census_lines(args))
+    return "\n".join(lines + _census_lines(args) + _own_lines(args))
 
 
 def cmd_compare(args: argparse.Namespace) -> str:
@@ -184,7 +184,7 @@ def cmd_compare(args: argparse.Namespace) -> str:
     view.loc[df["therapy"] == "none", "payback"] = "-"
     note = (f"P(ROI > 0) and the 90% interval: {int(h['draws'].iloc[0]):,} Monte Carlo draws per therapy, "
             f"seed {h['seed'].iloc[0]} (backpain-roi psa --all-therapies for more).")
-    return "\n".join([_table(view), note, *_census_lines(args)])
+    return "\n".join([_table(view), note, *_census_lines(args), *_own_lines(args)])
 
 
 def parameters_frame() -> pd.DataFrame:
@@ -246,7 +246,7 @@ def cmd_psa(args: argparse.Namespace) -> str:
                           f"No therapy pays for itself in {_pct(r.p_none_best)} of simulations (then covering "
                           "none is best; P(best) counts a therapy only where it beats covering none).",
                           f"EVPI (which therapy, or none): {_money(r.evpi['total'])} in total, "
-                          f"${r.evpi['per_employee']:,.2f} per employee", *_census_lines(args)])
+                          f"${r.evpi['per_employee']:,.2f} per employee", *_census_lines(args), *_own_lines(args)])
     sm = r.summary.set_index("outcome")
     lines = [f"{head}", f"Program: {r.therapy_label}", "",
              f"  {'':16}{'base case':>12}{'mean':>12}{'5%':>12}{'median':>12}{'95%':>12}"]
@@ -264,7 +264,7 @@ def cmd_psa(args: argparse.Namespace) -> str:
     lines.append(f"  In {r.probability('roi_positive'):.0%} of simulations the program pays for itself.")
     lines.append(f"  EVPI (cover / don't cover): {_money(r.evpi['total'])} in total, "
                  f"${r.evpi['per_employee']:,.2f} per employee")
-    return "\n".join(lines + _census_lines(args))
+    return "\n".join(lines + _census_lines(args) + _own_lines(args))
 
 
 def cmd_tornado(args: argparse.Namespace) -> str:
@@ -407,6 +407,12 @@ def _census_json(args: argparse.Namespace) -> dict[str, Any]:
     return {"segments": d.pop("segments"), "census": summary | d | {"issues": args.census_summary["issues"]}}
 
 
+def _own_lines(args: argparse.Namespace) -> list[str]:
+    """"From your survey / claims" lines of table output (review 2: evaluate, compare and psa said nothing)."""
+    from .cli_plan import own_data_lines
+    return own_data_lines(args)
+
+
 def _census_lines(args: argparse.Namespace) -> list[str]:
     """The segment table for table output (nothing without --census)."""
     res = getattr(args, "census_result", None)
@@ -516,7 +522,7 @@ def build_parser() -> argparse.ArgumentParser:
     to.add_argument("--format", choices=("json", "csv", "table"), default="table")
     rp = sub.add_parser("report", help="write a report: PDF, Excel (live formulas), PPTX, CSV or JSON")
     scenario_options(rp)
-    rp.add_argument("--out", required=True, metavar="FILE",
+    rp.add_argument("-o", "--out", required=True, metavar="FILE",
                     help="output file; its extension picks the format: .pdf .xlsx .pptx .csv .json")
     rp.add_argument("--draws", type=int, default=DEFAULT_DRAWS,
                     help=f"Monte Carlo draws for the ROI interval (default {DEFAULT_DRAWS}; 0 = not run)")

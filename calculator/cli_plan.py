@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import cli, fmt
 
-__all__ = ["register", "read_claims_args", "plan_json", "read_claims_file"]
+__all__ = ["register", "read_claims_args", "plan_json", "read_claims_file", "own_data_lines"]
 
 CLAIMS_HELP = "your aggregate claims extract (CSV, XLSX or Parquet; docs/HEALTH_PLAN.md): sets prevalence, " \
               "medical cost per member with LBP, members and paid-to-allowed, marked 'from your claims'"
@@ -58,6 +58,14 @@ def read_claims_args(args: argparse.Namespace) -> Any:
     return summary
 
 
+def own_data_lines(args: argparse.Namespace) -> list[str]:
+    """For table output: the values your survey and your claims set (``evaluate``; review 2: it printed
+    none, so nothing said which results rest on the employer's own data)."""
+    survey = [a for a in getattr(args, "applied", ()) if "your survey" in str(a.source).lower()]
+    out = ["", f"From {survey[0].source}: " + "; ".join(f"{a.path} {a.value:g}" for a in survey)] if survey else []
+    return out + _claims_lines(args)
+
+
 def plan_json(result: Any) -> dict[str, Any]:
     """The health-plan paths merged into ``evaluate`` JSON (one home: :mod:`calculator.export.tables_plan`)."""
     from .export.tables_plan import with_plan
@@ -73,13 +81,30 @@ def _money(x: float | None) -> str:
     return cli._money(x)
 
 
+#: Most Monte Carlo draws ``budget-impact`` and ``cea`` accept: they hold every draw in memory
+#: (about 10 kB a draw), so 10^8 draws would exhaust the machine instead of failing with a message.
+MAX_DRAWS = 100_000
+
+
+def _simulated(run: Any, s: Any, args: argparse.Namespace, none: str) -> Any:
+    """``run(s, draws, seed)`` after checking --draws (0 = not run) and --seed, or a clear error."""
+    from .uncertainty import UncertaintyError
+    if not 0 <= args.draws <= MAX_DRAWS:
+        raise cli.UserError(f"--draws must be 0 ({none}) to {MAX_DRAWS:,}, got {args.draws:,}")
+    if not args.draws:
+        return None
+    try:
+        return run(s, args.draws, args.seed)
+    except UncertaintyError as exc:  # e.g. a negative --seed
+        raise cli.UserError(f"--seed/--draws: {exc}") from None
+
+
 def cmd_budget_impact(args: argparse.Namespace) -> str:
     from .budget import FEE_BASIS_LABELS, budget_impact, budget_interval
     s = cli.scenario_from_args(args)
     b = budget_impact(s)
-    if args.draws < 0:
-        raise cli.UserError(f"--draws must be 0 (no intervals) or more, got {args.draws}")
-    iv = budget_interval(s, args.draws, args.seed).set_index("year") if args.draws else None
+    iv = _simulated(budget_interval, s, args, "no intervals")
+    iv = None if iv is None else iv.set_index("year")
     if args.format == "json":
         d = b.to_dict()
         if iv is not None:  # 5-95% of PMPM and net per plan year, year 0 = whole horizon
@@ -95,10 +120,10 @@ def cmd_budget_impact(args: argparse.Namespace) -> str:
         "year": y["year"], "starters": y["starters"].map("{:,.0f}".format),
         "gross cost": y["gross_cost"].map(_money), "refund": y["refund"].map(_money),
         "offsets": y["offsets"].map(_money), "net": y["net"].map(_money),
-        "PMPM": y["pmpm"].map(lambda v: f"${v:,.3f}"),
-        **({} if iv is None else {"PMPM 90% interval": [f"${iv.loc[int(k), 'pmpm_p5']:,.3f} to ${iv.loc[int(k), 'pmpm_p95']:,.3f}"
+        "PMPM": y["pmpm"].map(fmt.pmpm),
+        **({} if iv is None else {"PMPM 90% interval": [f"{fmt.pmpm(iv.loc[int(k), 'pmpm_p5'])} to {fmt.pmpm(iv.loc[int(k), 'pmpm_p95'])}"
                                                        for k in y["year"]]}),
-        "PEPM": y["pepm"].map(lambda v: f"${v:,.3f}"),
+        "PEPM": y["pepm"].map(fmt.pmpm),
         "% of plan spend": y["share_of_plan_spend"].map(lambda v: f"{v:.4%}")})
     lines = [
         f"Budget impact (health plan's view): {s.programs[0].therapy} over {b.horizon_years} plan year(s), "
@@ -107,10 +132,10 @@ def cmd_budget_impact(args: argparse.Namespace) -> str:
         f"{_money(b.fee_amount)}; paid-to-allowed {b.paid_to_allowed:.3f}{mark('condition.plan_paid_share')} "
         f"({b.sources['paid_to_allowed']}); medical trend {b.medical_trend:.1%}/yr",
         "", view.to_string(index=False), "",
-        f"  whole horizon: net {_money(b.net)}, PMPM ${b.pmpm:,.3f}"
-        + ("" if iv is None else f" (90% interval ${iv.loc[0, 'pmpm_p5']:,.3f} to ${iv.loc[0, 'pmpm_p95']:,.3f}; "
+        f"  whole horizon: net {_money(b.net)}, PMPM {fmt.pmpm(b.pmpm)}"
+        + ("" if iv is None else f" (90% interval {fmt.pmpm(iv.loc[0, 'pmpm_p5'])} to {fmt.pmpm(iv.loc[0, 'pmpm_p95'])}; "
                                  f"P(plan saves) {iv.loc[0, 'p_saves']:.0%}; {args.draws:,} draws, seed {args.seed})")
-        + f", PEPM ${b.pepm:,.3f}, {b.share_of_plan_spend:.4%} of total plan spend",
+        + f", PEPM {fmt.pmpm(b.pepm)}, {b.share_of_plan_spend:.4%} of total plan spend",
     ]
     if b.from_claims:
         lines.append(f"  from your claims ({s.plan.claims_file}): {', '.join(b.from_claims)}")
@@ -121,7 +146,7 @@ def cmd_cea(args: argparse.Namespace) -> str:
     from .cea import cea_psa, cost_effectiveness
     s = cli.scenario_from_args(args)
     ce = cost_effectiveness(s)
-    psa = cea_psa(s, draws=args.draws, seed=args.seed) if args.draws > 0 else None
+    psa = _simulated(cea_psa, s, args, "no CEAC")
     if args.format == "json":
         out = {"cost_effectiveness": ce.to_dict()}
         if psa is not None:
@@ -213,13 +238,14 @@ def register(sub: Any) -> None:
     bi = sub.add_parser("budget-impact", help="health plan: budget impact by plan year, PMPM (docs/HEALTH_PLAN.md)")
     cli._scenario_args(bi)
     bi.add_argument("--draws", type=int, default=1000,
-                    help="Monte Carlo draws for the PMPM and net intervals (0 = none; default 1000, as the page and PDF)")
+                    help="Monte Carlo draws for the PMPM and net intervals (0 = none, at most 100,000; default 1000, "
+                         "as the page and PDF)")
     bi.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed of the intervals")
     bi.add_argument("--format", choices=("json", "csv", "table"), default="table",
                     help="json adds budget_impact.intervals; csv adds pmpm_p5, pmpm_p95, net_p5, net_p95, p_saves")
     ce = sub.add_parser("cea", help="cost per QALY, net monetary benefit, CEAC for every therapy")
     cli._scenario_args(ce)
-    ce.add_argument("--draws", type=int, default=2000, help="Monte Carlo draws for the CEAC (0 = none; default 2000)")
+    ce.add_argument("--draws", type=int, default=2000, help="Monte Carlo draws for the CEAC (0 = none, at most 100,000; default 2000)")
     ce.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed of the CEAC")
     ce.add_argument("--format", choices=("json", "csv", "table"), default="table",
                     help="csv: the CEAC table (or the deterministic table with --draws 0)")

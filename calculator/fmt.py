@@ -61,6 +61,18 @@ def money(x: float | None, cents: bool | None = None, *, short: bool = False) ->
     return _sign(text, round(x, 2 if use_cents else 0) < 0)
 
 
+def pmpm(x: float | None) -> str:
+    """A per-member-per-month amount, to a tenth of a cent: '$0.283', '−$0.328' (never '$-0.328').
+
+    >>> pmpm(0.2834), pmpm(-0.3281), pmpm(-0.0001)
+    ('$0.283', '−$0.328', '$0.000')
+    """
+    if not finite(x):
+        return "n/a"
+    x = float(x)
+    return _sign(f"${abs(x):,.3f}", round(x, 3) < 0)
+
+
 def pct(x: float | None, decimals: int = 1, *, signed: bool = False) -> str:
     """A fraction as a percentage: 0.081 -> '8.1%'; ``signed`` puts '+' before gains."""
     if not finite(x):

@@ -164,7 +164,13 @@ def test_cost_per_qaly_interval_hand_computed():
     assert (lo, hi) == (-5000.0, 20000.0) and fmt.per_qaly_interval(lo, hi) == "dominant to $20,000"
     # one draw with no QALY gain: no ratio interval, and the reason says how many
     lo, hi, why = cost_per_qaly_interval([100.0, 100.0, 100.0, 100.0], [0.01, 0.01, 0.01, 0.0])
-    assert math.isnan(lo) and math.isnan(hi) and "in 25.0% of draws" in why
+    assert math.isnan(lo) and math.isnan(hi) and "in 1 of 4 draws (25.0%)" in why
+    # review 2: one draw of 3,000 without a gain is said as a count, never as a rounded "0.0%"
+    q = np.full(3000, 0.01)
+    q[0] = -0.001
+    _, _, why = cost_per_qaly_interval(np.ones(3000), q)
+    assert "in 1 of 3,000 draws (<0.1%)" in why and "0.0%" not in why
+    assert "in 0 of 0 draws" in cost_per_qaly_interval([], [])[2]
 
 
 def test_cea_psa_intervals_match_its_own_draws():
@@ -314,3 +320,111 @@ def test_budget_impact_command_prints_pmpm_intervals(capsys, claims_scenario):
     assert "pmpm_p5" not in capsys.readouterr().out
     assert main(["budget-impact", "--format", "csv", "--draws", "200"]) == 0
     assert capsys.readouterr().out.splitlines()[0].endswith(",pmpm_p5,pmpm_p95,net_p5,net_p95,p_saves")
+
+
+# ---------------------------------------------------------------------------------------------
+# Review 2: a claims extract with impact rows sets the pain-impact mix; no report may drop it
+
+
+MIX_CLAIMS = (b"group,period,months,code_set_version,impact_proxy,members,member_months,members_with_lbp,allowed_pt\n"
+              b"A,2024,12,FY2024,low,5000,60000,100,50000\nA,2024,12,FY2024,moderate,5000,60000,100,80000\n"
+              b"A,2024,12,FY2024,high,5000,60000,200,300000\n")
+
+
+def test_claims_impact_mix_is_listed_as_your_own_data(tmp_path):
+    """Members with LBP 100 / 100 / 200 by impact row: mix 25% low, 25% moderate, 50% high (hand-computed).
+    The input table has no impact-mix rows, so these values were silently left out of the summary's
+    own-data list, the deck and the PDF health-plan paragraph (which listed every claims path before)."""
+    from calculator.export.pptx import _short_own
+    s, _ = apply_claims(Scenario(), read_claims(MIX_CLAIMS, "mix.csv"))
+    d = build_report(s, headline=False)
+    lines = own_data_lines(d)
+    mix = [f"Share of employees with chronic LBP whose pain is {level}-impact: {share} (from your claims)"
+           for level, share in (("low", "25.0%"), ("moderate", "25.0%"), ("high", "50.0%"))]
+    assert [x for x in lines if "whose pain is" in x] == mix  # all three, low to high
+    assert "Plan members: 15,000 (from your claims)" in lines  # 180,000 member months / 12
+    assert "pain-impact mix from your claims" in _short_own(d)
+    pdf = tmp_path / "mix.pdf"
+    pdf.write_bytes(export(d, "pdf", charts=False))
+    flat = " ".join(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    assert "whose pain is high-impact: 50.0%" in flat.split("From your claims (mix.csv):")[1][:900]
+
+
+def test_budget_impact_prints_a_negative_pmpm_bound_with_the_house_minus(capsys):
+    """Review 2: at the defaults the plan saves in some draws, so the PMPM interval's lower bound is
+    negative; it printed as '$-0.328'. It reads '−$0.328' like every other amount (fmt.pmpm)."""
+    assert main(["budget-impact", "--draws", "1000"]) == 0
+    out = capsys.readouterr().out
+    iv = budget_interval(Scenario(), 1000, DEFAULT_SEED).set_index("year")
+    assert iv.loc[0, "pmpm_p5"] < 0 and iv.loc[1, "pmpm_p5"] < 0
+    assert f"(90% interval −${abs(iv.loc[0, 'pmpm_p5']):,.3f} to ${iv.loc[0, 'pmpm_p95']:,.3f};" in out
+    assert f"−${abs(iv.loc[1, 'pmpm_p5']):,.3f} to " in out
+    assert "$-" not in out
+
+
+def test_methods_health_plan_defaults_are_the_current_figures():
+    """Review 2: docs/METHODS.md restated the budget-impact and cost-per-QALY defaults at parameter set
+    9830e37a427b after 9c/9d had moved them (net $19,895, cost per QALY $49,550). The paragraph must
+    carry the figures the code gives now."""
+    from calculator import library
+    from calculator.budget import budget_impact
+    from calculator.cea import cost_effectiveness
+    text = " ".join((ROOT / "docs" / "METHODS.md").read_text(encoding="utf-8").split())
+    para = text[text.index("**Defaults (relaxation massage, 1,000 employees, 2,000 members"):][:900]
+    s = Scenario()
+    b = budget_impact(s)
+    iv = budget_interval(s, 1000, DEFAULT_SEED).set_index("year")
+    psa_row = cea_psa(s, 1000, DEFAULT_SEED).table.set_index("therapy").loc["relaxation_massage"]
+    hp = cost_effectiveness(s).table.set_index("perspective").loc["health_plan"]
+    for want in (f"parameter set {library().version}", f"net {fmt.money(b.net)} over three years",
+                 f"**{fmt.pmpm(b.pmpm)} PMPM** (90% interval {fmt.pmpm(iv.loc[0, 'pmpm_p5'])} to "
+                 f"{fmt.pmpm(iv.loc[0, 'pmpm_p95'])}, P(plan saves) {iv.loc[0, 'p_saves']:.0%}",
+                 f"plan-paid offsets {fmt.money(b.years['offsets'].iloc[0])}",
+                 f"{fmt.money(hp['cost_per_qaly'])}, 90% interval "
+                 f"{fmt.per_qaly_interval(psa_row['p5_cost_per_qaly'], psa_row['p95_cost_per_qaly'])}"):
+        assert want in para, want
+
+
+def test_evaluate_table_says_which_values_are_your_own(capsys):
+    """Review 2: `evaluate --survey ... --claims ...` printed results resting on the employer's data
+    without saying so; budget-impact and cea did. Survey: 31% - 21.5% = 0.095; 4% x 2,080 h / 8 h = 10.4 days."""
+    assert main(["evaluate", "--claims", str(SAMPLE), "--survey", SURVEY]) == 0
+    out = capsys.readouterr().out
+    assert "From your survey (n=85): condition.presenteeism 0.095; condition.absence_days 10.4" in out
+    assert "From your claims (sample_claims.csv, 2 rows): condition.prevalence 0.081 -> 0.086427" in out
+    # a value you --set is yours, not the survey's
+    assert main(["evaluate", "--survey", SURVEY, "--set", "condition.presenteeism=0.05"]) == 0
+    out = capsys.readouterr().out
+    assert "From your survey (n=85): condition.absence_days 10.4" in out and "presenteeism 0.095" not in out
+    assert main(["evaluate"]) == 0 and "From your" not in capsys.readouterr().out
+    # compare and psa (one therapy or all) say it too
+    for argv in (["compare"], ["psa", "--draws", "200"], ["psa", "--draws", "200", "--all-therapies"]):
+        assert main(argv + ["--survey", SURVEY, "--claims", str(SAMPLE)]) == 0
+        out = capsys.readouterr().out
+        assert "From your survey (n=85): condition.presenteeism 0.095" in out, argv
+        assert "From your claims (sample_claims.csv, 2 rows):" in out, argv
+
+
+@pytest.mark.parametrize("argv,words", [
+    (["budget-impact", "--draws", "100000000"], "--draws must be 0 (no intervals) to 100,000, got 100,000,000"),
+    (["cea", "--draws", "100000000"], "--draws must be 0 (no CEAC) to 100,000, got 100,000,000"),
+    (["budget-impact", "--draws", "-1"], "--draws must be 0 (no intervals) to 100,000, got -1"),
+    (["budget-impact", "--draws", "10", "--seed", "-5"], "seed must be a whole number >= 0, got -5"),
+    (["cea", "--draws", "10", "--seed", "-5"], "seed must be a whole number >= 0, got -5"),
+])
+def test_plan_commands_refuse_bad_draws_and_seed_with_a_message(argv, words, capsys):
+    """Review 2: 10^8 draws were allocated at once (the process was killed for memory) and a negative
+    --seed ended in an UncertaintyError traceback; both are now a one-line error, exit 2."""
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert words in err and "Traceback" not in err
+
+
+def test_report_takes_dash_o_for_the_output_file(tmp_path):
+    """Review 2: `backpain-roi report ... -o x.pdf` (the usual short form) stopped with 'the following
+    arguments are required: --out'."""
+    out = tmp_path / "x.json"
+    assert main(["report", "--claims", str(SAMPLE), "--draws", "0", "-o", str(out)]) == 0
+    prov = {r["path"]: r["provenance"] for r in json.loads(out.read_text())["inputs"]}
+    assert prov["condition.prevalence"] == "FROM YOUR CLAIMS"

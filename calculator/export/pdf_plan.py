@@ -25,8 +25,7 @@ _VERDICT = {"dominant": "dominant (more QALYs for less money)", "dominated": "do
             "no_difference": "no difference", "cheaper_fewer_qalys": "cheaper, fewer QALYs"}
 
 
-def _usd3(x: float) -> str:
-    return ("-" if x < 0 else "") + f"${abs(x):,.3f}"
+_usd3 = fmt.pmpm  # '−$0.328': the house minus, as every other amount in the PDF
 
 
 def plan_figures(d: ReportData) -> dict[str, tuple[str, Any, tuple[int, int]]]:

@@ -228,7 +228,9 @@ def _short_own(d: ReportData) -> list[str]:
     short = {"condition.prevalence": "prevalence", "condition.absence_days": "absence days",
              "condition.presenteeism": "presenteeism", "condition.medical_excess_cost": "medical cost per person",
              "workforce.hourly_wage": "wage", "condition.plan_paid_share": "paid-to-allowed"}
-    return [f"{word} from your {d.origins[path]}" for path, word in short.items() if d.origins.get(path)]
+    out = [f"{word} from your {d.origins[path]}" for path, word in short.items() if d.origins.get(path)]
+    mix = sorted({k for p, k in d.origins.items() if p.startswith("condition.impact_mix.")})
+    return out + [f"pain-impact mix from your {k}" for k in mix]  # claims with impact rows set it
 
 
 def _slide_problem(prs: Any, d: ReportData) -> None:

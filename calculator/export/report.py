@@ -27,7 +27,7 @@ import pandas as pd
 from .. import __version__, fmt
 from ..evidence import Reference, library
 from ..model import Result, compare, evaluate, input_table
-from ..scenario import Scenario, parameter_id_for_path, to_json
+from ..scenario import Scenario, ScenarioError, parameter_id_for_path, to_json
 from .repro import report_time
 
 __all__ = [
@@ -592,9 +592,22 @@ def own_data_lines(d: ReportData) -> list[str]:
     from ..scenario import get_path
     rows = d.inputs[d.inputs["path"].isin(list(d.origins))]
     out = [f"{r.label}: {_own_value(r.value, r.unit)} (from your {d.origins[r.path]})" for r in rows.itertuples()]
-    for path, (label, unit) in _PLAN_LABELS.items():
-        if d.origins.get(path):
-            out.append(f"{label}: {_own_value(float(get_path(d.scenario, path)), unit)} (from your {d.origins[path]})")
+    params, shown = library().parameters, set(rows["path"])
+    levels = ("low", "moderate", "high")  # the impact mix in its natural order, not alphabetical
+    rank = lambda p: (p.rpartition(".")[0], levels.index(p.rpartition(".")[2]) if p.rpartition(".")[2] in levels  # noqa: E731
+                      else 0, p)
+    for path, kind in sorted(d.origins.items(), key=lambda kv: rank(kv[0])):  # the rest: never dropped
+        if path in shown:
+            continue
+        label, unit = _PLAN_LABELS.get(path) or ((params[path].label, params[path].unit) if path in params
+                                                 else (path, ""))
+        try:
+            raw = get_path(d.scenario, path)
+        except ScenarioError:  # a path this scenario does not hold: still say the data set it
+            raw = None
+        value = (_own_value(float(raw), unit) if isinstance(raw, (int, float)) and not isinstance(raw, bool)
+                 else "set" if raw is None else str(raw))
+        out.append(f"{label}: {value} (from your {kind})")
     return out
 
 
