@@ -112,9 +112,13 @@ def cost_per_qaly_interval(d_cost: ArrayLike, d_qaly: ArrayLike, level: float = 
     (10000.0, 30000.0, '')
     >>> lo, hi, why = cost_per_qaly_interval([100.0, 200.0], [0.01, -0.01]); why[:40]
     'no ratio interval: the QALY gain is zero'
+    >>> cost_per_qaly_interval([100.0, 200.0], [0.0, 0.0])[2]
+    'no ratio interval: no draw gains QALYs (no cost per QALY to report)'
     """
     c, q = np.broadcast_arrays(np.asarray(d_cost, dtype=float), np.asarray(d_qaly, dtype=float))
     bad = int(np.count_nonzero(~(q > 0)))
+    if q.size and bad == q.size:
+        return math.nan, math.nan, "no ratio interval: no draw gains QALYs (no cost per QALY to report)"
     if bad or not q.size:  # a count, not a rounded share: 1 draw in 3,000 must not read "0.0%"
         share = bad / max(q.size, 1)
         return math.nan, math.nan, (f"no ratio interval: the QALY gain is zero or negative in {bad:,} of "

@@ -118,15 +118,25 @@ def interval(low: float | None, high: float | None, kind: str = "pct") -> str:
     return f"{money(low)} to {money(high)}"
 
 
-def per_qaly_interval(low: float | None, high: float | None) -> str:
+def per_qaly_interval(low: float | None, high: float | None, note: str = "") -> str:
     """A cost-per-QALY interval: '$6,068 to $230,992'; a negative bound (dominant draws) reads 'dominant';
-    'n/a' when there is none (see :func:`calculator.cea.cost_per_qaly_interval`).
+    'n/a' when there is none. ``note`` is :func:`calculator.cea.cost_per_qaly_interval`'s reason for
+    giving none, shown in short ('none: not every draw gains QALYs' / 'none: no draw gains QALYs').
+
+    >>> per_qaly_interval(float("nan"), float("nan"), "no ratio interval: no draw gains QALYs (...)")
+    'none: no draw gains QALYs'
 
     >>> per_qaly_interval(-10682.8, 119489.1), per_qaly_interval(float("nan"), float("nan"))
     ('dominant to $119,489', 'n/a')
+    >>> per_qaly_interval(-900.0, -10.0)
+    'dominant (whole interval)'
     """
+    if note:
+        return "none: no draw gains QALYs" if "no draw gains" in note else "none: not every draw gains QALYs"
     if not (finite(low) and finite(high)):
         return "n/a"
+    if high < 0:
+        return "dominant (whole interval)"
     show = lambda v: "dominant" if v < 0 else money(v, cents=False)  # noqa: E731
     return f"{show(low)} to {show(high)}"
 

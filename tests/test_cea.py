@@ -178,3 +178,18 @@ def test_qaly_per_productivity_dollar_is_one_number():
     assert max(published) / min(published) > 1.2 / 0.8  # wider than a +/-20% band can span
     # ... so the model's one ratio misses at least one published row by more than 20% (massage: +36%)
     assert max(ratios[0] / p for p in published) > 1.2 or min(ratios[0] / p for p in published) < 0.8
+
+
+def test_interval_notes_tell_no_gain_from_some_draws_without_gain():
+    """Review 2: usual care gains no QALYs in any draw, which is not 'not every draw gains QALYs'; and an
+    interval wholly below zero reads as dominant, not 'dominant to dominant'."""
+    from calculator import fmt
+    from calculator.cea import cea_psa
+    t = cea_psa(Scenario(), 500, seed=1).table.set_index("therapy")
+    none = t.loc["usual_care"]
+    assert fmt.per_qaly_interval(none.p5_cost_per_qaly, none.p95_cost_per_qaly,
+                                 none.cost_per_qaly_interval_note) == "none: no draw gains QALYs"
+    cbt = t.loc["cbt"]
+    assert fmt.per_qaly_interval(cbt.p5_cost_per_qaly, cbt.p95_cost_per_qaly,
+                                 cbt.cost_per_qaly_interval_note) == "none: not every draw gains QALYs"
+    assert fmt.per_qaly_interval(-900.0, -10.0) == "dominant (whole interval)"

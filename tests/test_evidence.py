@@ -183,10 +183,13 @@ def test_turnover_denominator_is_the_verified_payroll_count():
 
 
 def test_cassidy_reference_is_the_verified_citation():
-    # Issue 9d: the year and pages were recalled (2005, 30(19):2176-2184). The paper with this title is
-    # Spine 2007;32(1):126-131, doi 10.1097/01.brs.0000249526.76788.e8 (journals.lww.com; iwh.on.ca).
+    # Herman 2019 Table 1 (VERIFIED): "Utilities (SF-6D scores) from the Cassidy et al, 2005, study". The
+    # 2005 Cassidy et al. Spine paper on severity-graded low back pain is 30(24):2817-2823, doi
+    # 10.1097/01.brs.0000190448.69091.53 (journals.lww.com; iwh.on.ca). Issue 9d had swapped in a 2007
+    # whiplash paper (32(1):126-131), the recalled title's; review 2 caught it (evidence-verification 17d).
     ref = library().references["cassidy2005"]
-    assert (ref.year, ref.volume_pages, ref.doi) == (2007, "32(1):126-131", "10.1097/01.brs.0000249526.76788.e8")
+    assert (ref.year, ref.volume_pages, ref.doi) == (2005, "30(24):2817-2823", "10.1097/01.brs.0000190448.69091.53")
+    assert "whiplash" not in ref.title.lower()
 
 
 def _massage_effect(therapy: str, week: float) -> float:

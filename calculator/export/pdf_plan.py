@@ -157,8 +157,7 @@ def _cea_part(s: Any, ce: Any, images: dict[str, bytes] | None, figs: dict, reas
             + [f"P(CE) at ${x / 1000:,.0f}k" for x in psa.wtp]]
     for r in psa.table.itertuples():
         rows.append([_t(r.label), f"{r.mean_qalys:,.3f}", money(r.mean_cost),
-                     "none: not every draw gains QALYs" if r.cost_per_qaly_interval_note
-                     else fmt.per_qaly_interval(r.p5_cost_per_qaly, r.p95_cost_per_qaly)]
+                     fmt.per_qaly_interval(r.p5_cost_per_qaly, r.p95_cost_per_qaly, r.cost_per_qaly_interval_note)]
                     + [f"{getattr(r, f'p_cost_effective_{int(x)}'):.0%}" for x in psa.wtp])
     out.append(_table(rows, [WIDTH * 0.31, WIDTH * 0.09, WIDTH * 0.12, WIDTH * 0.2] + [WIDTH * 0.09] * 3,
                       right={1, 2, 3, 4, 5, 6}))

@@ -268,7 +268,7 @@ def _ce_section(ce: CostEffectiveness, psa: CEAResult) -> None:
     ceac_view = pd.DataFrame({"Therapy": tt["label"], "Mean QALYs": tt["mean_qalys"].map(lambda v: fmt.number(v, 2)),
                               "Mean cost": tt["mean_cost"].map(fmt.money),
                               "Cost per QALY 90% interval": [
-                                  per_qaly_interval(a, b) if not n else "none: not every draw gains QALYs"
+                                  per_qaly_interval(a, b, n)
                                   for a, b, n in zip(tt["p5_cost_per_qaly"], tt["p95_cost_per_qaly"],
                                                      tt["cost_per_qaly_interval_note"], strict=True)],
                               **{f"P(CE) at ${w / 1000:,.0f}k": tt[f"p_cost_effective_{int(w)}"].map(
