@@ -175,16 +175,24 @@ def ceac(d_costs: ArrayLike, d_qalys: ArrayLike, wtp: Sequence[float], options: 
     """
     c = np.atleast_2d(np.asarray(d_costs, dtype=float))
     q = np.atleast_2d(np.asarray(d_qalys, dtype=float))
-    rows = []
-    for lam in wtp:
-        nmb = lam * q - c
-        best = np.argmax(np.vstack([np.zeros((1, c.shape[1])), nmb]), axis=0) - 1
-        for t, opt in enumerate(options):
-            rows.append({"wtp": float(lam), "option": opt, "p_optimal": float(np.mean(best == t)),
-                         "p_cost_effective": float(np.mean(nmb[t] > 0))})
-        rows.append({"wtp": float(lam), "option": "none", "p_optimal": float(np.mean(best == -1)),
-                     "p_cost_effective": math.nan})
-    return pd.DataFrame(rows)
+    lams = np.asarray(list(wtp), dtype=float)[:, None]
+    T, n = c.shape
+    p_opt, p_ce = np.empty((len(lams), T + 1)), np.full((len(lams), T + 1), math.nan)
+    best_nmb = np.zeros((len(lams), n))  # no cover (option 0) has NMB 0 and wins ties, as argmax did
+    best = np.zeros((len(lams), n), dtype=np.int64)
+    for t in range(T):  # a running maximum over options: (thresholds, draws) arrays, contiguous
+        nmb = lams * q[t] - c[t]
+        p_ce[:, t + 1] = (nmb > 0).mean(axis=1)
+        better = nmb > best_nmb
+        best_nmb = np.where(better, nmb, best_nmb)
+        best[better] = t + 1
+    for t in range(T + 1):
+        p_opt[:, t] = (best == t).mean(axis=1)
+    lams = lams[:, 0]
+    opts = [*options, "none"]
+    order = [*range(1, T + 1), 0]  # options first, then no cover, per threshold
+    return pd.DataFrame({"wtp": np.repeat(lams, T + 1), "option": opts * len(lams),
+                         "p_optimal": p_opt[:, order].ravel(), "p_cost_effective": p_ce[:, order].ravel()})
 
 
 def qaly_burden(affected: ArrayLike, mix: ArrayLike, utility: ArrayLike) -> np.ndarray:
@@ -446,7 +454,8 @@ def cea_psa(scenario: Any, draws: int = 2000, seed: int = 20240101) -> CEAResult
     lib = library()
     rows = [_psa_row(tid, lib.therapy(tid).label, incremental(bases[t]), dc[t], dq[t], wtp)
             for t, tid in enumerate(ids)]
-    samples = pd.DataFrame({"therapy": np.repeat(ids, n), "draw": np.tile(np.arange(n), T),
+    samples = pd.DataFrame({"therapy": pd.Categorical.from_codes(np.repeat(np.arange(T), n), categories=ids),
+                            "draw": np.tile(np.arange(n), T),
                             "incremental_cost": dc.ravel(), "qalys_gained": dq.ravel()})
     return CEAResult(draws=n, seed=seed, horizon_months=H, wtp=wtp, table=pd.DataFrame(rows), ceac=curve,
                      samples=samples)

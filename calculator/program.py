@@ -492,7 +492,8 @@ def simulate(inp: ProgramInputs, detail: bool = True, qalys: bool | None = None)
     out = totals(inp, cost, sav, full_total, price_coef, unit)
     months_axis = {key: np.broadcast_to(f, shape) for key, f in sav["flows"].items()}
     dfac = out["discount_factor"]
-    delta = (parts["effective"] * rho)[..., None] * st.responder_shift(b["mix"]) if (qalys or detail) else None
+    responders = parts["effective"] * rho if (qalys or detail) else None  # responder-months per month
+    delta = responders[..., None] * st.responder_shift(b["mix"]) if detail else None
     nan = np.full(shape[:-1], np.nan)
     out |= {
         "months": np.arange(H),
@@ -507,8 +508,8 @@ def simulate(inp: ProgramInputs, detail: bool = True, qalys: bool | None = None)
         "sessions_purchased_monthly": np.broadcast_to(cst["purchased"], shape),
         "reduction_clipped": (unit * _col(inp.effect_multiplier) > 1.0)[..., 0],
         "responder_share": rho[..., 0],
-        "qaly_gain": st.qalys(delta) if qalys else nan,
-        "qaly_gain_discounted": st.qalys(delta, discount_factor=dfac) if qalys else nan,
+        "qaly_gain": st.responder_qalys(responders, b["mix"]) if qalys else nan,
+        "qaly_gain_discounted": st.responder_qalys(responders, b["mix"], discount_factor=dfac) if qalys else nan,
         "burden": b,
     }
     if detail:

@@ -50,6 +50,7 @@ __all__ = [
     "responder_shift",
     "component_shares",
     "qalys",
+    "responder_qalys",
 ]
 
 #: Pain-impact states, lightest first. Arrays over states use this order (last axis).
@@ -180,6 +181,26 @@ def component_shares(mix: ArrayLike, per_state_cost: ArrayLike) -> np.ndarray:
     saved = -last_axis_sum(responder_shift(m) * c)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(burden > 0, saved / np.where(burden > 0, burden, 1.0), 0.0)
+
+
+def responder_qalys(responder_months: ArrayLike, mix: ArrayLike, utility: ArrayLike | None = None,
+                    discount_factor: ArrayLike | None = None) -> np.ndarray:
+    """QALYs a program adds: :func:`qalys` of ``responder_months[..., None] * responder_shift(mix)``
+    without building that ``(..., H, 4)`` array (the shift's utility gain is one number per mix).
+
+    ``responder_months`` (shape ``(..., H)``): responders in each month (person-months per month);
+    ``mix`` over :data:`STATES` (last axis).
+
+    >>> m, mix = np.full((2, 12), 0.5), default_mix()
+    >>> bool(np.allclose(responder_qalys(m, mix), qalys(m[..., None] * responder_shift(mix))))
+    True
+    """
+    u = state_values().utility if utility is None else np.asarray(utility, dtype=float)
+    gain = np.sum(responder_shift(mix) * u, axis=-1)  # utility gained per responder-month (x 12)
+    per_month = np.asarray(responder_months, dtype=float) * np.asarray(gain)[..., None]
+    if discount_factor is not None:
+        per_month = per_month * np.asarray(discount_factor, dtype=float)
+    return last_axis_sum(per_month) / 12.0
 
 
 def qalys(state_months: ArrayLike, utility: ArrayLike | None = None,
