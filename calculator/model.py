@@ -5,9 +5,9 @@
 >>> round(r.burden.total), round(r.burden.per_employee)
 (752505, 753)
 >>> round(r.program.roi, 3), r.program.payback_month is None
-(-0.314, True)
+(-0.312, True)
 >>> round(r.program.breakeven_price_per_session, 2)
-43.88
+44.05
 """
 
 from __future__ import annotations
@@ -480,7 +480,7 @@ def effect_curve(scenario: Scenario, program_index: int = 0, weeks: int | None =
 
     >>> from calculator import Scenario
     >>> effect_curve(Scenario()).set_index("week").loc[[10, 26], "trial_effect"].round(2).tolist()
-    [2.9, 2.04]
+    [2.9, 1.99]
     """
     inp = build_inputs(scenario, program_index)
     horizon_weeks = scenario.analysis.horizon_months * WEEKS_PER_MONTH

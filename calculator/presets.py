@@ -24,7 +24,7 @@ assumption documented in docs/CENSUS.md.
 >>> p.multiplier("prevalence_multiplier"), p.multiplier("presenteeism_multiplier")
 (1.32, 1.0)
 >>> round(float(relative_prevalence(["45-64"], ["F"])[0]), 3)
-1.239
+1.238
 >>> preset("mining")
 Traceback (most recent call last):
 ...
