@@ -64,6 +64,11 @@ def test_sample_claims_apply_and_are_marked():
     assert _metrics(at)["Budget impact PMPM"] == fmt.money(budget_impact(s).pmpm, cents=True)
     assert any("from your claims" in i.value.lower() for i in at.info)
     assert any("from your claims" in c.value.lower() for c in at.caption)
+    # the claims in use: no second "Use these claims", a caption says so; stopping brings the button back
+    assert not [b for b in at.button if b.key == "bp_claims_use"]
+    assert any("is in use on every page" in c.value and "claims" in c.value for c in at.caption)
+    at.button(key="bp_claims_stop").click().run()
+    assert [b for b in at.button if b.key == "bp_claims_use"]
 
 
 def test_share_link_keeps_the_uptake_curve_and_the_claims_marks():

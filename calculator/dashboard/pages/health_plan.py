@@ -26,6 +26,7 @@ plan_fields.register()
 SAMPLE = Path(__file__).resolve().parents[3] / "assets" / "sample_claims.csv"
 P = "bp_claims_"
 FILE_KEY = P + "file"  # (name, bytes): the extract, in memory only
+IN_USE_KEY = P + "in_use"  # (name, bytes) of the extract whose values every page uses
 UPLOAD_KEY = P + "upload"
 MESSAGE_KEY = P + "message"
 UPTAKE_KEY = P + "uptake_text"
@@ -89,6 +90,7 @@ def _use_claims() -> None:
         _ss()[MESSAGE_KEY] = ("error", str(exc))
         return
     state.set_scenario(new)
+    _ss()[IN_USE_KEY] = (name, data)
     origins = _ss().setdefault(ORIGINS_KEY, {})
     for r in changes.itertuples():
         origins[r.path] = {"kind": "claims", "value": r.after, "source": f"your claims ({new.plan.claims_file})",
@@ -106,6 +108,7 @@ def _stop_claims() -> None:
     new = apply_sets(s, sets)
     state.set_scenario(new.model_copy(update={"plan": new.plan.model_copy(update={"from_claims": [],
                                                                                    "claims_file": None})}))
+    _ss().pop(IN_USE_KEY, None)
     origins = _ss().setdefault(ORIGINS_KEY, {})
     for p in [p for p, v in origins.items() if v.get("kind") == "claims"]:
         origins.pop(p)
@@ -142,7 +145,10 @@ def _claims_section() -> None:
     st.container(key=P + "sets").dataframe(view, hide_index=True, width="content")
     for w in summary.warnings:
         st.warning(fmt.md(w), icon=":material/warning:")
-    st.button("Use these claims", on_click=_use_claims, key=P + "use", type="primary", icon=":material/check:")
+    if s.plan.from_claims and _ss().get(IN_USE_KEY) == f:
+        st.caption(fmt.md(f"{name} is in use on every page; *Stop using my claims* goes back to the defaults."))
+    else:
+        st.button("Use these claims", on_click=_use_claims, key=P + "use", type="primary", icon=":material/check:")
 
 
 # ---------------------------------------------------------------------------------------------
