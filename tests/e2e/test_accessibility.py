@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from calculator.dashboard.registry import HOME, PAGES
-from tests.e2e.test_browser import assert_no_exception, full_page_screenshot, goto
+from tests.e2e.pages import assert_no_exception, full_page_screenshot, goto
 
 pytestmark = pytest.mark.browser
 

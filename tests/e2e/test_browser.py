@@ -11,37 +11,18 @@ from __future__ import annotations
 import json
 import re
 import time
-from urllib.parse import parse_qsl, urlencode, urlparse
+from urllib.parse import parse_qsl, urlparse
 
 import pytest
 
 from calculator import Scenario, apply_sets, evaluate
 from calculator.dashboard import fmt, state
 from calculator.dashboard.registry import HOME, PAGES
+from tests.e2e.pages import assert_no_exception, full_page_screenshot, goto, idle, kpi, wait_idle
 
 pytestmark = pytest.mark.browser
 
 WIDTHS = (1280, 800)
-
-
-def _path(url_path: str) -> str:
-    """The Start page is served at the root; every other page at its own url_path (/cost, /roi, ...)."""
-    return "" if url_path == HOME.url_path else url_path
-
-
-def goto(page, base: str, url_path: str = "", query: dict[str, str] | None = None) -> None:
-    url = f"{base}/{_path(url_path)}" + (f"?{urlencode(query)}" if query else "")
-    page.goto(url)
-    wait_idle(page)
-
-
-def wait_idle(page) -> None:
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached")
-    page.wait_for_selector('[data-testid="stMainBlockContainer"] h1')
-
-
-def kpi(page, key: str):
-    return page.locator(f'.st-key-kpi-{key} [data-testid="stMetricValue"]')
 
 
 def number_field(page, path: str):
@@ -52,7 +33,7 @@ def number_field(page, path: str):
 def set_number(page, path: str, value) -> None:
     # wait for the previous rerun (and its headline simulation) to finish first: a rerun still in
     # flight re-renders the field and drops a value typed into it meanwhile (seen under load)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached")
+    idle(page)
     box = number_field(page, path)
     box.fill(str(value))
     box.press("Enter")
@@ -62,22 +43,6 @@ def expect_text(locator, text: str) -> None:
     from playwright.sync_api import expect
 
     expect(locator).to_have_text(text, timeout=20_000)
-
-
-def assert_no_exception(page) -> None:
-    assert page.locator('[data-testid="stException"]').count() == 0
-    assert "Page not found" not in page.content()
-
-
-def full_page_screenshot(page, path) -> None:
-    """Streamlit scrolls inside its main block, so grow the viewport to the content first."""
-    width = page.viewport_size["width"]
-    height = page.evaluate("""() => { const m = document.querySelector('[data-testid="stMain"]');
-        return Math.max(m ? m.scrollHeight : 0, document.body.scrollHeight); }""")
-    page.set_viewport_size({"width": width, "height": int(height) + 40})
-    page.wait_for_timeout(600)  # let charts re-layout to the new size
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size({"width": width, "height": 900})
 
 
 def test_every_page_loads_at_both_widths_and_is_screenshotted(page, app_url, screenshot_dir):

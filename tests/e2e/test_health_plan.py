@@ -17,6 +17,7 @@ from calculator.dashboard import fmt
 from calculator.dashboard.pages.health_plan import DRAWS as HP_DRAWS
 from calculator.fmt import per_qaly_interval
 from calculator.uncertainty import DEFAULT_SEED
+from tests.e2e.pages import full_page_screenshot, idle, kpi_text, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -26,48 +27,27 @@ SMALL = (b"group,period,months,code_set_version,members,member_months,members_wi
          b"<img src=x onerror=alert(1) id=injected>,2024,12,FY2024,5000,60000,7\n")
 
 
-def _idle(page) -> None:
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached")
-
-
 def _open(page, base: str) -> None:
-    page.goto(f"{base}/health-plan")
-    _idle(page)
-    page.locator('[data-testid="stMainBlockContainer"] h1').filter(has_text="Health plan view").wait_for()
+    open_page(page, base, "health-plan", "Health plan view")
     page.locator(".st-key-kpi-pmpm").wait_for(timeout=60_000)
-    _idle(page)
-
-
-def _shot(page, path: Path, width: int) -> None:
-    """The whole page: Streamlit scrolls inside its own container, so grow the viewport to fit it."""
-    page.set_viewport_size({"width": width, "height": 900})
-    _idle(page)
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": width, "height": min(int(height) + 100, 12_000)})
-    _idle(page)
-    page.wait_for_timeout(500)
-    page.screenshot(path=str(path), full_page=True)
-
-
-def _kpi(page, key: str) -> str:
-    return page.locator(f'.st-key-kpi-{key} [data-testid="stMetricValue"]').inner_text().strip()
+    idle(page)
 
 
 def test_health_plan_page_shows_the_calculator_numbers(page, app_url, screenshot_dir):
     _open(page, app_url)
     b, ce = budget_impact(Scenario()), cost_effectiveness(Scenario())
-    assert _kpi(page, "pmpm") == fmt.money(b.pmpm, cents=True)
-    assert _kpi(page, "net-budget") == fmt.money(b.net)
-    assert _kpi(page, "qalys") == fmt.number(ce.qalys_gained, 2)
-    assert _kpi(page, "nmb-100000") == fmt.money(ce.nmb["100000"])
+    assert kpi_text(page, "pmpm") == fmt.money(b.pmpm, cents=True)
+    assert kpi_text(page, "net-budget") == fmt.money(b.net)
+    assert kpi_text(page, "qalys") == fmt.number(ce.qalys_gained, 2)
+    assert kpi_text(page, "nmb-100000") == fmt.money(ce.nmb["100000"])
     # the budget table comes before its chart, and the CEAC chart is drawn
     table = page.locator(".st-key-tbl-budget-years")
     chart = page.locator(".st-key-chart-budget")
     assert table.bounding_box()["y"] < chart.bounding_box()["y"]
     page.locator(".st-key-chart-ceac .js-plotly-plot").wait_for()
-    _shot(page, screenshot_dir / "health-plan-1280.png", 1280)
-    _shot(page, screenshot_dir / "health-plan-800.png", 800)
-    _shot(page, screenshot_dir / "health-plan-390.png", 390)
+    full_page_screenshot(page, screenshot_dir / "health-plan-1280.png", 1280)
+    full_page_screenshot(page, screenshot_dir / "health-plan-800.png", 800)
+    full_page_screenshot(page, screenshot_dir / "health-plan-390.png", 390)
 
 
 def _download(page, label: str) -> tuple[str, bytes]:
@@ -94,11 +74,11 @@ def test_claims_upload_to_downloads(page, app_url, screenshot_dir, tmp_path):
     page.get_by_role("button", name="Use these claims").wait_for(timeout=60_000)
     page.get_by_role("button", name="Use these claims").click()
     page.get_by_text("Every page now uses your claims").wait_for(timeout=60_000)
-    _idle(page)
+    idle(page)
     page.locator(".st-key-kpi-pmpm").wait_for()
     s, _ = apply_claims(Scenario(), read_claims(SAMPLE.read_bytes(), "sample_claims.csv"))
     b = budget_impact(s)
-    assert _kpi(page, "pmpm") == fmt.money(b.pmpm, cents=True)
+    assert kpi_text(page, "pmpm") == fmt.money(b.pmpm, cents=True)
     # "from your claims" marks: the banner, the paid-to-allowed and members in the budget caption
     page.get_by_text("Using your claims (sample_claims.csv)").wait_for()
     assert page.get_by_text("(from your claims)").first.is_visible()
@@ -118,9 +98,9 @@ def test_claims_upload_to_downloads(page, app_url, screenshot_dir, tmp_path):
     assert f"90%: {per_qaly_interval(row['p5_cost_per_qaly'], row['p95_cost_per_qaly'])}" in icer
     assert "every simulation gains QALYs" in page.locator(".st-key-icer-interval-note").inner_text()
     for width in (1280, 800, 390):
-        _shot(page, screenshot_dir / f"health-plan-claims-{width}.png", width)
+        full_page_screenshot(page, screenshot_dir / f"health-plan-claims-{width}.png", width)
     page.set_viewport_size({"width": 1280, "height": 900})
-    _idle(page)
+    idle(page)
 
     name, data = _download(page, "Report with the health-plan page (PDF)")
     assert name == "backpain-roi_relaxation_massage_12m.pdf" and data[:5] == b"%PDF-"
@@ -151,4 +131,4 @@ def test_small_cell_refused_and_no_markup_rendered(page, app_url, screenshot_dir
     page.get_by_text("was refused, nothing was changed").wait_for(timeout=60_000)
     page.get_by_text("column members_with_lbp: 7 is a small cell (1 to 10").wait_for()
     assert page.locator("#injected").count() == 0 and dialogs == []
-    _shot(page, screenshot_dir / "health-plan-small-cell-1280.png", 1280)
+    full_page_screenshot(page, screenshot_dir / "health-plan-small-cell-1280.png", 1280)

@@ -8,6 +8,7 @@ import pytest
 
 from calculator.book import read_groups, run
 from calculator.dashboard import fmt
+from tests.e2e.pages import full_page_screenshot, idle, kpi_text, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -19,48 +20,23 @@ HOSTILE = (b"group_id,name,workforce.employees,condition.prevalence\n"
            b"C,Charlie,-4,\n")
 
 
-def _idle(page) -> None:
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached")
-
-
-def _open(page, base: str) -> None:
-    page.goto(f"{base}/portfolio")
-    _idle(page)
-    page.locator('[data-testid="stMainBlockContainer"] h1').filter(has_text="Book of business").wait_for()
-
-
-def _kpi(page, key: str) -> str:
-    return page.locator(f'.st-key-kpi-{key} [data-testid="stMetricValue"]').inner_text().strip()
-
-
-def _full_page(page, path) -> None:
-    """Streamlit scrolls inside its main block, so grow the viewport to the content first."""
-    width = page.viewport_size["width"]
-    height = page.evaluate("""() => { const m = document.querySelector('[data-testid="stMain"]');
-        return Math.max(m ? m.scrollHeight : 0, document.body.scrollHeight); }""")
-    page.set_viewport_size({"width": width, "height": int(height) + 40})
-    page.wait_for_timeout(800)  # let charts re-layout to the new size
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size({"width": width, "height": 900})
-
-
 def _choose_draws(page, label: str) -> None:
     page.locator(".st-key-book-draws").get_by_role("combobox").click()
     page.get_by_role("option", name=label, exact=True).click()
-    _idle(page)
+    idle(page)
 
 
 def test_run_the_sample_book(page, app_url, screenshot_dir):
-    _open(page, app_url)
+    open_page(page, app_url, "portfolio", "Book of business")
     _choose_draws(page, "1,000")
     page.get_by_role("button", name="Run the book").click()
     page.get_by_text("Book totals: the whole book").wait_for(timeout=120_000)
-    _idle(page)
+    idle(page)
     expected = run(read_groups(SAMPLE.read_bytes(), SAMPLE.name), 1000, 20240101)
     head = expected.totals.iloc[0]
-    assert _kpi(page, "book-net") == fmt.money(head["net_benefit_mean"])
-    assert _kpi(page, "book-p") == fmt.pct(head["prob_net_positive"], 0)
-    assert _kpi(page, "book-confident") == f"{int(head['groups_confident'])} of 50"
+    assert kpi_text(page, "book-net") == fmt.money(head["net_benefit_mean"])
+    assert kpi_text(page, "book-p") == fmt.pct(head["prob_net_positive"], 0)
+    assert kpi_text(page, "book-confident") == f"{int(head['groups_confident'])} of 50"
     page.get_by_text("Done: 50 groups in").wait_for()
     page.get_by_role("heading", name="Every group").wait_for()
     assert page.locator('[data-testid="stDataFrame"]').count() >= 2  # totals by therapy, every group
@@ -69,30 +45,30 @@ def test_run_the_sample_book(page, app_url, screenshot_dir):
         page.get_by_role("button", name="Download CSV").click()
     text = Path(dl.value.path()).read_text()
     assert text.count("\n") == 51 and text.startswith("row,group_id,name,status")
-    _full_page(page, screenshot_dir / "portfolio-sample-1280.png")
+    full_page_screenshot(page, screenshot_dir / "portfolio-sample-1280.png")
     page.set_viewport_size({"width": 800, "height": 900})
-    _full_page(page, screenshot_dir / "portfolio-sample-800.png")
+    full_page_screenshot(page, screenshot_dir / "portfolio-sample-800.png")
     page.set_viewport_size({"width": 390, "height": 900})
-    _full_page(page, screenshot_dir / "portfolio-sample-390.png")
+    full_page_screenshot(page, screenshot_dir / "portfolio-sample-390.png")
 
 
 def test_hostile_upload_lists_problems_and_renders_no_html(page, app_url, screenshot_dir):
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    _open(page, app_url)
+    open_page(page, app_url, "portfolio", "Book of business")
     page.get_by_text("Upload a groups file", exact=True).click()
-    _idle(page)
+    idle(page)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         {"name": "hostile.csv", "mimeType": "text/csv", "buffer": HOSTILE})
     page.get_by_text("1 row(s) of the file have problems").wait_for(timeout=60_000)
-    _idle(page)
+    idle(page)
     assert page.get_by_role("button", name="Run the book").is_disabled()
     page.get_by_text("Run the valid groups and list the invalid rows in the results").click()
-    _idle(page)
+    idle(page)
     _choose_draws(page, "1,000")
     page.get_by_role("button", name="Run the book").click()
     page.get_by_text("Book totals: the whole book").wait_for(timeout=60_000)
-    _idle(page)
-    assert _kpi(page, "book-confident").endswith("of 2")
+    idle(page)
+    assert kpi_text(page, "book-confident").endswith("of 2")
     assert page.locator("#injected").count() == 0 and dialogs == []
-    _full_page(page, screenshot_dir / "portfolio-hostile-1280.png")
+    full_page_screenshot(page, screenshot_dir / "portfolio-hostile-1280.png")

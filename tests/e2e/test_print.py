@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 
-from tests.e2e.test_browser import goto
+from tests.e2e.pages import goto
 
 pytestmark = pytest.mark.browser
 

@@ -10,14 +10,13 @@ import pytest
 
 from calculator import Scenario, evaluate
 from calculator.export.report import money
+from tests.e2e.pages import goto
 
 pytestmark = pytest.mark.browser
 
 
 def _open_report(page, base: str) -> None:
-    page.goto(f"{base}/report")
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached")
-    page.wait_for_selector('[data-testid="stMainBlockContainer"] h1')
+    goto(page, base, "report")
     page.get_by_text("Preview of page 1").wait_for()
 
 

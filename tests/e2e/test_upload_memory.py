@@ -34,6 +34,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.pages import idle as wait_run
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,10 +88,6 @@ def _census(path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def _idle(page) -> None:
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached")
-
-
 def _settle(pid: int, seconds: float = 3.0) -> float:
     """RSS once the server is quiet (the last of several readings, after ``seconds``)."""
     time.sleep(seconds)
@@ -105,25 +103,25 @@ def test_server_memory_for_a_large_census_upload(page, app_url, tmp_path, screen
     size = path.stat().st_size / 1024 / 1024
 
     page.goto(f"{app_url}/workforce")
-    _idle(page)
+    wait_run(page)
     page.get_by_role("button", name="Try the sample census").click()  # warm-up: libraries loaded
     page.get_by_text("Results for your workforce").wait_for(timeout=60_000)
-    _idle(page)
+    wait_run(page)
     page.get_by_role("button", name="Remove the file").click()
-    _idle(page)
+    wait_run(page)
     idle = _settle(pid)
     _reset_peak(pid)
 
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
     page.get_by_text("Results for your workforce").wait_for(timeout=180_000)
-    _idle(page)
+    wait_run(page)
     peak = _status(pid)["VmHWM"] - idle
     after = _settle(pid) - idle
     page.screenshot(path=str(screenshot_dir / "workforce-600k-upload-1280.png"), full_page=False)
     assert page.locator('.st-key-kpi-census-employees [data-testid="stMetricValue"]').inner_text().strip() == "600,000"
 
     page.get_by_role("button", name="Remove the file").click()
-    _idle(page)
+    wait_run(page)
     removed = _settle(pid) - idle
     print(f"\nserver, {size:.1f} MiB upload: idle {idle:.0f} MiB; peak +{peak:.0f} MiB ({peak / size:.1f} x); "
           f"after the results +{after:.0f} MiB ({after / size:.1f} x); after 'Remove the file' "

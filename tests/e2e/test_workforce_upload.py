@@ -9,6 +9,7 @@ import pytest
 from calculator import Scenario
 from calculator.census import evaluate_census, read_census
 from calculator.dashboard import fmt
+from tests.e2e.pages import idle, kpi_text, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -20,45 +21,31 @@ BROKEN = (b"employee_id,job_family,hourly_wage,age,sex\n"
           + b"E99,=HYPERLINK(\"http://evil\"),31,41,M\n")
 
 
-def _idle(page) -> None:
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached")
-
-
-def _open(page, base: str) -> None:
-    page.goto(f"{base}/workforce")
-    _idle(page)
-    page.locator('[data-testid="stMainBlockContainer"] h1').filter(has_text="Your workforce").wait_for()
-
-
-def _kpi(page, key: str) -> str:
-    return page.locator(f'.st-key-kpi-{key} [data-testid="stMetricValue"]').inner_text().strip()
-
-
 def test_upload_sample_census_and_use_it_on_every_page(page, app_url, screenshot_dir):
-    _open(page, app_url)
+    open_page(page, app_url, "workforce", "Your workforce")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(SAMPLE))
     page.get_by_text("Results for your workforce").wait_for(timeout=60_000)
-    _idle(page)
+    idle(page)
     expected = evaluate_census(Scenario(), read_census(SAMPLE.read_bytes()))
-    assert _kpi(page, "census-employees") == "1,200"
-    assert _kpi(page, "census-burden") == fmt.money(expected.total["burden"])
+    assert kpi_text(page, "census-employees") == "1,200"
+    assert kpi_text(page, "census-burden") == fmt.money(expected.total["burden"])
     page.screenshot(path=str(screenshot_dir / "workforce-sample-1280.png"), full_page=True)
     page.get_by_role("button", name="Use this workforce on every page").click()
     page.get_by_text("Every page now uses your workforce").wait_for()
     page.get_by_role("link", name="Cost of back pain").click()
-    _idle(page)
+    idle(page)
     page.locator('.st-key-kpi-total [data-testid="stMetricValue"]').wait_for()
-    assert _kpi(page, "total") == fmt.money(expected.total["burden"])
+    assert kpi_text(page, "total") == fmt.money(expected.total["burden"])
 
 
 def test_upload_broken_file_reports_rows_and_renders_no_html(page, app_url, screenshot_dir):
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    _open(page, app_url)
+    open_page(page, app_url, "workforce", "Your workforce")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         {"name": "broken.csv", "mimeType": "text/csv", "buffer": BROKEN})
     page.get_by_text("Validation report").wait_for(timeout=60_000)
-    _idle(page)
+    idle(page)
     page.get_by_text("Nothing is left out without your say-so").wait_for()
     metric = page.locator('[data-testid="stMetric"]')
     metric.first.wait_for()
@@ -69,6 +56,6 @@ def test_upload_broken_file_reports_rows_and_renders_no_html(page, app_url, scre
     page.screenshot(path=str(screenshot_dir / "workforce-broken-1280.png"), full_page=True)
     page.get_by_text("Leave out the 2 rows with problems").click()
     page.get_by_text("Results for your workforce").wait_for()
-    _idle(page)
-    assert _kpi(page, "census-employees") == "12"
+    idle(page)
+    assert kpi_text(page, "census-employees") == "12"
     assert page.locator("#injected").count() == 0 and dialogs == []
