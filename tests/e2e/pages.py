@@ -63,3 +63,12 @@ def full_page_screenshot(page, path, width: int | None = None) -> None:
     page.wait_for_timeout(800)  # let charts re-layout to the new size
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size({"width": width, "height": 900})
+
+
+def download(page, label: str, timeout: int = 90_000) -> tuple[str, bytes]:
+    """Click the download button ``label``; the file's suggested name and bytes."""
+    with page.expect_download(timeout=timeout) as info:
+        page.get_by_role("button", name=label).click()
+    d = info.value
+    with open(d.path(), "rb") as fh:
+        return d.suggested_filename, fh.read()

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from calculator import Scenario, evaluate, set_path
 from calculator.scenario_library import open_library
+from tests.e2e.pages import download, full_page_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -57,24 +58,6 @@ def _pick(page, key: str, option: str, multi: bool = False) -> None:
     _idle(page)
 
 
-def _shot(page, path, width: int) -> None:
-    """The whole page: Streamlit scrolls inside its app view, so make the viewport as tall as the content."""
-    page.set_viewport_size({"width": width, "height": 900})
-    _idle(page)
-    h = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": width, "height": min(int(h) + 40, 12000)})
-    page.wait_for_timeout(800)
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
-
-
-def _download(page, label: str):
-    with page.expect_download(timeout=90_000) as info:
-        page.get_by_role("button", name=label).click()
-    d = info.value
-    return d.suggested_filename, open(d.path(), "rb").read()
-
-
 def test_save_three_compare_download_delete_undo(page, app_url, screenshot_dir):
     tag = "t" + uuid.uuid4().hex[:6]  # this test's rows, in a library other browser tests may share
     names = [f"Massage base {tag}", f"Yoga classes {tag}", f"Massage 6 visits {tag}"]
@@ -106,9 +89,9 @@ def test_save_three_compare_download_delete_undo(page, app_url, screenshot_dir):
             _pick(page, name, n, multi=True)
     page.locator(".st-key-lib-compare-results").wait_for()
     page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
-    _shot(page, screenshot_dir / "library-compare-1280.png", 1280)
+    full_page_screenshot(page, screenshot_dir / "library-compare-1280.png", 1280)
 
-    fname, data = _download(page, "Comparison (Excel)")
+    fname, data = download(page, "Comparison (Excel)")
     assert fname.endswith(".xlsx") and f"Yoga-classes-{tag}" in fname
     wb = openpyxl.load_workbook(io.BytesIO(data))
     head = [c.value for c in wb["Results"][4]]
@@ -121,7 +104,7 @@ def test_save_three_compare_download_delete_undo(page, app_url, screenshot_dir):
     cap = next(r for r in wb["Inputs"].iter_rows(min_row=2, values_only=True) if r[1] == "programs.0.visit_cap")
     assert cap[-1] == "yes" and cap[4] == 6
 
-    fname, data = _download(page, "Comparison (PDF page)")
+    fname, data = download(page, "Comparison (PDF page)")
     assert fname.endswith(".pdf")
     pdf = PdfReader(io.BytesIO(data))
     text = pdf.pages[0].extract_text()
@@ -139,12 +122,12 @@ def test_save_three_compare_download_delete_undo(page, app_url, screenshot_dir):
     page.get_by_text("with all its versions").wait_for()
     assert names[2] in lib.names()
 
-    _shot(page, screenshot_dir / "library-390.png", 390)
-    _shot(page, screenshot_dir / "library-800.png", 800)
+    full_page_screenshot(page, screenshot_dir / "library-390.png", 390)
+    full_page_screenshot(page, screenshot_dir / "library-800.png", 800)
 
 
 def test_report_file_names_carry_the_scenario_name(page, app_url):
     _open(page, f"{app_url}/report?name={quote('Q3: yoga / warehouse')}")
     page.get_by_text("Preview of page 1").wait_for()
-    fname, _ = _download(page, "Everything (JSON)")
+    fname, _ = download(page, "Everything (JSON)")
     assert fname.startswith("Q3-yoga-warehouse_backpain-roi_") and fname.endswith(".json")

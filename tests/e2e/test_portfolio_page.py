@@ -45,11 +45,8 @@ def test_run_the_sample_book(page, app_url, screenshot_dir):
         page.get_by_role("button", name="Download CSV").click()
     text = Path(dl.value.path()).read_text()
     assert text.count("\n") == 51 and text.startswith("row,group_id,name,status")
-    full_page_screenshot(page, screenshot_dir / "portfolio-sample-1280.png")
-    page.set_viewport_size({"width": 800, "height": 900})
-    full_page_screenshot(page, screenshot_dir / "portfolio-sample-800.png")
-    page.set_viewport_size({"width": 390, "height": 900})
-    full_page_screenshot(page, screenshot_dir / "portfolio-sample-390.png")
+    for width in (1280, 800, 390):
+        full_page_screenshot(page, screenshot_dir / f"portfolio-sample-{width}.png", width)
 
 
 def test_hostile_upload_lists_problems_and_renders_no_html(page, app_url, screenshot_dir):

@@ -10,7 +10,7 @@ import pytest
 
 from calculator import Scenario, evaluate
 from calculator.export.report import money
-from tests.e2e.pages import goto
+from tests.e2e.pages import download, goto
 
 pytestmark = pytest.mark.browser
 
@@ -20,13 +20,6 @@ def _open_report(page, base: str) -> None:
     page.get_by_text("Preview of page 1").wait_for()
 
 
-def _download(page, label: str):
-    with page.expect_download(timeout=60_000) as info:
-        page.get_by_role("button", name=label).click()
-    d = info.value
-    return d.suggested_filename, open(d.path(), "rb").read()
-
-
 def test_report_page_downloads_json_and_workbook(page, app_url, screenshot_dir):
     _open_report(page, app_url)
     r = evaluate(Scenario())
@@ -34,13 +27,13 @@ def test_report_page_downloads_json_and_workbook(page, app_url, screenshot_dir):
     assert kpi.inner_text().strip() == money(r.program.cost)
     page.screenshot(path=str(screenshot_dir / "report-1280.png"), full_page=True)
 
-    name, data = _download(page, "Everything (JSON)")
+    name, data = download(page, "Everything (JSON)")
     assert name.endswith(".json")
     doc = json.loads(data)
     assert doc["results"]["program"]["cost"] == pytest.approx(r.program.cost, rel=1e-12)
     assert doc["uncertainty"]["status"] == "simulation output"
 
-    name, data = _download(page, "Workbook with live formulas (Excel)")
+    name, data = download(page, "Workbook with live formulas (Excel)")
     assert name.endswith(".xlsx")
     wb = openpyxl.load_workbook(io.BytesIO(data))
     assert {"program_cost", "burden_total", "programs_0_price_per_session"} <= set(wb.defined_names)
