@@ -403,7 +403,7 @@ def draw_spec(s: Scenario, inp: ProgramInputs) -> tuple[tuple[str, str, dict, fl
     if hit is not None:
         _SPEC_CACHE.move_to_end(key)
         return hit
-    rows = [r for r in unc.uncertainty_records(s, 0) if r["sampled"]]
+    rows = [r for r in unc.uncertainty_records(s, 0, inputs=inp) if r["sampled"]]
     rows = [r for r in rows if not r["therapy_specific"]] + [r for r in rows if r["therapy_specific"]]
     spec = tuple((r["input"], r["distribution"], r["dist_params"], r["min_allowed"], r["max_allowed"]) for r in rows)
     _SPEC_CACHE[key] = spec

@@ -97,10 +97,12 @@ def input_table(scenario: Scenario, program_index: int = 0) -> pd.DataFrame:
     return pd.DataFrame(input_records(scenario, program_index))
 
 
-def input_records(scenario: Scenario, program_index: int = 0) -> list[dict[str, Any]]:
-    """:func:`input_table`'s rows as dicts (no pandas: the book builds one per employer group)."""
+def input_records(scenario: Scenario, program_index: int = 0,
+                  inputs: ProgramInputs | None = None) -> list[dict[str, Any]]:
+    """:func:`input_table`'s rows as dicts (no pandas: the book builds one per employer group).
+    ``inputs``: the scenario's already built :func:`build_inputs` for this program, if the caller has it."""
     lib = library()
-    inp = build_inputs(scenario, program_index)
+    inp = build_inputs(scenario, program_index) if inputs is None else inputs
     rows = []
     for name in NUMERIC_FIELDS:
         path = INPUT_PATHS[name].format(i=program_index)

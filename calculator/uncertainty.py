@@ -241,14 +241,15 @@ def uncertainty_table(scenario: Scenario, program_index: int = 0,
 
 
 def uncertainty_records(scenario: Scenario, program_index: int = 0,
-                        fixed: Iterable[str] | str = ()) -> list[dict[str, Any]]:
-    """:func:`uncertainty_table`'s rows as dicts (no pandas: the book builds one per employer group)."""
+                        fixed: Iterable[str] | str = (), inputs: ProgramInputs | None = None) -> list[dict[str, Any]]:
+    """:func:`uncertainty_table`'s rows as dicts (no pandas: the book builds one per employer group).
+    ``inputs``: the program's already built :func:`calculator.model.build_inputs`, if the caller has it."""
     lib = library()
-    inp = build_inputs(scenario, program_index)
+    inp = build_inputs(scenario, program_index) if inputs is None else inputs
     in_use = set(inputs_in_use(inp))
     fixed_names = set(resolve_inputs(fixed, NUMERIC_FIELDS, program_index))
     rows = []
-    for row in input_records(scenario, program_index):
+    for row in input_records(scenario, program_index, inp):
         name = row["input"]
         par = lib.parameter(row["parameter"])
         d = par.distribution
